@@ -1,0 +1,136 @@
+"""The citizen deliberation forum: ``create_app`` builds the Flask application.
+
+Only this module imports every blueprint and every domain's models, so the domains stay independent.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import Any
+
+from flask import Flask, send_from_directory
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from forum import config as config_module
+from forum.common import csrf as csrf_checks
+from forum.common import errors, security
+from forum.common.converters import IdConverter
+from forum.common.timefmt import time_element
+from forum.extensions import csrf, db, limiter, login_manager, migrate
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the app: defaults, then ``instance/config.py``, then the environment (then a test's mapping)."""
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=os.path.join(ROOT, "templates"),
+        static_folder=os.path.join(ROOT, "static"),
+    )
+    app.config.from_mapping(config_module.DEFAULTS)
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+        config_module.load_environment(app.config)
+    else:
+        app.config.from_mapping(test_config)
+    os.makedirs(app.instance_path, exist_ok=True)
+    config_module.finalise(app.config, app.instance_path)
+
+    app.url_map.converters["id"] = IdConverter
+    register_extensions(app)
+    register_templates(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    if not app.debug and not app.testing:
+        logging.basicConfig(level=logging.INFO)
+    return app
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
+    """SQLite: enforce foreign keys, and use WAL so readers do not wait for a writer."""
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.close()
+
+
+def register_extensions(app: Flask) -> None:
+    from forum.accounts import services as account_services
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(ROOT, "migrations"))
+    csrf.init_app(app)
+    app.config.setdefault("RATELIMIT_ENABLED", True)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = "Sign in to continue."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+    login_manager.user_loader(account_services.load_user)
+    csrf_checks.init_app(app)
+    security.init_app(app)
+
+
+def register_templates(app: Flask) -> None:
+    """Our templates first, then GOV.UK Frontend's macros and the WTForms widgets that use them."""
+    app.jinja_loader = ChoiceLoader(
+        [
+            FileSystemLoader(os.path.join(ROOT, "templates")),
+            PrefixLoader(
+                {
+                    "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+                    "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+                }
+            ),
+        ]
+    )
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    from govuk_frontend_wtf.main import WTFormsHelpers
+
+    WTFormsHelpers(app)
+    app.add_template_filter(time_element, "ago")
+    app.add_template_global(app.config["SITE_NAME"], "site_name")
+
+    def assets(filename: str):
+        return send_from_directory(os.path.join(ROOT, "static", "govuk"), filename, max_age=86400)
+
+    app.add_url_rule("/assets/<path:filename>", endpoint="assets", view_func=assets)
+
+
+def register_blueprints(app: Flask) -> None:
+    from forum.accounts import bp as accounts_bp
+    from forum.accounts import views as _accounts_views  # noqa: F401
+    from forum.groups import bp as groups_bp
+    from forum.groups import views as _groups_views  # noqa: F401
+    from forum.home import bp as home_bp
+    from forum.home import views as _home_views  # noqa: F401
+    from forum.threads import bp as threads_bp
+    from forum.threads import posts_bp, tags_bp
+    from forum.threads import tag_views as _tag_views  # noqa: F401
+    from forum.threads import views as _threads_views  # noqa: F401
+
+    for blueprint in (home_bp, accounts_bp, groups_bp, threads_bp, posts_bp, tags_bp):
+        app.register_blueprint(blueprint)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    errors.init_app(app)
+
+
+def register_commands(app: Flask) -> None:
+    from forum.accounts.cli import users_cli
+    from forum.demo.cli import seed_demo
+
+    app.cli.add_command(users_cli)
+    app.cli.add_command(seed_demo)

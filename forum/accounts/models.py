@@ -1,0 +1,73 @@
+"""People and their roles."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from forum.common.timefmt import utcnow
+from forum.extensions import db
+
+
+class Role:
+    """Site-wide roles. Residents are the default; the others are granted by an admin."""
+
+    RESIDENT = "resident"
+    CIVIL_SERVANT = "civil_servant"
+    MODERATOR = "moderator"
+    ADMIN = "admin"
+
+    ALL = (RESIDENT, CIVIL_SERVANT, MODERATOR, ADMIN)
+    LABELS = {
+        RESIDENT: "Resident",
+        CIVIL_SERVANT: "Civil servant",
+        MODERATOR: "Moderator",
+        ADMIN: "Administrator",
+    }
+    STAFF = (CIVIL_SERVANT, MODERATOR, ADMIN)
+    MODERATORS = (MODERATOR, ADMIN)
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    display_name: Mapped[str] = mapped_column(String(50))
+    # The display name folded for URLs and uniqueness: "Ann Smith" and "ann-smith" are the same person.
+    handle: Mapped[str] = mapped_column(String(60), unique=True)
+    email: Mapped[str] = mapped_column(String(254))
+    email_key: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(20), default=Role.RESIDENT)
+    organisation: Mapped[str | None] = mapped_column(String(100))
+    bio_source: Mapped[str] = mapped_column(Text, default="")
+    bio_html: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    @property
+    def role_label(self) -> str:
+        return Role.LABELS.get(self.role, self.role)
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in Role.STAFF
+
+    @property
+    def is_site_moderator(self) -> bool:
+        return self.role in Role.MODERATORS
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
+    def get_id(self) -> str:
+        """What the session cookie stores: the id and a piece of the password hash, so that a password
+        reset signs out every other session (Flask-Login's alternative-token pattern)."""
+        return f"{self.id}:{self.password_hash[-12:]}"
+
+    def __repr__(self) -> str:
+        return f"<User {self.handle}>"
+

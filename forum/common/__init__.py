@@ -1,0 +1,1 @@
+"""Pieces every domain uses: the text pipeline, security headers, errors, time, pagination."""

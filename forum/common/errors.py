@@ -1,0 +1,100 @@
+"""Domain errors that services raise, and the error pages the app shows for them."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qsl
+
+from flask import Flask, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import BadRequest, HTTPException
+
+
+class DomainError(Exception):
+    """Something a service refuses, with a message fit to show the person."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class PermissionDenied(DomainError):
+    """The person may not do this (shown as a 403 page)."""
+
+
+class NotFound(DomainError):
+    """The thing does not exist, or the person may not know that it does (shown as a 404 page)."""
+
+
+class ValidationFailed(DomainError):
+    """Input that a form's syntax checks cannot catch (a duplicate name, say), tied to a field."""
+
+
+ERROR_TITLES = {
+    400: "Sorry, there is a problem with that request",
+    403: "You do not have permission to do that",
+    404: "Page not found",
+    405: "Sorry, that action is not available here",
+    413: "That is too much to send at once",
+    429: "Too many attempts",
+    500: "Sorry, there is a problem with the service",
+}
+
+
+def _render_error(code: int, description: str | None = None):
+    title = ERROR_TITLES.get(code, "Error")
+    return render_template("errors/error.html", code=code, title=title, description=description), code
+
+
+def _http_error(error: HTTPException):
+    code = error.code or 500
+    if code not in ERROR_TITLES:
+        return error
+    description = None
+    if isinstance(error, CSRFError):
+        description = (
+            "The form you sent had expired or came from another site. Go back, reload the page and try again."
+        )
+    elif code == 429:
+        description = "You have tried this too many times in a short while. Wait a few minutes, then try again."
+    return _render_error(code, description)
+
+
+def _permission_denied(error: PermissionDenied):
+    return _render_error(403, error.message)
+
+
+def _not_found(error: NotFound):
+    return _render_error(404, None)
+
+
+def _server_error(error: Exception):
+    return _render_error(500, None)
+
+
+def reject_malformed_requests() -> None:
+    """Turn requests no form could have sent (NUL bytes, undecodable text) into a 400, not a 500 later."""
+    try:
+        parse_qsl(request.query_string.decode("latin-1"), keep_blank_values=True, errors="strict")
+        if request.method in ("POST", "PUT", "PATCH") and request.mimetype == "application/x-www-form-urlencoded":
+            body = request.get_data(cache=True).decode("latin-1")
+            parse_qsl(body, keep_blank_values=True, errors="strict")
+    except (UnicodeDecodeError, ValueError):
+        raise BadRequest("The request is not valid UTF-8 text.") from None
+    if "\x00" in request.path:
+        raise BadRequest("The address holds characters that are not allowed.")
+    values = [request.args]
+    if request.method in ("POST", "PUT", "PATCH"):
+        values.append(request.form)
+    for multidict in values:
+        for key, value in multidict.items(multi=True):
+            if "\x00" in key or "\x00" in value:
+                raise BadRequest("The request holds characters that are not allowed.")
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(PermissionDenied, _permission_denied)
+    app.register_error_handler(NotFound, _not_found)
+    app.register_error_handler(500, _server_error)
+    app.before_request(reject_malformed_requests)

@@ -1,0 +1,161 @@
+"""The one text pipeline: every piece of user text becomes HTML here and nowhere else.
+
+clean what Microsoft Word leaves in a paste -> Markdown -> bleach allow-list -> safe links.
+The result is stored beside the source, so a page view never renders Markdown.
+bleach is deprecated upstream (mozilla/bleach#698); it stays behind this module so it can be swapped.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import partial
+
+import bleach
+import markdown
+from bleach.linkifier import Linker
+
+ALLOWED_TAGS = frozenset(
+    {
+        "p", "br", "hr", "strong", "em", "b", "i", "code", "pre", "blockquote",
+        "ul", "ol", "li", "a", "h3", "h4", "h5", "h6", "del",
+        "table", "thead", "tbody", "tr", "th", "td",
+    }
+)
+ALLOWED_ATTRIBUTES = {"a": ["href", "title", "rel"], "th": ["align"], "td": ["align"]}
+ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
+LINK_REL = "nofollow ugc noopener"
+HEADING_SHIFT = 2  # a page has its own h1 and h2; user headings start at h3
+
+_CONDITIONAL_COMMENT = re.compile(r"<!--\[if[^\]]*\]>.*?<!\[endif\]-->", re.S | re.I)
+_DOWNLEVEL_REVEALED = re.compile(r"<!\[(?:if[^\]]*|endif)\]>", re.I)
+_HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
+_WORD_BLOCK_ELEMENTS = re.compile(r"<(style|xml|script|w:[a-z]+|m:[a-z]+)\b[^>]*>.*?</\1\s*>", re.S | re.I)
+_OFFICE_TAGS = re.compile(r"</?(?:o|w|m|v|st1):[a-z]+\b[^>]*>", re.I)
+_CSS_COMMENT = re.compile(r"/\*.*?\*/", re.S)
+# A CSS rule as Word writes it: selectors then a { ... } body. Only rules that are Word's own are removed:
+# @font-face/@page/@list, or selectors naming Mso classes, or bodies with mso- properties.
+_CSS_RULE = re.compile(r"(?P<sel>@?[A-Za-z0-9_.#:\-\s,\"*]{1,300}?)\s*\{(?P<body>[^{}]*)\}", re.S)
+_WORD_SETTING_TOKEN = re.compile(
+    r"^(?:Normal|\d+(?:\.\d+)?|false|true|[A-Z]{2}-[A-Z]{2}|X-NONE|MicrosoftInternetExplorer\d|"
+    r"DocumentNotSpecified|\d+(?:\.\d+)?\s*pt|Clean|Clean)$"
+)
+_BLOCK_START = re.compile(r"^\s*(?:[-*+]\s|\d+[.)]\s|#|>|\||```|~~~|    |\t)")
+_SENTENCE_END = re.compile(r"[.!?:;\"”’)\]]\s*$")
+
+
+def _is_word_css_rule(match: re.Match[str]) -> bool:
+    selector, body = match.group("sel").strip(), match.group("body")
+    return (
+        selector.startswith("@")
+        or "mso" in selector.lower()
+        or "mso-" in body.lower()
+        or bool(re.match(r"^(?:p|li|div|span|table|h\d)(?:\.|,|\s|$)", selector) and ":" in body)
+    )
+
+
+def _is_word_settings_line(line: str) -> bool:
+    tokens = line.split()
+    return len(tokens) >= 3 and all(_WORD_SETTING_TOKEN.match(t) for t in tokens)
+
+
+def has_word_residue(text: str) -> bool:
+    """True when the text carries the marks of a paste from Microsoft Word."""
+    lowered = text.lower()
+    return any(mark in lowered for mark in ("<!--[if", "mso-", "msonormal", "@font-face", "microsoftinternetexplorer"))
+
+
+def unwrap_lines(text: str) -> str:
+    """Rebuild paragraphs from text that was hard-wrapped, one paragraph per line-ending sentence.
+
+    A paste of Word's text keeps its line wrapping and loses its blank lines. A line that does not end a
+    sentence is joined to the next one; a line that ends one ends the paragraph, unless the next line starts
+    a Markdown block (a list, a quote, a heading, code), which is left alone.
+    """
+    out: list[str] = []
+    current: list[str] = []
+    for raw in text.split("\n"):
+        line = raw.strip()
+        if not line:
+            if current:
+                out.append(" ".join(current))
+                current = []
+            continue
+        if _BLOCK_START.match(raw):
+            if current:
+                out.append(" ".join(current))
+                current = []
+            out.append(raw.rstrip())
+            continue
+        current.append(line)
+        if _SENTENCE_END.search(line):
+            out.append(" ".join(current))
+            current = []
+    if current:
+        out.append(" ".join(current))
+    return "\n\n".join(out)
+
+
+def clean_word_paste(text: str) -> str:
+    """Remove what a paste from Microsoft Word leaves: conditional comments, style blocks, settings lines."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
+    word = has_word_residue(text)
+    text = _CONDITIONAL_COMMENT.sub("", text)
+    text = _DOWNLEVEL_REVEALED.sub("", text)
+    text = _HTML_COMMENT.sub("", text)
+    text = _WORD_BLOCK_ELEMENTS.sub("", text)
+    text = _OFFICE_TAGS.sub("", text)
+    if word:
+        text = _CSS_COMMENT.sub("", text)
+        text = _CSS_RULE.sub(lambda m: "" if _is_word_css_rule(m) else m.group(0), text)
+        text = "\n".join(line for line in text.split("\n") if not _is_word_settings_line(line))
+        text = text.replace("\u00a0", " ")
+    text = "\n".join(line.rstrip() for line in text.split("\n")).strip("\n")
+    if word or _looks_hard_wrapped(text):
+        text = unwrap_lines(text)
+    return text.strip()
+
+
+def _looks_hard_wrapped(text: str) -> bool:
+    """Many lines and no blank line between any of them: a paste, not typed Markdown."""
+    lines = text.split("\n")
+    return len(lines) >= 8 and all(line.strip() for line in lines)
+
+
+def _set_link_rel(attrs: dict, new: bool = False) -> dict:
+    href_key = (None, "href")
+    href = attrs.get(href_key, "")
+    if not href:
+        return attrs
+    attrs[(None, "rel")] = LINK_REL
+    attrs.pop((None, "target"), None)
+    return attrs
+
+
+def _demote_headings(html: str) -> str:
+    def shift(match: re.Match[str]) -> str:
+        level = min(int(match.group(2)) + HEADING_SHIFT, 6)
+        return f"<{match.group(1)}h{level}{match.group(3)}>"
+
+    return re.sub(r"<(/?)h([1-6])(\b[^>]*)>", shift, html)
+
+
+_cleaner = bleach.Cleaner(
+    tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, protocols=ALLOWED_PROTOCOLS, strip=True, strip_comments=True
+)
+_linker = Linker(callbacks=[_set_link_rel], skip_tags={"pre", "code"})
+_markdown = partial(markdown.markdown, extensions=["fenced_code", "tables", "sane_lists"], output_format="html")
+
+
+def render(text: str) -> str:
+    """Turn user text (Markdown, perhaps a Word paste) into safe HTML for storage."""
+    source = clean_word_paste(text or "")
+    html = _markdown(source)
+    html = _demote_headings(html)
+    html = _cleaner.clean(html)
+    return _linker.linkify(html).strip()
+
+
+def plain_text(text: str) -> str:
+    """The readable text of user input with all markup gone (for titles, excerpts, quotes)."""
+    html = render(text)
+    return re.sub(r"\s+", " ", bleach.clean(html, tags=set(), strip=True)).strip()

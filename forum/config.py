@@ -1,0 +1,95 @@
+"""Configuration: defaults here, then ``instance/config.py``, then the environment.
+
+Only settings that differ between machines come from the environment (``DATABASE_URL``,
+``SECRET_KEY``, ``RATELIMIT_STORAGE_URI``, ``MAIL_*``); everything else is a default here.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+DEFAULTS: dict[str, Any] = {
+    "SITE_NAME": "Citizen Forum",
+    "SECRET_KEY": None,
+    "SQLALCHEMY_DATABASE_URI": None,  # filled in by load_config: SQLite in the instance folder
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_SECURE": False,
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
+    "REMEMBER_COOKIE_SECURE": False,
+    "PERMANENT_SESSION_LIFETIME": 60 * 60 * 24 * 14,
+    # CSRF tokens last as long as the session: someone writing for an hour must not lose the post.
+    "WTF_CSRF_TIME_LIMIT": None,
+    # Forms check their own token so that a failure re-renders the form with the text intact;
+    # forum.common.csrf checks every other state-changing request.
+    "WTF_CSRF_CHECK_DEFAULT": False,
+    "MAX_CONTENT_LENGTH": 1024 * 1024,
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_HEADERS_ENABLED": True,
+    "RATELIMIT_LOGIN": "10 per minute;50 per hour",
+    "RATELIMIT_POSTING": "10 per minute;100 per hour",
+    "RATELIMIT_REGISTER": "10 per hour",
+    "RATELIMIT_RESET": "5 per hour",
+    "PASSWORD_RESET_MAX_AGE": 60 * 60,
+    "MAIL_SERVER": None,
+    "MAIL_PORT": 587,
+    "MAIL_USERNAME": None,
+    "MAIL_PASSWORD": None,
+    "MAIL_USE_TLS": True,
+    "MAIL_FROM": "forum@localhost",
+    "THREADS_PER_PAGE": 25,
+    "POSTS_PER_PAGE": 20,
+    "USERS_PER_PAGE": 50,
+    "ENV_NAME": "development",
+}
+
+ENV_SETTINGS = (
+    "SECRET_KEY",
+    "RATELIMIT_STORAGE_URI",
+    "MAIL_SERVER",
+    "MAIL_USERNAME",
+    "MAIL_PASSWORD",
+    "MAIL_FROM",
+)
+
+
+def database_url_from_env(url: str) -> str:
+    """Make a ``DATABASE_URL`` as hosting platforms write it usable with psycopg 3."""
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://") :]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    return url
+
+
+def load_environment(config: dict[str, Any] | Any) -> None:
+    """Apply the environment on top of whatever the config holds."""
+    for key in ENV_SETTINGS:
+        if os.environ.get(key):
+            config[key] = os.environ[key]
+    if os.environ.get("MAIL_PORT"):
+        config["MAIL_PORT"] = int(os.environ["MAIL_PORT"])
+    if os.environ.get("DATABASE_URL"):
+        config["SQLALCHEMY_DATABASE_URI"] = database_url_from_env(os.environ["DATABASE_URL"])
+    if os.environ.get("FORUM_ENV"):
+        config["ENV_NAME"] = os.environ["FORUM_ENV"]
+
+
+class ConfigError(RuntimeError):
+    """The configuration cannot run safely (for example production without a secret key)."""
+
+
+def finalise(config: Any, instance_path: str) -> None:
+    """Fill derived settings and refuse unsafe production settings."""
+    if not config.get("SQLALCHEMY_DATABASE_URI"):
+        config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(instance_path, "forum.sqlite")
+    if config["ENV_NAME"] == "production":
+        if not config.get("SECRET_KEY"):
+            raise ConfigError("SECRET_KEY must be set in production (environment or instance/config.py).")
+        config["SESSION_COOKIE_SECURE"] = True
+        config["REMEMBER_COOKIE_SECURE"] = True
+    elif not config.get("SECRET_KEY"):
+        config["SECRET_KEY"] = "development-only-secret-key"

@@ -1,0 +1,1 @@
+"""Demo content for a newcomer: `flask --app forum seed-demo`."""

@@ -1,0 +1,5 @@
+"""The home page: groups with "Make a bigger difference" first, and the latest activity the visitor may see."""
+
+from flask import Blueprint
+
+bp = Blueprint("home", __name__)

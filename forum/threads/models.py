@@ -1,0 +1,126 @@
+"""Threads, posts, post revisions and comments.
+
+A thread's opening text is its first post (number 1), as in Discourse, so editing, quoting, revisions and
+withdrawal work the same for the opening post and every reply. Posts are numbered within their thread, so a
+page of posts is an index range, not an OFFSET scan.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, Column, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from forum.accounts.models import User
+from forum.common.timefmt import utcnow
+from forum.extensions import db
+from forum.groups.models import Group
+from forum.tags.models import Tag
+
+thread_tags = Table(
+    "thread_tags",
+    db.metadata,
+    Column("thread_id", ForeignKey("threads.id", ondelete="CASCADE"), primary_key=True),
+    Column("tag_id", ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
+class Thread(db.Model):
+    __tablename__ = "threads"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id"))
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    slug: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_activity_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_post_author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # Every post ever made in the thread, the opening one included; the next post's number is this plus one.
+    post_count: Mapped[int] = mapped_column(Integer, default=0)
+    pinned: Mapped[bool] = mapped_column(Boolean, default=False)
+    locked: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    group: Mapped[Group] = relationship(Group)
+    author: Mapped[User] = relationship(User, foreign_keys=[author_id])
+    last_post_author: Mapped[User | None] = relationship(User, foreign_keys=[last_post_author_id])
+    tags: Mapped[list[Tag]] = relationship(Tag, secondary=thread_tags, order_by=Tag.name)
+
+    __table_args__ = (
+        Index("ix_threads_group_listing", "group_id", "pinned", "last_activity_at"),
+        Index("ix_threads_last_activity_at", "last_activity_at"),
+    )
+
+    @property
+    def reply_count(self) -> int:
+        return max(self.post_count - 1, 0)
+
+
+class Post(db.Model):
+    __tablename__ = "posts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    thread_id: Mapped[int] = mapped_column(ForeignKey("threads.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    body_source: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    edited_at: Mapped[datetime | None] = mapped_column()
+    revision_count: Mapped[int] = mapped_column(Integer, default=1)
+    withdrawn_at: Mapped[datetime | None] = mapped_column()
+    quoted_post_id: Mapped[int | None] = mapped_column(ForeignKey("posts.id", ondelete="SET NULL"))
+
+    thread: Mapped[Thread] = relationship(Thread)
+    author: Mapped[User] = relationship(User)
+
+    __table_args__ = (
+        UniqueConstraint("thread_id", "number", name="uq_posts_thread_number"),
+        Index("ix_posts_author_created", "author_id", "created_at"),
+    )
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
+
+class PostRevision(db.Model):
+    """An earlier or current text of a post; revision 1 is the text as first posted."""
+
+    __tablename__ = "post_revisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str | None] = mapped_column(String(200))
+    body_source: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    editor_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+
+    editor: Mapped[User] = relationship(User)
+
+    __table_args__ = (UniqueConstraint("post_id", "number", name="uq_post_revisions_post_number"),)
+
+
+class Comment(db.Model):
+    """A short remark under a post; comments do not nest further."""
+
+    __tablename__ = "comments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"))
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    body_source: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    withdrawn_at: Mapped[datetime | None] = mapped_column()
+
+    author: Mapped[User] = relationship(User)
+
+    __table_args__ = (Index("ix_comments_post_created", "post_id", "created_at"),)
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None

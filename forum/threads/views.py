@@ -1,0 +1,1 @@
+"""Thread views (placeholders until the threads work lands)."""
