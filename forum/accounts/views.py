@@ -21,11 +21,6 @@ def logout():
     abort(404)
 
 
-@bp.route("/users/<handle>/")
-def profile(handle: str):
-    abort(404)
-
-
 @bp.route("/admin/users")
 @role_required("admin")
 def admin_users():
