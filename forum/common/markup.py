@@ -12,7 +12,7 @@ from functools import partial
 
 import bleach
 import markdown
-from bleach.linkifier import Linker
+from bleach.linkifier import LinkifyFilter
 
 ALLOWED_TAGS = frozenset(
     {
@@ -140,9 +140,13 @@ def _demote_headings(html: str) -> str:
 
 
 _cleaner = bleach.Cleaner(
-    tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, protocols=ALLOWED_PROTOCOLS, strip=True, strip_comments=True
+    tags=ALLOWED_TAGS,
+    attributes=ALLOWED_ATTRIBUTES,
+    protocols=ALLOWED_PROTOCOLS,
+    strip=True,
+    strip_comments=True,
+    filters=[partial(LinkifyFilter, callbacks=[_set_link_rel], skip_tags={"pre", "code"})],
 )
-_linker = Linker(callbacks=[_set_link_rel], skip_tags={"pre", "code"})
 _markdown = partial(markdown.markdown, extensions=["fenced_code", "tables", "sane_lists"], output_format="html")
 
 
@@ -151,8 +155,7 @@ def render(text: str) -> str:
     source = clean_word_paste(text or "")
     html = _markdown(source)
     html = _demote_headings(html)
-    html = _cleaner.clean(html)
-    return _linker.linkify(html).strip()
+    return _cleaner.clean(html).strip()
 
 
 def plain_text(text: str) -> str:
