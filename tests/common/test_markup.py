@@ -21,7 +21,8 @@ Normal 0 false false false EN-GB X-NONE X-NONE MicrosoftInternetExplorer4
 <![endif]-->
 @font-face {font-family:"Cambria Math"; panose-1:2 4 5 3 5 4 6 3 2 4;}
 @font-face {font-family:Calibri; mso-font-charset:0;}
-p.MsoNormal, li.MsoNormal, div.MsoNormal {mso-style-parent:""; margin:0cm; font-size:12.0pt; font-family:"Times New Roman";}
+p.MsoNormal, li.MsoNormal, div.MsoNormal {mso-style-parent:""; margin:0cm;
+ font-size:12.0pt; font-family:"Times New Roman";}
 """
 
 
@@ -73,7 +74,10 @@ def test_the_seed_article_pasted_from_word_reads_as_clean_paragraphs():
 
 
 def test_word_html_markup_is_reduced_to_plain_paragraphs():
-    html = render('<p class=MsoNormal style="margin:0cm">Hello<o:p></o:p></p><p class="MsoNormal"><span lang=EN-GB>World</span></p>')
+    html = render(
+        '<p class=MsoNormal style="margin:0cm">Hello<o:p></o:p></p>'
+        '<p class="MsoNormal"><span lang=EN-GB>World</span></p>'
+    )
     assert 'class=' not in html and "style" not in html and "o:p" not in html
     assert "Hello" in html and "World" in html
 
