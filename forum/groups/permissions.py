@@ -68,3 +68,13 @@ def readable_groups_clause(user: Any) -> ColumnElement[bool]:
         Membership.user_id == user.id, Membership.status == MemberStatus.ACTIVE
     )
     return or_(Group.is_private == false(), Group.id.in_(member_of))
+
+
+def can_edit_group(group: Group, user: Any, membership: Membership | None = None) -> bool:
+    """Admins, and the group's own moderators, edit a group's summary and description (site moderators do not)."""
+    if not _signed_in(user):
+        return False
+    if user.is_admin:
+        return True
+    membership = membership if membership is not None else membership_for(group, user)
+    return membership is not None and membership.is_active and membership.role == MemberRole.MODERATOR

@@ -1,0 +1,339 @@
+"""Groups: listing, joining and leaving, join requests, group moderators, creating and editing.
+
+These own the transaction. The member counter moves with ``UPDATE ... SET n = n + 1`` in the same
+transaction as the membership row it counts, so concurrent joins never lose an increment.
+
+Private groups are invisible to non-members (the same ``NotFound`` as a group that does not exist). People
+reach one through an invitation link signed by the app (``invite_token``), which lets them ask to join; a group
+moderator then approves or refuses the request. Group moderators may also add a member by display name.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import contains_eager
+
+from forum.accounts.models import User
+from forum.common import markup
+from forum.common.errors import NotFound, PermissionDenied, ValidationFailed
+from forum.common.pagination import Page
+from forum.common.text import normalise_space, slugify
+from forum.extensions import db
+from forum.groups import permissions
+from forum.groups.models import Group, MemberRole, Membership, MemberStatus
+
+NAME_MAX = 100
+SUMMARY_MAX = 300
+DESCRIPTION_MAX = 20_000
+INVITE_SALT = "group-invite"
+INVITE_MAX_AGE = 60 * 60 * 24 * 30  # an invitation link works for 30 days
+RESERVED_SLUGS = frozenset({"new"})  # /groups/new is the create page
+
+
+# --- finding groups -------------------------------------------------------------------------------------------
+
+
+def get_group(slug: str) -> Group:
+    """The group with this slug, whoever asks (callers must check permissions)."""
+    group = db.session.scalar(select(Group).where(Group.slug == slug))
+    if group is None:
+        raise NotFound("No such group.")
+    return group
+
+
+def get_readable_group(slug: str, user: Any) -> Group:
+    """The group, when the person may read it; ``NotFound`` when it is missing or private to them."""
+    group = get_group(slug)
+    if not permissions.can_read(group, user):
+        raise NotFound("No such group.")
+    return group
+
+
+def get_membership(group: Group, user: Any) -> Membership | None:
+    """The person's membership of the group (active or pending), or None (anonymous: None)."""
+    return permissions.membership_for(group, user)
+
+
+def list_groups(user: Any, page: int, per_page: int | None = None) -> Page:
+    """One page of the groups this person may see, in the site's order (position, then name)."""
+    per_page = per_page or current_app.config.get("GROUPS_PER_PAGE", 20)
+    visible = permissions.readable_groups_clause(user)
+    total = db.session.scalar(select(func.count()).select_from(Group).where(visible)) or 0
+    items = db.session.scalars(
+        select(Group).where(visible).order_by(Group.position, Group.name, Group.id)
+        .limit(per_page).offset((page - 1) * per_page)
+    ).all()
+    return Page(items=list(items), number=page, per_page=per_page, total=total)
+
+
+def membership_map(groups: list[Group], user: Any) -> dict[int, Membership]:
+    """The person's memberships of these groups, by group id, in one query (for list pages)."""
+    if not getattr(user, "is_authenticated", False) or not groups:
+        return {}
+    rows = db.session.scalars(
+        select(Membership).where(Membership.user_id == user.id, Membership.group_id.in_([g.id for g in groups]))
+    )
+    return {m.group_id: m for m in rows}
+
+
+def list_members(group: Group, page: int, per_page: int | None = None) -> Page:
+    """Active members, group moderators first, then by display name (users loaded in the same query)."""
+    per_page = per_page or current_app.config.get("USERS_PER_PAGE", 50)
+    where = (Membership.group_id == group.id, Membership.status == MemberStatus.ACTIVE)
+    total = db.session.scalar(select(func.count()).select_from(Membership).where(*where)) or 0
+    moderators_first = (Membership.role != MemberRole.MODERATOR)
+    items = db.session.scalars(
+        select(Membership).join(Membership.user).options(contains_eager(Membership.user)).where(*where)
+        .order_by(moderators_first, User.display_name, User.id).limit(per_page).offset((page - 1) * per_page)
+    ).all()
+    return Page(items=list(items), number=page, per_page=per_page, total=total)
+
+
+def list_requests(group: Group, actor: Any, page: int, per_page: int | None = None) -> Page:
+    """Pending join requests, oldest first, for the group's moderators and site moderators."""
+    if not permissions.can_moderate(group, actor):
+        raise PermissionDenied("Only the group's moderators can see its join requests.")
+    per_page = per_page or current_app.config.get("USERS_PER_PAGE", 50)
+    where = (Membership.group_id == group.id, Membership.status == MemberStatus.PENDING)
+    total = db.session.scalar(select(func.count()).select_from(Membership).where(*where)) or 0
+    items = db.session.scalars(
+        select(Membership).join(Membership.user).options(contains_eager(Membership.user)).where(*where)
+        .order_by(Membership.created_at, Membership.id).limit(per_page).offset((page - 1) * per_page)
+    ).all()
+    return Page(items=list(items), number=page, per_page=per_page, total=total)
+
+
+# --- invitations ----------------------------------------------------------------------------------------------
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=INVITE_SALT)
+
+
+def invite_token(group: Group, actor: Any) -> str:
+    """A signed link token that lets whoever holds it ask to join this private group."""
+    if not permissions.can_moderate(group, actor):
+        raise PermissionDenied("Only the group's moderators can invite people.")
+    return _serializer().dumps({"group": group.id})
+
+
+def invite_is_valid(group: Group, token: str | None) -> bool:
+    if not token:
+        return False
+    try:
+        data = _serializer().loads(token, max_age=current_app.config.get("GROUP_INVITE_MAX_AGE", INVITE_MAX_AGE))
+    except BadSignature:  # SignatureExpired is a BadSignature
+        return False
+    return isinstance(data, dict) and data.get("group") == group.id
+
+
+def get_group_for_invite(slug: str, user: Any, token: str | None) -> Group:
+    """The group, for someone who may read it or who holds a valid invitation (or already asked to join)."""
+    group = get_group(slug)
+    if permissions.can_read(group, user) or invite_is_valid(group, token) or get_membership(group, user):
+        return group
+    raise NotFound("No such group.")
+
+
+# --- joining and leaving --------------------------------------------------------------------------------------
+
+
+def _require_user(user: Any) -> None:
+    if not getattr(user, "is_authenticated", False):
+        raise PermissionDenied("Sign in to do that.")
+
+
+def _count_member(group_id: int, delta: int) -> None:
+    db.session.execute(update(Group).where(Group.id == group_id).values(member_count=Group.member_count + delta))
+
+
+def join(slug: str, user: Any, invite: str | None = None) -> tuple[Group, Membership]:
+    """Join a group: a public group at once; a private one by a request that its moderators approve.
+
+    A private group is found only by someone who may read it or holds a valid invitation; anyone else gets
+    ``NotFound``. Site moderators and admins join a private group at once. Joining twice changes nothing.
+    """
+    _require_user(user)
+    group = get_group(slug)
+    existing = get_membership(group, user)
+    if group.is_private and existing is None and not invite_is_valid(group, invite):
+        if not permissions.can_read(group, user):
+            raise NotFound("No such group.")
+    at_once = not group.is_private or user.is_site_moderator
+    if existing is not None:
+        if at_once and not existing.is_active:
+            existing.status = MemberStatus.ACTIVE
+            _count_member(group.id, 1)
+            db.session.commit()
+        return group, existing
+    membership = Membership(
+        group_id=group.id, user_id=user.id, role=MemberRole.MEMBER,
+        status=MemberStatus.ACTIVE if at_once else MemberStatus.PENDING,
+    )
+    db.session.add(membership)
+    try:
+        db.session.flush()
+    except IntegrityError:  # a second click raced the first: the first one counts
+        db.session.rollback()
+        return group, get_membership(group, user)  # type: ignore[return-value]
+    if at_once:
+        _count_member(group.id, 1)
+    db.session.commit()
+    return group, membership
+
+
+def leave(slug: str, user: Any) -> Group:
+    """Leave a group, or withdraw a pending request to join it. Leaving twice changes nothing."""
+    _require_user(user)
+    group = get_group(slug)
+    membership = get_membership(group, user)
+    if membership is None:
+        if not permissions.can_read(group, user):
+            raise NotFound("No such group.")
+        return group
+    removed = db.session.execute(delete(Membership).where(Membership.id == membership.id)).rowcount
+    if removed and membership.is_active:
+        _count_member(group.id, -1)
+    db.session.commit()
+    return group
+
+
+def _pending_request(group: Group, actor: Any, membership_id: int) -> Membership:
+    if not permissions.can_moderate(group, actor):
+        raise PermissionDenied("Only the group's moderators can answer join requests.")
+    membership = db.session.get(Membership, membership_id)
+    if membership is None or membership.group_id != group.id or membership.status != MemberStatus.PENDING:
+        raise NotFound("No such request.")
+    return membership
+
+
+def approve(group: Group, actor: Any, membership_id: int) -> Membership:
+    """Accept a pending request: the person becomes a member."""
+    membership = _pending_request(group, actor, membership_id)
+    # Only the approval that flips the row counts the member, however many moderators click at once.
+    flipped = db.session.execute(
+        update(Membership).where(Membership.id == membership.id, Membership.status == MemberStatus.PENDING)
+        .values(status=MemberStatus.ACTIVE)
+    ).rowcount
+    if flipped:
+        _count_member(group.id, 1)
+    db.session.commit()
+    db.session.refresh(membership)
+    return membership
+
+
+def reject(group: Group, actor: Any, membership_id: int) -> User:
+    """Refuse a pending request; the person may ask again with a fresh invitation. Returns who asked."""
+    membership = _pending_request(group, actor, membership_id)
+    person = membership.user
+    db.session.delete(membership)
+    db.session.commit()
+    return person
+
+
+def add_member(group: Group, actor: Any, display_name: str) -> Membership:
+    """A group moderator adds someone by display name (a pending request becomes membership)."""
+    if not permissions.can_moderate(group, actor):
+        raise PermissionDenied("Only the group's moderators can add members.")
+    handle = slugify(normalise_space(display_name))
+    person = db.session.scalar(select(User).where(User.handle == handle))
+    if person is None:
+        raise ValidationFailed("There is nobody with that display name", field="display_name")
+    membership = get_membership(group, person)
+    if membership is not None and membership.is_active:
+        raise ValidationFailed(f"{person.display_name} is already a member", field="display_name")
+    if membership is None:
+        membership = Membership(group_id=group.id, user_id=person.id, role=MemberRole.MEMBER)
+        db.session.add(membership)
+    membership.status = MemberStatus.ACTIVE
+    _count_member(group.id, 1)
+    db.session.commit()
+    return membership
+
+
+def appoint(group: Group, actor: Any, user_id: int, role: str) -> Membership:
+    """An admin makes a member a group moderator, or an ordinary member again."""
+    if not getattr(actor, "is_admin", False):
+        raise PermissionDenied("Only an administrator can appoint group moderators.")
+    if role not in (MemberRole.MEMBER, MemberRole.MODERATOR):
+        raise ValidationFailed("Choose a role", field="role")
+    membership = db.session.scalar(
+        select(Membership).where(Membership.group_id == group.id, Membership.user_id == user_id)
+    )
+    if membership is None or not membership.is_active:
+        raise NotFound("That person is not a member of this group.")
+    membership.role = role
+    db.session.commit()
+    return membership
+
+
+# --- creating and editing -------------------------------------------------------------------------------------
+
+
+def _check_summary(summary: str) -> str:
+    summary = normalise_space(summary)
+    if len(summary) > SUMMARY_MAX:
+        raise ValidationFailed(f"Summary must be {SUMMARY_MAX} characters or fewer", field="summary")
+    return summary
+
+
+def _check_description(description: str) -> str:
+    description = description or ""
+    if len(description) > DESCRIPTION_MAX:
+        raise ValidationFailed(f"Description must be {DESCRIPTION_MAX:,} characters or fewer", field="description")
+    return description
+
+
+def create_group(actor: Any, name: str, summary: str = "", description: str = "", private: bool = False,
+                 position: int = 100) -> Group:
+    """An admin creates a group; its address comes from its name and must be free."""
+    if not getattr(actor, "is_admin", False):
+        raise PermissionDenied("Only an administrator can create groups.")
+    name = normalise_space(name)
+    if not name:
+        raise ValidationFailed("Enter a name", field="name")
+    if len(name) > NAME_MAX:
+        raise ValidationFailed(f"Name must be {NAME_MAX} characters or fewer", field="name")
+    slug = slugify(name, max_length=80)
+    taken = db.session.scalar(select(func.count()).select_from(Group).where(Group.slug == slug))
+    if taken or slug in RESERVED_SLUGS:
+        raise ValidationFailed("A group with this name already exists: choose another name", field="name")
+    description = _check_description(description)
+    group = Group(
+        slug=slug, name=name, summary=_check_summary(summary), description_source=description,
+        description_html=markup.render(description), is_private=bool(private), position=position,
+        created_by_id=actor.id, member_count=0, thread_count=0, post_count=0,
+    )
+    db.session.add(group)
+    try:
+        db.session.flush()
+    except IntegrityError:  # created by someone else a moment ago
+        db.session.rollback()
+        raise ValidationFailed("A group with this name already exists: choose another name", field="name") from None
+    db.session.commit()
+    return group
+
+
+def update_group(group: Group, actor: Any, summary: str, description: str, private: bool | None = None,
+                 position: int | None = None) -> Group:
+    """Admins and the group's moderators change the summary and description; only admins change privacy
+    and position (a group moderator's ``private`` and ``position`` are ignored)."""
+    if not permissions.can_edit_group(group, actor):
+        raise PermissionDenied("Only administrators and the group's moderators can edit this group.")
+    summary = _check_summary(summary)
+    description = _check_description(description)
+    group.summary = summary
+    if description != group.description_source:
+        group.description_source, group.description_html = description, markup.render(description)
+    if actor.is_admin:
+        if private is not None:
+            group.is_private = bool(private)
+        if position is not None:
+            group.position = position
+    db.session.commit()
+    return group

@@ -1,10 +1,211 @@
-"""Group views (placeholders until the groups work lands)."""
+"""Group views: the list of groups, joining and leaving, members, join requests, creating and editing.
 
-from flask import abort
+The group page itself (``groups.show``) lives in ``forum.threads.group_views`` because it lists threads; it
+includes ``groups/_membership.html`` for the join and leave controls.
+"""
 
-from forum.groups import bp
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from forum.common.decorators import form_checks_csrf, role_required
+from forum.common.errors import PermissionDenied, ValidationFailed
+from forum.common.pagination import page_from_request
+from forum.groups import bp, permissions, services
+from forum.groups.forms import AddMemberForm, GroupCreateForm, explain_expired_session, make_edit_form
+from forum.groups.models import Group, MemberRole
+
+
+def _safe_next(default: str) -> str:
+    """The form's ``next`` when it is a path on this site, else ``default`` (no open redirects)."""
+    target = request.form.get("next", "")
+    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return default
+
+
+def _sign_in_first(slug: str) -> Response:
+    """Anonymous people are sent to sign in, but only for groups they could see (a private one is a 404)."""
+    services.get_readable_group(slug, current_user)
+    return redirect(url_for("accounts.login", next=url_for("groups.show", slug=slug)))
+
+
+def _pagination(page, endpoint: str, **values):
+    return page.govuk_params(lambda n: url_for(endpoint, page=n, **values))
 
 
 @bp.route("/")
 def list():  # noqa: A001 - endpoint name groups.list
-    abort(404)
+    page = services.list_groups(current_user, page_from_request())
+    return render_template(
+        "groups/list.html", title="Groups", page=page, pagination=_pagination(page, "groups.list"),
+        memberships=services.membership_map(page.items, current_user),
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@role_required("admin")
+@form_checks_csrf
+def create():
+    form = GroupCreateForm()
+    if form.validate_on_submit():
+        try:
+            group = services.create_group(
+                current_user, form.name.data, form.summary.data or "", form.description.data or "",
+                private=form.privacy.data == "private", position=form.position.data or 0,
+            )
+        except ValidationFailed as error:
+            getattr(form, error.field or "name").errors.append(error.message)
+        else:
+            flash(f"Group “{group.name}” created.", "success")
+            return redirect(url_for("groups.show", slug=group.slug))
+    explain_expired_session(form)
+    return render_template("groups/create.html", title="Create a group", form=form)
+
+
+@bp.route("/<slug>/edit", methods=["GET", "POST"])
+@form_checks_csrf
+def edit(slug: str):
+    group = services.get_readable_group(slug, current_user)
+    if not permissions.can_edit_group(group, current_user):
+        raise PermissionDenied("Only administrators and the group's moderators can edit this group.")
+    form = make_edit_form(current_user.is_admin, data=None if request.method == "POST" else _form_data(group))
+    if form.validate_on_submit():
+        admin = current_user.is_admin
+        try:
+            services.update_group(
+                group, current_user, form.summary.data or "", form.description.data or "",
+                private=form.privacy.data == "private" if admin else None,
+                position=form.position.data if admin else None,
+            )
+        except ValidationFailed as error:
+            getattr(form, error.field or "summary").errors.append(error.message)
+        else:
+            flash("Your changes have been saved.", "success")
+            return redirect(url_for("groups.show", slug=group.slug))
+    explain_expired_session(form)
+    return render_template("groups/edit.html", title=f"Edit {group.name}", form=form, group=group)
+
+
+def _form_data(group: Group) -> dict:
+    return {
+        "summary": group.summary, "description": group.description_source,
+        "privacy": "private" if group.is_private else "public", "position": group.position,
+    }
+
+
+@bp.route("/<slug>/join", methods=["POST"])
+def join(slug: str):
+    if not current_user.is_authenticated:
+        return _sign_in_first(slug)
+    group, membership = services.join(slug, current_user, invite=request.form.get("invite"))
+    if membership.is_active:
+        flash(f"You are now a member of {group.name}.", "success")
+        return redirect(_safe_next(url_for("groups.show", slug=group.slug)))
+    flash(f"Your request to join {group.name} has been sent to its moderators.", "success")
+    return redirect(_safe_next(url_for("groups.list")))
+
+
+@bp.route("/<slug>/leave", methods=["POST"])
+def leave(slug: str):
+    if not current_user.is_authenticated:
+        return _sign_in_first(slug)
+    group = services.leave(slug, current_user)
+    flash(f"You are no longer a member of {group.name}, and any request to join it is withdrawn.", "success")
+    if group.is_private and not permissions.can_read(group, current_user):
+        return redirect(url_for("groups.list"))
+    return redirect(_safe_next(url_for("groups.show", slug=group.slug)))
+
+
+@bp.route("/<slug>/request")
+def ask_to_join(slug: str):
+    """The page an invitation link opens: ask to join a private group (the request goes to its moderators)."""
+    invite = request.args.get("invite", "")
+    group = services.get_group_for_invite(slug, current_user, invite)
+    if permissions.can_read(group, current_user):
+        return redirect(url_for("groups.show", slug=group.slug))
+    return render_template(
+        "groups/ask_to_join.html", title=f"Ask to join {group.name}", group=group, invite=invite,
+        membership=services.get_membership(group, current_user),
+    )
+
+
+@bp.route("/<slug>/members")
+def members(slug: str):
+    group = services.get_readable_group(slug, current_user)
+    form = AddMemberForm() if permissions.can_moderate(group, current_user) else None
+    return _render_members(group, form)
+
+
+def _render_members(group: Group, form: AddMemberForm | None):
+    page = services.list_members(group, page_from_request())
+    return render_template(
+        "groups/members.html", title=f"Members of {group.name}", group=group, page=page, form=form,
+        pagination=_pagination(page, "groups.members", slug=group.slug), MODERATOR=MemberRole.MODERATOR,
+        can_moderate=form is not None,
+    )
+
+
+@bp.route("/<slug>/members/add", methods=["POST"])
+@form_checks_csrf
+def add_member(slug: str):
+    group = services.get_readable_group(slug, current_user)
+    if not permissions.can_moderate(group, current_user):
+        raise PermissionDenied("Only the group's moderators can add members.")
+    form = AddMemberForm()
+    if form.validate_on_submit():
+        try:
+            membership = services.add_member(group, current_user, form.display_name.data)
+        except ValidationFailed as error:
+            form.display_name.errors.append(error.message)
+        else:
+            flash(f"{membership.user.display_name} is now a member of {group.name}.", "success")
+            return redirect(url_for("groups.members", slug=group.slug))
+    explain_expired_session(form)
+    return _render_members(group, form)
+
+
+@bp.route("/<slug>/members/<id:user_id>/role", methods=["POST"])
+@role_required("admin")
+def set_role(slug: str, user_id: int):
+    group = services.get_readable_group(slug, current_user)
+    try:
+        membership = services.appoint(group, current_user, user_id, request.form.get("role", ""))
+    except ValidationFailed as error:
+        flash(error.message, "error")
+        return redirect(url_for("groups.members", slug=group.slug))
+    role = "a group moderator" if membership.role == MemberRole.MODERATOR else "an ordinary member"
+    flash(f"{membership.user.display_name} is now {role} of {group.name}.", "success")
+    return redirect(_safe_next(url_for("groups.members", slug=group.slug)))
+
+
+@bp.route("/<slug>/requests")
+def requests(slug: str):
+    group = services.get_readable_group(slug, current_user)
+    page = services.list_requests(group, current_user, page_from_request())
+    invite_url = None
+    if group.is_private:
+        token = services.invite_token(group, current_user)
+        invite_url = url_for("groups.ask_to_join", slug=group.slug, invite=token, _external=True)
+    return render_template(
+        "groups/requests.html", title=f"Requests to join {group.name}", group=group, page=page,
+        invite_url=invite_url, pagination=_pagination(page, "groups.requests", slug=group.slug),
+    )
+
+
+@bp.route("/<slug>/requests/<id:membership_id>/approve", methods=["POST"])
+def approve(slug: str, membership_id: int):
+    group = services.get_readable_group(slug, current_user)
+    membership = services.approve(group, current_user, membership_id)
+    flash(f"{membership.user.display_name} is now a member of {group.name}.", "success")
+    return redirect(url_for("groups.requests", slug=group.slug))
+
+
+@bp.route("/<slug>/requests/<id:membership_id>/reject", methods=["POST"])
+def reject(slug: str, membership_id: int):
+    group = services.get_readable_group(slug, current_user)
+    person = services.reject(group, current_user, membership_id)
+    flash(f"You refused the request from {person.display_name}.", "success")
+    return redirect(url_for("groups.requests", slug=group.slug))
