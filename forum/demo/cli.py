@@ -1,9 +1,28 @@
-"""`flask --app forum seed-demo`."""
+"""`flask --app forum seed-demo`: a living forum for a newcomer, with progress and the demo passwords."""
+
+from __future__ import annotations
 
 import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from forum.demo import content, seed
 
 
 @click.command("seed-demo")
+@with_appcontext
 def seed_demo() -> None:
-    """Fill the database with demo content (placeholder)."""
-    click.echo("not yet")
+    """Fill an empty database with demo groups, people, threads and comments (skips if already seeded)."""
+    if seed.already_seeded():
+        click.echo("Demo content is already there; nothing to do.")
+    else:
+        method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+        todo = list(seed.steps(method))
+        with click.progressbar(todo, label="Seeding the demo forum", item_show_func=lambda s: s and s[0]) as bar:
+            for _label, step in bar:
+                step()
+        click.echo("Demo content created.")
+    click.echo("\nSign in with any of these demo accounts (email / password):")
+    for name, role, organisation, password, _bio in content.PEOPLE:
+        label = role.replace("_", " ") + (f", {organisation}" if organisation else "")
+        click.echo(f"  {name:<16} {seed.demo_email(name):<30} {password:<28} ({label})")
