@@ -2,8 +2,62 @@
 
 from __future__ import annotations
 
-from forum.accounts.models import User
+import hashlib
+import hmac
+from collections.abc import Callable
+
+from flask import current_app
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from forum.accounts.models import Role, User
+from forum.common import mail, markup
+from forum.common.errors import DomainError, NotFound, ValidationFailed
+from forum.common.pagination import Page
+from forum.common.text import normalise_space, slugify
 from forum.extensions import db
+
+DISPLAY_NAME_MIN = 2
+DISPLAY_NAME_MAX = 50
+EMAIL_MAX = 254
+PASSWORD_MIN = 10
+PASSWORD_MAX = 200
+BIO_MAX = 5_000
+ORGANISATION_MAX = 100
+RESET_SALT = "forum.accounts.password-reset"
+
+# The passwords people choose most often (from the published breach lists), each at least 10 characters long:
+# anything shorter is already refused by the length rule.
+COMMON_PASSWORDS = frozenset(
+    {
+        "1234567890", "0123456789", "12345678910", "123456789a", "1q2w3e4r5t", "1qaz2wsx3edc", "qwertyuiop",
+        "asdfghjkl1", "password12", "password123", "password1234", "passw0rd123", "p@ssw0rd123", "iloveyou12",
+        "qwerty1234", "qwerty12345", "qwerty123456", "abcdefghij", "abcd123456", "abc1234567", "letmein123",
+        "welcome123", "welcome2024", "welcome2025", "welcome2026", "football12", "football123", "monkey1234",
+        "sunshine12", "princess12", "dragon1234", "baseball12", "superman12", "1111111111", "0000000000",
+        "9876543210", "aaaaaaaaaa", "changeme123", "administrator", "trustno1234", "zaq12wsxcvb",
+        "1234qwerasdf", "qazwsxedcrfv", "passwordpassword", "mypassword1", "liverpool1", "chelsea123",
+        "arsenal123", "manchester1", "summer2024", "summer2025", "winter2025", "spring2026", "autumn2026",
+    }
+)
+
+
+class ResetLinkInvalid(DomainError):
+    """A password-reset link that is forged, mangled, already used or too old."""
+
+    def __init__(self, message: str, expired: bool = False) -> None:
+        super().__init__(message)
+        self.expired = expired
+
+
+class FormRefused(ValidationFailed):
+    """Several field errors at once, so a form shows every problem together (``errors`` holds each one)."""
+
+    def __init__(self, errors: list[ValidationFailed]) -> None:
+        super().__init__(errors[0].message, field=errors[0].field)
+        self.errors = errors
 
 
 def load_user(session_id: str) -> User | None:
@@ -14,4 +68,251 @@ def load_user(session_id: str) -> User | None:
     user = db.session.get(User, int(user_id))
     if user is None or user.password_hash[-12:] != fragment:
         return None
+    return user
+
+
+_dummy_hashes: dict[str, str] = {}
+
+
+def _hash(password: str) -> str:
+    return generate_password_hash(password, method=current_app.config.get("PASSWORD_HASH_METHOD", "scrypt"))
+
+
+def _dummy_hash() -> str:
+    """A hash of nothing anyone knows, made with the configured method, to check against when no account matches."""
+    method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+    if method not in _dummy_hashes:
+        _dummy_hashes[method] = _hash("no account has this password")
+    return _dummy_hashes[method]
+
+
+def email_key(email: str) -> str:
+    """The form of an address used to find an account: trimmed and case-folded."""
+    return (email or "").strip().lower()
+
+
+def password_problem(password: str, display_name: str = "", email: str = "") -> str | None:
+    """Why ``password`` is too weak, as a sentence to show the person, or None when it will do."""
+    if len(password) < PASSWORD_MIN:
+        return f"Password must be at least {PASSWORD_MIN} characters long"
+    if len(password) > PASSWORD_MAX:
+        return f"Password must be {PASSWORD_MAX} characters or fewer"
+    lowered = password.lower()
+    if lowered in COMMON_PASSWORDS or len(set(lowered)) < 4:
+        return "That password is too easy to guess: choose a less common one, such as three or four random words"
+    squashed = lowered.replace(" ", "")
+    for part in (normalise_space(display_name).lower(), email_key(email).partition("@")[0]):
+        if len(part) >= 3 and (part in lowered or part.replace(" ", "") in squashed):
+            return "Password must not contain your display name or email address"
+    return None
+
+
+def check_password_strength(password: str, display_name: str = "", email: str = "", field: str = "password") -> None:
+    """Refuse a weak password with a ValidationFailed on ``field``."""
+    problem = password_problem(password, display_name, email)
+    if problem:
+        raise ValidationFailed(problem, field=field)
+
+
+def _identity_problems(display_name: str, email: str, exclude_id: int | None = None) -> list[ValidationFailed]:
+    """Field errors for a display name or email that someone else already uses (or that cannot be used)."""
+    problems: list[ValidationFailed] = []
+    handle = slugify(display_name)
+    if not any(ch.isalnum() for ch in display_name):
+        problems.append(ValidationFailed("Display name must include letters or numbers", field="display_name"))
+    else:
+        clash = db.session.scalar(select(User.id).where(User.handle == handle))
+        if clash is not None and clash != exclude_id:
+            problems.append(ValidationFailed("That display name is already taken: choose another",
+                                             field="display_name"))
+    clash = db.session.scalar(select(User.id).where(User.email_key == email_key(email)))
+    if clash is not None and clash != exclude_id:
+        problems.append(
+            ValidationFailed("An account already uses that email address: sign in or reset your password instead",
+                             field="email")
+        )
+    return problems
+
+
+def create_user(display_name: str, email: str, password: str, role: str = Role.RESIDENT,
+                organisation: str | None = None) -> User:
+    """Make an account, refusing a taken display name or email and a weak password (all problems at once)."""
+    display_name = normalise_space(display_name)
+    email = (email or "").strip()
+    problems = []
+    if not DISPLAY_NAME_MIN <= len(display_name) <= DISPLAY_NAME_MAX:
+        problems.append(ValidationFailed(
+            f"Display name must be between {DISPLAY_NAME_MIN} and {DISPLAY_NAME_MAX} characters", field="display_name"))
+    if "@" not in email or len(email) > EMAIL_MAX:
+        problems.append(ValidationFailed("Enter an email address in the correct format, like name@example.com",
+                                         field="email"))
+    problems += _identity_problems(display_name, email)
+    problem = password_problem(password, display_name, email)
+    if problem:
+        problems.append(ValidationFailed(problem, field="password"))
+    if role not in Role.ALL:
+        problems.append(ValidationFailed("Choose a role", field="role"))
+    if problems:
+        raise FormRefused(problems)
+    user = User(
+        display_name=display_name, handle=slugify(display_name), email=email, email_key=email_key(email),
+        password_hash=_hash(password), role=role, organisation=normalise_space(organisation or "") or None,
+        bio_source="", bio_html="",
+    )
+    db.session.add(user)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # Someone took the name or address between our check and our insert.
+        db.session.rollback()
+        raise FormRefused(_identity_problems(display_name, email) or [
+            ValidationFailed("That display name or email address is already taken", field="email")]) from None
+    return user
+
+
+def register(display_name: str, email: str, password: str) -> User:
+    """A resident signs themselves up."""
+    return create_user(display_name, email, password)
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The account with this email and password, or None (the caller shows one generic message either way)."""
+    user = db.session.scalar(select(User).where(User.email_key == email_key(email)))
+    if user is None:
+        # Spend the same time as a real check, so response times do not reveal which addresses have accounts.
+        check_password_hash(_dummy_hash(), password or "")
+        return None
+    if not check_password_hash(user.password_hash, password or ""):
+        return None
+    return user
+
+
+# Password resets -----------------------------------------------------------------------------------------------
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=RESET_SALT)
+
+
+def _hash_fragment(user: User) -> str:
+    """A digest of the current password hash: the link stops working once the password changes."""
+    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
+
+
+def make_reset_token(user: User) -> str:
+    """A signed, time-stamped token naming the user and their current password."""
+    return _serializer().dumps({"u": user.id, "h": _hash_fragment(user)})
+
+
+def user_for_reset_token(token: str) -> User:
+    """The user a reset link was made for, or ResetLinkInvalid when it is bad, used or too old."""
+    try:
+        data = _serializer().loads(token, max_age=current_app.config["PASSWORD_RESET_MAX_AGE"])
+    except SignatureExpired:
+        raise ResetLinkInvalid("That password reset link has expired.", expired=True) from None
+    except BadSignature:
+        raise ResetLinkInvalid("That password reset link is not valid. Check you copied the whole link.") from None
+    user_id = data.get("u") if isinstance(data, dict) else None
+    user = db.session.get(User, user_id) if isinstance(user_id, int) else None
+    if user is None or not hmac.compare_digest(str(data.get("h", "")), _hash_fragment(user)):
+        raise ResetLinkInvalid("That password reset link has already been used.")
+    return user
+
+
+def request_password_reset(email: str, link_for: Callable[[str], str]) -> None:
+    """Email a reset link if an account uses ``email``; say nothing either way (the page is always the same)."""
+    user = db.session.scalar(select(User).where(User.email_key == email_key(email)))
+    if user is None:
+        current_app.logger.info("Password reset asked for an address with no account")
+        return
+    minutes = current_app.config["PASSWORD_RESET_MAX_AGE"] // 60
+    body = (
+        f"Hello {user.display_name},\n\n"
+        f"Someone asked to reset the password for your account on {current_app.config['SITE_NAME']}.\n"
+        f"If it was you, open this link within {minutes} minutes to choose a new password:\n\n"
+        f"{link_for(make_reset_token(user))}\n\n"
+        "If it was not you, you can ignore this email: your password has not changed.\n"
+    )
+    mail.send_mail(user.email, f"Reset your {current_app.config['SITE_NAME']} password", body)
+
+
+def reset_password(token: str, password: str) -> User:
+    """Set a new password through a reset link; every existing session for the account stops working."""
+    user = user_for_reset_token(token)
+    check_password_strength(password, user.display_name, user.email)
+    user.password_hash = _hash(password)
+    db.session.commit()
+    return user
+
+
+# The person's own settings ------------------------------------------------------------------------------------
+
+
+def update_bio(user: User, source: str) -> User:
+    """Change the profile text, rendered once through the text pipeline."""
+    source = (source or "").strip()
+    if len(source) > BIO_MAX:
+        raise ValidationFailed(f"Your profile text must be {BIO_MAX:,} characters or fewer", field="bio")
+    user.bio_source = source
+    user.bio_html = markup.render(source) if source else ""
+    db.session.commit()
+    return user
+
+
+def change_password(user: User, current: str, new: str) -> User:
+    """Change the password after checking the current one (other sessions are signed out by the new hash)."""
+    if not check_password_hash(user.password_hash, current or ""):
+        raise ValidationFailed("Your current password is not correct", field="current_password")
+    check_password_strength(new, user.display_name, user.email)
+    if check_password_hash(user.password_hash, new):
+        raise ValidationFailed("Your new password must be different from your current one", field="password")
+    user.password_hash = _hash(new)
+    db.session.commit()
+    return user
+
+
+# Administration -----------------------------------------------------------------------------------------------
+
+
+def list_users(page: int, per_page: int) -> Page:
+    """One page of every account, alphabetically (one query for the rows, one for the count)."""
+    total = db.session.scalar(select(func.count(User.id))) or 0
+    page_obj = Page(items=[], number=page, per_page=per_page, total=total)
+    if page > page_obj.pages:
+        raise NotFound("No such page")
+    page_obj.items = list(
+        db.session.scalars(select(User).order_by(User.handle, User.id).limit(per_page).offset((page - 1) * per_page))
+    )
+    return page_obj
+
+
+def get_user(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound("No such user")
+    return user
+
+
+def find_by_email(email: str) -> User:
+    user = db.session.scalar(select(User).where(User.email_key == email_key(email)))
+    if user is None:
+        raise NotFound(f"No account uses {email.strip()}")
+    return user
+
+
+def set_role(user: User, role: str, organisation: str | None = None, actor: User | None = None) -> User:
+    """Grant ``role``; civil servants need an organisation (their badge). Admins cannot demote themselves."""
+    organisation = normalise_space(organisation or "") or None
+    if role not in Role.ALL:
+        raise ValidationFailed("Choose a role", field="role")
+    if actor is not None and actor.id == user.id and user.role == Role.ADMIN and role != Role.ADMIN:
+        raise ValidationFailed(
+            "You cannot remove your own administrator role: ask another administrator to do it", field="role")
+    if role == Role.CIVIL_SERVANT and not organisation:
+        raise ValidationFailed("Enter the organisation a civil servant works for", field="organisation")
+    if organisation and len(organisation) > ORGANISATION_MAX:
+        raise ValidationFailed(f"Organisation must be {ORGANISATION_MAX} characters or fewer", field="organisation")
+    user.role = role
+    user.organisation = organisation
+    db.session.commit()
     return user

@@ -1,27 +1,197 @@
-"""Account views (placeholders until the accounts work lands)."""
+"""Account views: each reads a form, calls a service and picks the next page. Services own the rules."""
 
-from flask import abort
+from __future__ import annotations
 
-from forum.accounts import bp
-from forum.common.decorators import role_required
+from urllib.parse import urlsplit
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from forum.accounts import bp, services
+from forum.accounts.forms import (
+    BioForm,
+    ChangePasswordForm,
+    LoginForm,
+    NewPasswordForm,
+    RegisterForm,
+    ResetRequestForm,
+    RoleForm,
+    add_error,
+)
+from forum.accounts.models import Role, User
+from forum.common.decorators import form_checks_csrf, role_required
+from forum.common.errors import ValidationFailed
+from forum.common.pagination import page_from_request
+from forum.extensions import limiter
+
+LOGIN_FAILED = "Enter a correct email address and password"
 
 
-@bp.route("/login", methods=["GET", "POST"])
-def login():
-    abort(404)
+def _limit(key: str):
+    """A rate limit read from the config when the request arrives (so tests and deployments can change it)."""
+    return lambda: current_app.config[key]
+
+
+def safe_next(target: str | None) -> str | None:
+    """``target`` when it is a path on this site, else None: a ``next`` parameter must never send people away."""
+    if not target or len(target) > 2000 or not target.startswith("/") or target.startswith("//"):
+        return None
+    if "\\" in target or any(ord(ch) < 32 or ord(ch) == 127 for ch in target):
+        return None
+    parts = urlsplit(target)
+    return None if parts.scheme or parts.netloc else target
+
+
+def _show_refusal(form, error: ValidationFailed) -> None:
+    for problem in getattr(error, "errors", [error]):
+        add_error(form, problem.field, problem.message)
+
+
+def _me() -> User:
+    return current_user._get_current_object()
 
 
 @bp.route("/register", methods=["GET", "POST"])
+@form_checks_csrf
+@limiter.limit(_limit("RATELIMIT_REGISTER"), methods=["POST"])
 def register():
-    abort(404)
+    """Create a resident's account and sign them in."""
+    if current_user.is_authenticated and request.method == "GET":
+        return redirect(url_for("home.index"))
+    form = RegisterForm()
+    if form.validate_on_submit():
+        try:
+            user = services.register(form.display_name.data, form.email.data, form.password.data)
+        except ValidationFailed as error:
+            _show_refusal(form, error)
+        else:
+            login_user(user)
+            flash(f"Welcome, {user.display_name}: your account is ready.", "success")
+            return redirect(url_for("home.index"))
+    return render_template("accounts/register.html", form=form)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@form_checks_csrf
+@limiter.limit(_limit("RATELIMIT_LOGIN"), methods=["POST"])
+def login():
+    """Sign in; a wrong email or password gets one message that does not say which was wrong."""
+    next_url = safe_next(request.args.get("next"))
+    if current_user.is_authenticated and request.method == "GET":
+        return redirect(next_url or url_for("home.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = services.authenticate(form.email.data, form.password.data)
+        if user is not None:
+            login_user(user, remember=form.remember.data)
+            return redirect(next_url or url_for("home.index"))
+        add_error(form, "email", LOGIN_FAILED)
+    return render_template("accounts/login.html", form=form, next_url=next_url)
 
 
 @bp.route("/logout", methods=["GET", "POST"])
 def logout():
-    abort(404)
+    """GET asks to confirm (signing out changes state, so it needs a POST); POST signs out."""
+    if request.method == "POST":
+        logout_user()
+        flash("You have signed out.", "success")
+        return redirect(url_for("home.index"))
+    if not current_user.is_authenticated:
+        return redirect(url_for("home.index"))
+    return render_template("accounts/logout.html")
+
+
+@bp.route("/reset-password", methods=["GET", "POST"])
+@form_checks_csrf
+@limiter.limit(_limit("RATELIMIT_RESET"), methods=["POST"])
+def reset_request():
+    """Ask for a reset link. The answer is the same whether or not the address has an account."""
+    form = ResetRequestForm()
+    if form.validate_on_submit():
+        services.request_password_reset(
+            form.email.data, lambda token: url_for("accounts.reset_password", token=token, _external=True)
+        )
+        return render_template("accounts/reset_sent.html", email=form.email.data)
+    return render_template("accounts/reset_request.html", form=form)
+
+
+@bp.route("/reset-password/<token>", methods=["GET", "POST"])
+@form_checks_csrf
+def reset_password(token: str):
+    """Choose a new password through an emailed link; a bad or old link offers to send a new one."""
+    try:
+        user = services.user_for_reset_token(token)
+        form = NewPasswordForm()
+        if form.validate_on_submit():
+            services.reset_password(token, form.password.data)
+            logout_user()
+            flash("Your password has been changed. Sign in with your new password.", "success")
+            return redirect(url_for("accounts.login"))
+    except services.ResetLinkInvalid as error:
+        return render_template("accounts/reset_invalid.html", error=error)
+    except ValidationFailed as error:
+        _show_refusal(form, error)
+    return render_template("accounts/reset_password.html", form=form, user=user)
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@form_checks_csrf
+@login_required
+def account():
+    """The person's own settings: their profile text, their email (shown to them alone), a password link."""
+    form = BioForm(bio=current_user.bio_source)
+    if form.validate_on_submit():
+        try:
+            services.update_bio(_me(), form.bio.data)
+        except ValidationFailed as error:
+            _show_refusal(form, error)
+        else:
+            flash("Your profile has been saved.", "success")
+            return redirect(url_for("accounts.account"))
+    return render_template("accounts/account.html", form=form)
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@form_checks_csrf
+@login_required
+@limiter.limit(_limit("RATELIMIT_LOGIN"), methods=["POST"])
+def change_password():
+    """Change the password (the current one first); every other session is signed out."""
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            user = services.change_password(_me(), form.current_password.data, form.password.data)
+        except ValidationFailed as error:
+            _show_refusal(form, error)
+        else:
+            login_user(user, fresh=True)  # the new password changed the session's id: keep this browser signed in
+            flash("Your password has been changed. Any other devices have been signed out.", "success")
+            return redirect(url_for("accounts.account"))
+    return render_template("accounts/change_password.html", form=form)
 
 
 @bp.route("/admin/users")
-@role_required("admin")
+@role_required(Role.ADMIN)
 def admin_users():
-    abort(404)
+    """Every account, a page at a time, with role and organisation."""
+    page = services.list_users(page_from_request(), current_app.config["USERS_PER_PAGE"])
+    pagination = page.govuk_params(lambda n: url_for("accounts.admin_users", page=n))
+    return render_template("admin/users.html", page=page, pagination=pagination)
+
+
+@bp.route("/admin/users/<id:user_id>", methods=["GET", "POST"])
+@form_checks_csrf
+@role_required(Role.ADMIN)
+def admin_user(user_id: int):
+    """One account, with its email, and a form to grant a role (and a civil servant's organisation)."""
+    user = services.get_user(user_id)
+    form = RoleForm(obj=user)
+    if form.validate_on_submit():
+        try:
+            services.set_role(user, form.role.data, form.organisation.data, actor=_me())
+        except ValidationFailed as error:
+            _show_refusal(form, error)
+        else:
+            flash(f"{user.display_name} is now: {user.role_label}.", "success")
+            return redirect(url_for("accounts.admin_user", user_id=user.id))
+    return render_template("admin/user.html", form=form, user=user)
