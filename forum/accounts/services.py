@@ -47,9 +47,10 @@ COMMON_PASSWORDS = frozenset(
 class ResetLinkInvalid(DomainError):
     """A password-reset link that is forged, mangled, already used or too old."""
 
-    def __init__(self, message: str, expired: bool = False) -> None:
+    def __init__(self, message: str, expired: bool = False, gone: bool = True) -> None:
         super().__init__(message)
         self.expired = expired
+        self.gone = gone
 
 
 class FormRefused(ValidationFailed):
@@ -211,7 +212,9 @@ def user_for_reset_token(token: str) -> User:
     except SignatureExpired:
         raise ResetLinkInvalid("That password reset link has expired.", expired=True) from None
     except BadSignature:
-        raise ResetLinkInvalid("That password reset link is not valid. Check you copied the whole link.") from None
+        raise ResetLinkInvalid(
+            "That password reset link is not valid. Check you copied the whole link from the email.", gone=False
+        ) from None
     user_id = data.get("u") if isinstance(data, dict) else None
     user = db.session.get(User, user_id) if isinstance(user_id, int) else None
     if user is None or not hmac.compare_digest(str(data.get("h", "")), _hash_fragment(user)):

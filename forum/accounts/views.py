@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import current_app, flash, redirect, render_template, request, url_for
@@ -19,10 +22,11 @@ from forum.accounts.forms import (
     add_error,
 )
 from forum.accounts.models import Role, User
+from forum.common.csrf import UNSAFE_METHODS
 from forum.common.decorators import form_checks_csrf, role_required
 from forum.common.errors import ValidationFailed
 from forum.common.pagination import page_from_request
-from forum.extensions import limiter
+from forum.extensions import csrf, limiter
 
 LOGIN_FAILED = "Enter a correct email address and password"
 
@@ -40,6 +44,23 @@ def safe_next(target: str | None) -> str | None:
         return None
     parts = urlsplit(target)
     return None if parts.scheme or parts.netloc else target
+
+
+def csrf_before_sign_in(view: Callable[..., Any]) -> Callable[..., Any]:
+    """On a form for signed-in people, check an anonymous POST's token before sending it to sign in.
+
+    Such a form checks its own token (to keep the text of a signed-in person whose token expired), so without
+    this a forged anonymous POST would be answered with a redirect rather than refused.
+    """
+
+    @wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        anonymous = not current_user.is_authenticated
+        if anonymous and request.method in UNSAFE_METHODS and current_app.config.get("WTF_CSRF_ENABLED", True):
+            csrf.protect()
+        return view(*args, **kwargs)
+
+    return wrapped
 
 
 def _show_refusal(form, error: ValidationFailed) -> None:
@@ -128,7 +149,8 @@ def reset_password(token: str):
             flash("Your password has been changed. Sign in with your new password.", "success")
             return redirect(url_for("accounts.login"))
     except services.ResetLinkInvalid as error:
-        return render_template("accounts/reset_invalid.html", error=error)
+        # 410 Gone for a link that worked once (expired or used); 400 for one that never could.
+        return render_template("accounts/reset_invalid.html", error=error), (410 if error.gone else 400)
     except ValidationFailed as error:
         _show_refusal(form, error)
     return render_template("accounts/reset_password.html", form=form, user=user)
@@ -136,6 +158,7 @@ def reset_password(token: str):
 
 @bp.route("/account", methods=["GET", "POST"])
 @form_checks_csrf
+@csrf_before_sign_in
 @login_required
 def account():
     """The person's own settings: their profile text, their email (shown to them alone), a password link."""
@@ -153,6 +176,7 @@ def account():
 
 @bp.route("/account/password", methods=["GET", "POST"])
 @form_checks_csrf
+@csrf_before_sign_in
 @login_required
 @limiter.limit(_limit("RATELIMIT_LOGIN"), methods=["POST"])
 def change_password():
@@ -181,6 +205,7 @@ def admin_users():
 
 @bp.route("/admin/users/<id:user_id>", methods=["GET", "POST"])
 @form_checks_csrf
+@csrf_before_sign_in
 @role_required(Role.ADMIN)
 def admin_user(user_id: int):
     """One account, with its email, and a form to grant a role (and a civil servant's organisation)."""
