@@ -117,6 +117,7 @@ def register_blueprints(app: Flask) -> None:
     from forum.home import views as _home_views  # noqa: F401
     from forum.threads import bp as threads_bp
     from forum.threads import group_views as _group_views  # noqa: F401
+    from forum.threads import post_views as _post_views  # noqa: F401
     from forum.threads import posts_bp, tags_bp
     from forum.threads import profile_views as _profile_views  # noqa: F401
     from forum.threads import tag_views as _tag_views  # noqa: F401

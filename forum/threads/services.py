@@ -46,6 +46,16 @@ def _check_title(title: str) -> str:
     return title
 
 
+#: Words that follow a thread's id in its own routes (``/threads/<id>/reply``), so no slug may be one of them.
+RESERVED_SLUGS = frozenset({"reply"})
+
+
+def thread_slug(title: str) -> str:
+    """The decorative slug after a thread's id, never one of the words its routes use."""
+    slug = slugify(title)
+    return f"{slug}-thread" if slug in RESERVED_SLUGS else slug
+
+
 def _bump_thread(thread_id: int, author_id: int) -> int:
     """Count a new post in the thread and return its number (the row lock serialises concurrent replies)."""
     now = utcnow()
@@ -84,13 +94,12 @@ def _new_post(thread: Thread, author: User, body: str, quoted_post_id: int | Non
 
 def start_thread(group: Group, author: User, title: str, body: str, tags: str | list[str] = "") -> Thread:
     """Start a thread in a group: the title, the opening post and up to five tags."""
-    if not permissions.can_post(group, author):
-        raise PermissionDenied("Join the group to start a thread in it.")
+    check_can_start_thread(group, author)
     title = _check_title(title)
     _check_text(body)
     names = tag_services.parse(tags) if isinstance(tags, str) else [tag_services.normalise(t) for t in tags if t]
     tag_services.check(names)
-    thread = Thread(group_id=group.id, author_id=author.id, title=title, slug=slugify(title), post_count=0)
+    thread = Thread(group_id=group.id, author_id=author.id, title=title, slug=thread_slug(title), post_count=0)
     thread.tags = tag_services.get_or_create(names)
     db.session.add(thread)
     db.session.flush()
@@ -102,10 +111,7 @@ def start_thread(group: Group, author: User, title: str, body: str, tags: str | 
 
 def reply(thread: Thread, author: User, body: str, quoted_post_id: int | None = None) -> Post:
     """Add a post to the end of a thread."""
-    if not permissions.can_post(thread.group, author):
-        raise PermissionDenied("Join the group to reply.")
-    if thread.locked:
-        raise PermissionDenied("This thread is locked: no more replies can be added.")
+    check_can_reply(thread, author)
     _check_text(body)
     if quoted_post_id is not None:
         quoted = db.session.get(Post, quoted_post_id)
@@ -115,6 +121,37 @@ def reply(thread: Thread, author: User, body: str, quoted_post_id: int | None = 
     _bump_group(thread.group_id, posts=1)
     db.session.commit()
     return post
+
+
+def check_can_start_thread(group: Group, user: Any, membership: Any = None) -> None:
+    """Refuse (403) someone who may read the group but not post in it."""
+    if not permissions.can_post(group, user, membership):
+        raise PermissionDenied("Only members of this group can start a thread in it. Join the group first.")
+
+
+def check_can_reply(thread: Thread, user: Any, membership: Any = None) -> None:
+    """Refuse (403) a reply from a non-member, or to a locked thread."""
+    if not permissions.can_post(thread.group, user, membership):
+        raise PermissionDenied("Only members of this group can reply. Join the group first.")
+    if thread.locked:
+        raise PermissionDenied("This thread is locked: no more replies can be added.")
+
+
+def check_can_comment(post: Post, user: Any, membership: Any = None) -> None:
+    """Refuse (403) a comment from a non-member or on a locked thread; a withdrawn post takes none (404)."""
+    if not permissions.can_post(post.thread.group, user, membership):
+        raise PermissionDenied("Only members of this group can comment. Join the group first.")
+    if post.thread.locked:
+        raise PermissionDenied("This thread is locked: no more comments can be added.")
+    if post.is_withdrawn:
+        raise NotFound("That post was withdrawn.")
+
+
+def quote(post: Post) -> str:
+    """The Markdown that starts a reply quoting ``post``: its source as a blockquote, then who wrote it."""
+    lines = post.body_source.replace("\r\n", "\n").replace("\r", "\n").strip("\n").split("\n")
+    quoted = "\n".join(f"> {line}".rstrip() for line in lines)
+    return f"{quoted}\n\n— {post.author.display_name} wrote in post {post.number}\n\n"
 
 
 def can_edit(post: Post, user: Any) -> bool:
@@ -128,31 +165,36 @@ def can_see_history(post: Post, user: Any) -> bool:
 
 
 def edit_post(post: Post, editor: User, body: str, title: str | None = None, tags: str | None = None) -> Post:
-    """Change a post's text, keeping the earlier text as a revision; the opening post may change title and tags."""
+    """Change a post's text, keeping the earlier text as a revision; the opening post may change title and tags.
+
+    Everything is checked before anything changes, and a save that changes neither text nor title adds no
+    revision (so the "edited" mark means the words changed).
+    """
     if not can_edit(post, editor):
         raise PermissionDenied("Only the author can edit this post.")
     _check_text(body)
     thread = post.thread
-    if post.number == 1:
-        if title is not None:
-            thread.title = _check_title(title)
-            thread.slug = slugify(thread.title)
-        if tags is not None:
-            names = tag_services.parse(tags)
-            tag_services.check(names)
-            thread.tags = tag_services.get_or_create(names)
-    if body == post.body_source and (post.number != 1 or title is None):
-        db.session.commit()
-        return post
-    html = markup.render(body)
-    post.revision_count += 1
-    post.body_source, post.body_html, post.edited_at = body, html, utcnow()
-    db.session.add(
-        PostRevision(
-            post_id=post.id, number=post.revision_count, body_source=body, body_html=html, editor_id=editor.id,
-            title=thread.title if post.number == 1 else None,
+    opening = post.number == 1
+    new_title = _check_title(title) if opening and title is not None else None
+    names: list[str] | None = None
+    if opening and tags is not None:
+        names = tag_services.parse(tags)
+        tag_services.check(names)
+    if names is not None and names != [t.name for t in thread.tags]:
+        thread.tags = tag_services.get_or_create(names)
+    title_changed = new_title is not None and new_title != thread.title
+    if title_changed:
+        thread.title, thread.slug = new_title, thread_slug(new_title)
+    if body != post.body_source or title_changed:
+        html = markup.render(body) if body != post.body_source else post.body_html
+        post.revision_count += 1
+        post.body_source, post.body_html, post.edited_at = body, html, utcnow()
+        db.session.add(
+            PostRevision(
+                post_id=post.id, number=post.revision_count, body_source=body, body_html=html,
+                editor_id=editor.id, title=thread.title if opening else None,
+            )
         )
-    )
     db.session.commit()
     return post
 
@@ -168,12 +210,7 @@ def withdraw_post(post: Post, user: User) -> None:
 
 def add_comment(post: Post, author: User, body: str) -> Comment:
     """A short comment beneath a post (comments do not nest)."""
-    if not permissions.can_post(post.thread.group, author):
-        raise PermissionDenied("Join the group to comment.")
-    if post.thread.locked:
-        raise PermissionDenied("This thread is locked: no more comments can be added.")
-    if post.is_withdrawn:
-        raise NotFound("That post was withdrawn.")
+    check_can_comment(post, author)
     _check_text(body, field="body", limit=COMMENT_MAX)
     comment = Comment(post_id=post.id, author_id=author.id, body_source=body, body_html=markup.render(body))
     db.session.add(comment)

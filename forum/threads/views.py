@@ -1,1 +1,138 @@
-"""Thread views (placeholders until the threads work lands)."""
+"""The thread page, starting a thread in a group, and replying (with or without a quote)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask import abort, current_app, redirect, render_template, request, url_for
+from flask_limiter.util import get_remote_address
+from flask_login import current_user, login_required
+
+from forum.common.decorators import form_checks_csrf
+from forum.common.errors import ValidationFailed
+from forum.common.pagination import page_from_request
+from forum.extensions import limiter
+from forum.groups import bp as groups_bp
+from forum.threads import bp, queries, services
+from forum.threads.forms import (
+    MARKDOWN_HINT,
+    CommentForm,
+    ReplyForm,
+    ThreadForm,
+    add_error,
+    explain_csrf_failure,
+)
+from forum.threads.models import Thread
+
+
+def _poster_key() -> str:
+    """Limit each signed-in person, wherever they post from; anyone else by address (they are refused anyway)."""
+    if current_user.is_authenticated:
+        return f"user:{current_user.id}"
+    return f"address:{get_remote_address()}"
+
+
+def _posted(response: Any) -> bool:
+    """Only a post that went through counts against the limit, not a form sent back with errors."""
+    return response.status_code in (301, 302, 303)
+
+
+#: New threads, replies and comments share one budget per person (RATELIMIT_POSTING).
+posting_limit: Callable[[Callable[..., Any]], Callable[..., Any]] = limiter.shared_limit(
+    lambda: current_app.config["RATELIMIT_POSTING"],
+    scope="posting",
+    key_func=_poster_key,
+    methods=["POST"],
+    deduct_when=_posted,
+)
+
+
+def post_url(thread: Thread, number: int, anchor: str | None = None) -> str:
+    """The address of the thread page that shows post ``number``, pointing at that post (or ``anchor``)."""
+    page = queries.page_of_post(number, current_app.config["POSTS_PER_PAGE"])
+    return url_for(
+        "threads.show", thread_id=thread.id, slug=thread.slug, page=page if page > 1 else None,
+        _anchor=anchor or f"post-{number}",
+    )
+
+
+@groups_bp.route("/<slug>/threads/new", methods=["GET", "POST"], endpoint="new_thread")
+@form_checks_csrf
+@posting_limit
+@login_required
+def new_thread(slug: str):
+    """Start a thread: members only (a private group's outsiders get a 404, a public group's a 403)."""
+    group, viewer = queries.readable_group(slug, current_user)
+    services.check_can_start_thread(group, current_user, viewer.membership)
+    form = ThreadForm()
+    if form.validate_on_submit():
+        try:
+            thread = services.start_thread(group, current_user, form.title.data, form.body.data, form.tags.data or "")
+        except ValidationFailed as error:
+            add_error(form, error.field, error.message)
+        else:
+            return redirect(url_for("threads.show", thread_id=thread.id, slug=thread.slug))
+    explain_csrf_failure(form)
+    return render_template("threads/new.html", form=form, group=group, markdown_hint=MARKDOWN_HINT)
+
+
+@bp.route("/<id:thread_id>/")
+@bp.route("/<id:thread_id>/<slug>")
+def show(thread_id: int, slug: str | None = None):
+    """A page of the thread's posts; the slug is decoration, the canonical link names the real one."""
+    number = page_from_request()
+    thread, viewer = queries.readable_thread(thread_id, current_user, with_tags=True)
+    page = queries.thread_page(thread, number, current_app.config["POSTS_PER_PAGE"])
+
+    def page_url(n: int, **extra: Any) -> str:
+        return url_for("threads.show", thread_id=thread.id, slug=thread.slug, page=n if n > 1 else None, **extra)
+
+    return render_template(
+        "threads/show.html",
+        thread=thread,
+        viewer=viewer,
+        thread_page=page,
+        canonical_url=page_url(number, _external=True),
+        pagination=page.page.govuk_params(page_url),
+        reply_form=ReplyForm(formdata=None),
+        comment_form=CommentForm(formdata=None),
+        markdown_hint=MARKDOWN_HINT,
+    )
+
+
+def _quote_id() -> int | None:
+    """The ``quote`` query parameter: absent is None, anything but a post id is a 400."""
+    raw = request.args.get("quote")
+    if raw is None:
+        return None
+    if not raw.isdigit() or len(raw) > 18:
+        abort(400, "The post to quote must be given by its number.")
+    return int(raw)
+
+
+@bp.route("/<id:thread_id>/reply", methods=["GET", "POST"])
+@form_checks_csrf
+@posting_limit
+@login_required
+def reply(thread_id: int):
+    """The reply page: a quote prefilled on GET; on POST the reply, or the form again with every word kept."""
+    thread, viewer = queries.readable_thread(thread_id, current_user)
+    services.check_can_reply(thread, current_user, viewer.membership)
+    form = ReplyForm()
+    if request.method == "GET":
+        quote_id = _quote_id()
+        quoted = queries.post_in_thread(thread, quote_id) if quote_id else None
+        if quoted is not None:
+            form.body.data, form.quote.data = services.quote(quoted), str(quoted.id)
+    elif form.validate_on_submit():
+        raw = form.quote.data or ""
+        quoted_id = int(raw) if raw.isdigit() and len(raw) <= 18 else None
+        try:
+            post = services.reply(thread, current_user, form.body.data, quoted_post_id=quoted_id)
+        except ValidationFailed as error:
+            add_error(form, error.field, error.message)
+        else:
+            return redirect(post_url(thread, post.number))
+    explain_csrf_failure(form)
+    return render_template("threads/reply.html", form=form, thread=thread, markdown_hint=MARKDOWN_HINT)

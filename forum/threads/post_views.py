@@ -1,0 +1,99 @@
+"""Actions on one post: edit, see its history, withdraw it, comment beneath it, withdraw a comment."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template
+from flask_login import current_user, login_required
+
+from forum.common.decorators import form_checks_csrf
+from forum.common.errors import PermissionDenied, ValidationFailed
+from forum.threads import posts_bp, queries, services
+from forum.threads.forms import (
+    MARKDOWN_HINT,
+    CommentForm,
+    EditOpeningPostForm,
+    EditPostForm,
+    add_error,
+    explain_csrf_failure,
+)
+from forum.threads.views import post_url, posting_limit
+
+
+@posts_bp.route("/<id:post_id>/edit", methods=["GET", "POST"])
+@form_checks_csrf
+@login_required
+def edit(post_id: int):
+    """The author edits a post (the opening post also its thread's title and tags); each save is a revision."""
+    post, _viewer = queries.readable_post(post_id, current_user)
+    if not services.can_edit(post, current_user):
+        raise PermissionDenied("Only the author can edit this post.")
+    thread, opening = post.thread, post.number == 1
+    if opening:
+        initial = {"body": post.body_source, "title": thread.title, "tags": ", ".join(t.name for t in thread.tags)}
+        form = EditOpeningPostForm(data=initial)
+    else:
+        form = EditPostForm(data={"body": post.body_source})
+    if form.validate_on_submit():
+        title = form.title.data if opening else None
+        tags = (form.tags.data or "") if opening else None
+        try:
+            services.edit_post(post, current_user, form.body.data, title=title, tags=tags)
+        except ValidationFailed as error:
+            add_error(form, error.field, error.message)
+        else:
+            flash("Your changes were saved.", "success")
+            return redirect(post_url(thread, post.number))
+    explain_csrf_failure(form)
+    return render_template(
+        "posts/edit.html", form=form, post=post, thread=thread, opening=opening, markdown_hint=MARKDOWN_HINT
+    )
+
+
+@posts_bp.route("/<id:post_id>/history")
+@login_required
+def history(post_id: int):
+    """Every revision of a post, newest first: for its author and the group's moderators only."""
+    post, _viewer = queries.readable_post(post_id, current_user)
+    if not services.can_see_history(post, current_user):
+        raise PermissionDenied("Only the author and moderators can see the earlier versions of a post.")
+    return render_template("posts/history.html", post=post, thread=post.thread, revisions=queries.revisions(post))
+
+
+@posts_bp.route("/<id:post_id>/withdraw", methods=["POST"])
+@login_required
+def withdraw(post_id: int):
+    """The author withdraws a post: a placeholder takes its place (its revisions are kept)."""
+    post, _viewer = queries.readable_post(post_id, current_user)
+    services.withdraw_post(post, current_user)
+    flash("Your post was withdrawn.", "success")
+    return redirect(post_url(post.thread, post.number))
+
+
+@posts_bp.route("/<id:post_id>/comments", methods=["POST"])
+@form_checks_csrf
+@posting_limit
+@login_required
+def add_comment(post_id: int):
+    """A short comment under a post; on a problem, a page with the form and the text kept."""
+    post, viewer = queries.readable_post(post_id, current_user)
+    services.check_can_comment(post, current_user, viewer.membership)
+    form = CommentForm()
+    if form.validate_on_submit():
+        try:
+            comment = services.add_comment(post, current_user, form.body.data)
+        except ValidationFailed as error:
+            add_error(form, error.field, error.message)
+        else:
+            return redirect(post_url(post.thread, post.number, anchor=f"comment-{comment.id}"))
+    explain_csrf_failure(form)
+    return render_template("posts/comment.html", form=form, post=post, thread=post.thread)
+
+
+@posts_bp.route("/comments/<id:comment_id>/withdraw", methods=["POST"])
+@login_required
+def withdraw_comment(comment_id: int):
+    """The author withdraws a comment: a placeholder takes its place."""
+    comment, post, _viewer = queries.readable_comment(comment_id, current_user)
+    services.withdraw_comment(comment, current_user)
+    flash("Your comment was withdrawn.", "success")
+    return redirect(post_url(post.thread, post.number, anchor=f"comment-{comment.id}"))
