@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 
 import pytest
 from flask import Flask
+from jinja2 import BytecodeCache
+from jinja2.bccache import Bucket
 from werkzeug.serving import make_server
 
 from tests.conftest import IN_CI
@@ -53,9 +55,31 @@ def app_config() -> dict:
     return {"WTF_CSRF_ENABLED": True}
 
 
+class SharedBytecodeCache(BytecodeCache):
+    """Compiled templates kept for the whole run: each test builds a new app, and compiling GOV.UK's macros
+    again for every one of them would cost about a second a test."""
+
+    def __init__(self) -> None:
+        self._store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        code = self._store.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self._store[bucket.key] = bucket.bytecode_to_string()
+
+
+@pytest.fixture(scope="session")
+def template_cache() -> SharedBytecodeCache:
+    return SharedBytecodeCache()
+
+
 @pytest.fixture
-def live_server(app: Flask) -> Iterator[str]:
+def live_server(app: Flask, template_cache: SharedBytecodeCache) -> Iterator[str]:
     """Serve the test app on a free local port in a daemon thread; yields the base URL (no trailing slash)."""
+    app.jinja_env.bytecode_cache = template_cache
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, args=(0.05,), name="live-server", daemon=True)
     thread.start()

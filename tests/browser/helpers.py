@@ -1,0 +1,102 @@
+"""Ways to drive a page: with the mouse (Playwright's locators) or with the keyboard alone.
+
+Both drivers offer the same verbs, named after what a person does, so one journey runs either way:
+``fill(label, text)``, ``press(button)``, ``follow(link)``, ``open(summary)``. ``within`` narrows a verb to
+the part of the page a CSS selector names (one post on the thread page, say).
+"""
+
+from __future__ import annotations
+
+from playwright.sync_api import Locator, Page
+
+MAX_TABS = 200
+
+# JavaScript predicates on the focused element. Each takes (el, arg) where arg = {name, within}.
+_IN_SCOPE = "(!arg.within || !!el.closest(arg.within))"
+_NORMALISE = "(s => (s || '').replace(/\\s+/g, ' ').trim())"
+FIELD_LABELLED = f"""(el, arg) => {_IN_SCOPE} && !!el.labels &&
+  [...el.labels].some(label => {_NORMALISE}(label.textContent) === arg.name)"""
+BUTTON_NAMED = f"""(el, arg) => {_IN_SCOPE} &&
+  el.matches('button, input[type=submit], [role=button]') &&
+  {_NORMALISE}(el.tagName === 'INPUT' ? el.value : el.textContent) === arg.name"""
+LINK_NAMED = f"""(el, arg) => {_IN_SCOPE} && el.tagName === 'A' && {_NORMALISE}(el.textContent) === arg.name"""
+SUMMARY_NAMED = f"""(el, arg) => {_IN_SCOPE} && el.tagName === 'SUMMARY' &&
+  {_NORMALISE}(el.textContent) === arg.name"""
+
+
+def focused_matches(page: Page, predicate: str, arg: dict | None = None) -> bool:
+    return bool(page.evaluate(f"(arg) => {{ const el = document.activeElement; return !!el && ({predicate})(el, arg); }}",
+                              arg or {}))
+
+
+def describe_focus(page: Page) -> str:
+    return page.evaluate(
+        "() => { const el = document.activeElement; if (!el) return 'nothing';"
+        " return el.outerHTML.slice(0, 160); }"
+    )
+
+
+def tab_to(page: Page, predicate: str, arg: dict | None = None, max_tabs: int = MAX_TABS) -> None:
+    """Press Tab until the focused element satisfies ``predicate`` (a JS ``(el, arg) => bool``), at most
+    ``max_tabs`` times; fail with what was focused last if it never does."""
+    for _ in range(max_tabs + 1):
+        if focused_matches(page, predicate, arg):
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"Tab never reached {arg} within {max_tabs} presses (focus ended on {describe_focus(page)})")
+
+
+class MouseDriver:
+    """Clicks and fills through Playwright's accessible locators (label text, role and name)."""
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+
+    def _scope(self, within: str | None) -> Page | Locator:
+        return self.page.locator(within) if within else self.page
+
+    def fill(self, label: str, text: str, within: str | None = None) -> None:
+        self._scope(within).get_by_label(label, exact=True).fill(text)
+
+    def press(self, name: str, within: str | None = None) -> None:
+        with self.page.expect_navigation():
+            self._scope(within).get_by_role("button", name=name, exact=True).first.click()
+
+    def follow(self, name: str, within: str | None = None) -> None:
+        with self.page.expect_navigation():
+            self._scope(within).get_by_role("link", name=name, exact=True).first.click()
+
+    def open(self, summary: str, within: str | None = None) -> None:
+        self._scope(within).locator("summary", has_text=summary).first.click()
+
+
+class KeyboardDriver:
+    """Only the keyboard: Tab to move focus, typing to write, Enter and Space to act."""
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+
+    def fill(self, label: str, text: str, within: str | None = None) -> None:
+        tab_to(self.page, FIELD_LABELLED, {"name": label, "within": within})
+        self.page.keyboard.press("ControlOrMeta+A")  # replace what an edit form holds
+        self.page.keyboard.type(text)
+
+    def press(self, name: str, within: str | None = None) -> None:
+        tab_to(self.page, BUTTON_NAMED, {"name": name, "within": within})
+        with self.page.expect_navigation():
+            self.page.keyboard.press("Space" if self._is_button() else "Enter")
+
+    def follow(self, name: str, within: str | None = None) -> None:
+        tab_to(self.page, LINK_NAMED, {"name": name, "within": within})
+        with self.page.expect_navigation():
+            self.page.keyboard.press("Enter")
+
+    def open(self, summary: str, within: str | None = None) -> None:
+        tab_to(self.page, SUMMARY_NAMED, {"name": summary, "within": within})
+        self.page.keyboard.press("Enter")
+
+    def _is_button(self) -> bool:
+        return bool(self.page.evaluate("() => document.activeElement.matches('button, input[type=submit]')"))
+
+
+Driver = MouseDriver | KeyboardDriver

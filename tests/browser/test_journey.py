@@ -1,0 +1,93 @@
+"""The journey a newcomer takes: register, join a group, start a thread with tags, reply, comment, edit, and
+see it all. Three ways: with the mouse, with JavaScript off, and with the keyboard alone."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests import factories
+from tests.browser.helpers import KeyboardDriver, MouseDriver
+
+pytestmark = pytest.mark.browser
+
+GROUP = "Parks and play areas"
+TITLE = "Fix the swings in Victoria Park"
+TAGS = "Play Areas, budget"
+REPLY = "I walked past on Monday and two of them are still chained up."
+EDITED = "I walked past on Monday: all three swings are chained up."
+COMMENT = "Thanks, I have asked the parks team."
+
+
+@pytest.fixture
+def group_slug(app) -> str:
+    with app.app_context():
+        return factories.make_group(GROUP, description="Swings, slides and benches.").slug
+
+
+def run_journey(page: Page, driver: MouseDriver | KeyboardDriver) -> None:
+    page.goto("/")
+    driver.follow("Create an account")
+    driver.fill("Display name", "Jo Walker")
+    driver.fill("Email address", "jo@example.org")
+    driver.fill("Password", "a long and quiet walk in the park")
+    driver.fill("Confirm password", "a long and quiet walk in the park")
+    driver.press("Create account")
+    expect(page.get_by_role("link", name="Jo Walker").first).to_be_visible()
+
+    driver.follow("Groups")
+    driver.follow(GROUP, within="main")
+    driver.press("Join this group")
+    expect(page.get_by_text("You are a member")).to_be_visible()
+
+    driver.press("Start a thread")
+    driver.fill("Title", TITLE)
+    driver.fill("Your post", "The swings have been chained up since August.")
+    driver.fill("Tags (optional)", TAGS)
+    driver.press("Start the thread")
+    expect(page.get_by_role("heading", level=1)).to_have_text(TITLE)
+
+    driver.fill("Your reply", REPLY)
+    driver.press("Post reply")
+    expect(page.locator("#post-2")).to_contain_text(REPLY)
+
+    driver.open("Add a comment to post 1", within="#post-1")
+    driver.fill("Your comment on post 1", COMMENT, within="#post-1")
+    driver.press("Add comment", within="#post-1")
+    expect(page.locator("#post-1 .forum-comments")).to_contain_text(COMMENT)
+
+    driver.follow("Edit post 2", within="#post-2")
+    driver.fill("Your post", EDITED)
+    driver.press("Save changes")
+
+    check_everything_is_visible(page)
+
+
+def check_everything_is_visible(page: Page) -> None:
+    expect(page.get_by_role("heading", level=1)).to_have_text(TITLE)
+    tags = page.get_by_role("list", name="Tags")
+    expect(tags.get_by_role("link", name="play areas", exact=True)).to_have_attribute("href", "/tags/play%20areas/")
+    expect(tags.get_by_role("link", name="budget", exact=True)).to_have_attribute("href", "/tags/budget/")
+    reply = page.locator("#post-2")
+    expect(reply).to_contain_text(EDITED)
+    expect(reply).not_to_contain_text(REPLY)
+    expect(reply.get_by_role("link", name=re.compile(r"^edited"))).to_be_visible()
+    expect(page.locator("#post-1 .forum-comments")).to_contain_text(COMMENT)
+    expect(page.locator("#post-1")).to_contain_text("The swings have been chained up since August.")
+
+
+def test_journey_with_the_mouse(page: Page, group_slug: str, browser_session) -> None:
+    run_journey(page, MouseDriver(page))
+    browser_session.console.assert_clean()
+
+
+def test_journey_without_javascript(nojs_page: Page, group_slug: str) -> None:
+    run_journey(nojs_page, MouseDriver(nojs_page))
+    assert "govuk-frontend-supported" not in (nojs_page.locator("body").get_attribute("class") or "")
+
+
+def test_journey_with_the_keyboard_alone(page: Page, group_slug: str, browser_session) -> None:
+    run_journey(page, KeyboardDriver(page))
+    browser_session.console.assert_clean()
