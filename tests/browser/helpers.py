@@ -25,8 +25,8 @@ SUMMARY_NAMED = f"""(el, arg) => {_IN_SCOPE} && el.tagName === 'SUMMARY' &&
 
 
 def focused_matches(page: Page, predicate: str, arg: dict | None = None) -> bool:
-    return bool(page.evaluate(f"(arg) => {{ const el = document.activeElement; return !!el && ({predicate})(el, arg); }}",
-                              arg or {}))
+    script = f"(arg) => {{ const el = document.activeElement; return !!el && ({predicate})(el, arg); }}"
+    return bool(page.evaluate(script, arg or {}))
 
 
 def describe_focus(page: Page) -> str:
