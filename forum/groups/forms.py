@@ -5,12 +5,13 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextArea, GovTextInput
 from wtforms import IntegerField, RadioField, StringField, SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 SESSION_EXPIRED = "Your session expired: your text is kept below; check it and submit again"
 PRIVACY_CHOICES = [
-    ("public", "Public: anyone can read it, and anyone with an account can join"),
-    ("private", "Private: only its members can see it; people ask to join through an invitation link"),
+    SelectChoice("public", "Public: anyone can read it, and anyone with an account can join"),
+    SelectChoice("private", "Private: only its members can see it; people ask to join through an invitation link"),
 ]
 
 
