@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from werkzeug.security import generate_password_hash
 
 from forum.accounts.models import User
@@ -73,6 +73,9 @@ def _backdate(thread: Thread, days_ago: int) -> None:
         moment += timedelta(hours=5)
     thread.created_at = start
     thread.last_activity_at = moment - timedelta(hours=5)
+    group = db.session.get(Group, thread.group_id)
+    latest = db.session.scalar(select(func.max(Thread.last_activity_at)).where(Thread.group_id == group.id))
+    group.last_activity_at = max(latest, thread.last_activity_at)
     db.session.commit()
 
 
