@@ -14,6 +14,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import BooleanField, PasswordField, RadioField, StringField, SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional
 
 from forum.accounts.models import Role
@@ -141,7 +142,7 @@ class BioForm(Form):
 class RoleForm(Form):
     role = RadioField(
         "Role",
-        choices=[(role, Role.LABELS[role]) for role in Role.ALL],
+        choices=[SelectChoice(role, Role.LABELS[role]) for role in Role.ALL],
         validators=[InputRequired("Choose a role")],
         validate_choice=False,  # an unknown role is refused by the service, with the same message
         widget=GovRadioInput(),
