@@ -1,11 +1,17 @@
 """Home page views."""
 
 from flask import render_template
+from flask_login import current_user
 
 from forum.home import bp
+from forum.threads import listings
 
 
 @bp.route("/")
 def index():
-    """The home page (placeholder until the listings land)."""
-    return render_template("home/index.html", title=None)
+    """The forum's purpose, the groups the visitor may see and the latest activity among them."""
+    return render_template(
+        "home/index.html",
+        groups=listings.home_groups(current_user),
+        latest=listings.latest_threads(current_user),
+    )

@@ -1,10 +1,22 @@
 """Profiles, which list a person's groups and recent posts (they live here because they list posts)."""
 
-from flask import abort
+from flask import redirect, render_template, url_for
+from flask_login import current_user
 
 from forum.accounts import bp as accounts_bp
+from forum.threads import listings
 
 
 @accounts_bp.route("/users/<handle>/")
 def profile(handle: str):
-    abort(404)
+    """A person's public profile: name, role badge, bio, groups and recent posts. Never their email."""
+    canonical = listings.canonical_handle(handle)
+    if canonical:
+        return redirect(url_for("accounts.profile", handle=canonical), code=301)
+    person = listings.user_by_handle(handle)
+    return render_template(
+        "accounts/profile.html",
+        person=person,
+        groups=listings.profile_groups(person, current_user),
+        posts=listings.recent_posts(person, current_user),
+    )

@@ -1,15 +1,31 @@
-"""Tag pages (placeholders until the listings land)."""
+"""Tag pages: the index of tags with the number of threads the viewer may see, and one tag's threads."""
 
-from flask import abort
+from flask import current_app, redirect, render_template, url_for
+from flask_login import current_user
 
-from forum.threads import tags_bp
+from forum.common.pagination import page_from_request
+from forum.threads import listings, tags_bp
+
+TAGS_PER_PAGE_DEFAULT = 100
 
 
 @tags_bp.route("/")
 def list():  # noqa: A001 - endpoint name tags.list
-    abort(404)
+    """Every tag in use where the viewer can see it, most used first."""
+    number = page_from_request()
+    per_page = current_app.config.get("TAGS_PER_PAGE", TAGS_PER_PAGE_DEFAULT)
+    page = listings.tag_counts(current_user, number, per_page)
+    return render_template("tags/list.html", page=page)
 
 
-@tags_bp.route("/<name>/")
+@tags_bp.route("/<path:name>/")
 def show(name: str):
-    abort(404)
+    """The threads carrying a tag; a differently written name redirects to the tag's one address."""
+    number = page_from_request()
+    canonical = listings.canonical_tag_name(name)
+    if canonical and canonical != name:
+        args = {"page": number} if number > 1 else {}
+        return redirect(url_for("tags.show", name=canonical, **args), code=301)
+    tag = listings.get_tag(canonical)
+    page = listings.tag_threads(tag, current_user, number, current_app.config["THREADS_PER_PAGE"])
+    return render_template("tags/show.html", tag=tag, page=page)
