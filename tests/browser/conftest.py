@@ -18,7 +18,9 @@ from jinja2 import BytecodeCache
 from jinja2.bccache import Bucket
 from werkzeug.serving import make_server
 
-from tests.conftest import IN_CI
+from forum import create_app
+from forum.extensions import db
+from tests.conftest import IN_CI, _reset_database, base_config, database_uri
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
@@ -49,10 +51,26 @@ def chromium() -> Iterator[Browser]:
         browser.close()
 
 
+BROWSER_CONFIG = {"WTF_CSRF_ENABLED": True}
+
+
 @pytest.fixture
 def app_config() -> dict:
     """The shared ``app`` fixture with CSRF on: the browser posts the real token."""
-    return {"WTF_CSRF_ENABLED": True}
+    return dict(BROWSER_CONFIG)
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def module_app(request, postgres_url: str | None, tmp_path_factory) -> Iterator[Flask]:
+    """One app per module and database, for modules whose tests only read what they seed once (a module
+    overrides ``app`` with it: ``def app(module_app): return module_app``)."""
+    uri = database_uri(request.param, postgres_url, tmp_path_factory.mktemp(request.param))
+    app = create_app({**base_config(uri), **BROWSER_CONFIG})
+    _reset_database(app, uri)
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
 
 
 class SharedBytecodeCache(BytecodeCache):

@@ -7,6 +7,7 @@ the part of the page a CSS selector names (one post on the thread page, say).
 
 from __future__ import annotations
 
+from flask import Flask
 from playwright.sync_api import Locator, Page
 
 MAX_TABS = 200
@@ -44,6 +45,13 @@ def tab_to(page: Page, predicate: str, arg: dict | None = None, max_tabs: int = 
             return
         page.keyboard.press("Tab")
     raise AssertionError(f"Tab never reached {arg} within {max_tabs} presses (focus ended on {describe_focus(page)})")
+
+
+def sign_in(app: Flask, page: Page, base_url: str, session_id: str) -> None:
+    """Give the browser a signed-in session cookie (what /login sets), without a trip through the form."""
+    serializer = app.session_interface.get_signing_serializer(app)
+    value = serializer.dumps({"_user_id": session_id, "_fresh": True})
+    page.context.add_cookies([{"name": app.config["SESSION_COOKIE_NAME"], "value": value, "url": base_url}])
 
 
 class MouseDriver:

@@ -1,0 +1,135 @@
+"""axe-core's WCAG 2.2 A and AA rules find nothing on any page type, each seen as a person would see it
+(signed in where that shows more: edit links, withdraw buttons, comment forms, the admin's menu)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from flask import Flask
+from playwright.sync_api import Page, expect
+from sqlalchemy import select
+
+from forum.extensions import db
+from forum.threads import services as thread_services
+from forum.threads.models import Post
+from tests import factories
+from tests.browser.conftest import Session
+from tests.browser.helpers import sign_in
+
+pytestmark = pytest.mark.browser
+
+
+@dataclass
+class World:
+    """What the seeded forum holds, as plain values the tests can use after the app context closes."""
+
+    group: str
+    private_group: str
+    thread: int
+    edited_post: int
+    tag: str
+    author: str
+    author_handle: str
+    admin: str
+    resident: str
+    staff_handle: str
+
+
+@pytest.fixture
+def app(module_app: Flask) -> Flask:
+    """Every page here only reads: one app and one seeded forum per database serve the whole module."""
+    return module_app
+
+
+@pytest.fixture(scope="module")
+def world(module_app: Flask) -> World:
+    with module_app.app_context():
+        admin = factories.make_user("Ada Admin", role="admin")
+        author = factories.make_user("Sam Resident")
+        staff = factories.make_user("Cass Servant", role="civil_servant", organisation="Parks department")
+        resident = factories.make_user("Rita Reader")
+        group = factories.make_group(
+            "Parks and play areas", members=(author, staff), position=1,
+            description="Swings, **slides** and benches. See [the parks map](https://example.org/parks).",
+        )
+        private = factories.make_group("Budget working group", private=True, moderators=(staff,))
+        factories.make_group("Libraries", members=(resident,))
+        thread = factories.make_thread(
+            group, author, "Fix the swings in Victoria Park", "The swings have been *chained up* since August.",
+            tags="play areas, budget", replies=3, comments_per_post=1,
+        )
+        factories.make_thread(private, staff, "Draft budget lines", tags="budget")
+        thread_services.reply(thread, staff, "> The swings have been chained up\n\nWe have ordered new chains.")
+        posts = db.session.scalars(select(Post).where(Post.thread_id == thread.id).order_by(Post.number)).all()
+        thread_services.edit_post(posts[1], author, "Reply number 1, corrected.")
+        thread_services.withdraw_post(posts[2], author)
+        return World(
+            group=group.slug, private_group=private.slug, thread=thread.id, edited_post=posts[1].id,
+            tag="play areas", author=author.get_id(), author_handle=author.handle, admin=admin.get_id(),
+            resident=resident.get_id(), staff_handle=staff.handle,
+        )
+
+
+@dataclass
+class Case:
+    path: Callable[[World], str]
+    who: str | None = None  # attribute of World holding the session id of who is signed in
+    status: int = 200
+    then: Callable[[Page], None] | None = None  # something to do before checking (submit a form empty, say)
+
+
+def submit_empty(button: str) -> Callable[[Page], None]:
+    def act(page: Page) -> None:
+        with page.expect_navigation():
+            page.get_by_role("button", name=button, exact=True).click()
+        expect(page.locator(".govuk-error-summary")).to_be_visible()
+
+    return act
+
+
+CASES: dict[str, Case] = {
+    "home": Case(lambda w: "/"),
+    "home-signed-in": Case(lambda w: "/", who="author"),
+    "groups": Case(lambda w: "/groups/", who="resident"),
+    "group": Case(lambda w: f"/groups/{w.group}/", who="author"),
+    "group-anonymous": Case(lambda w: f"/groups/{w.group}/"),
+    "thread": Case(lambda w: f"/threads/{w.thread}/", who="author"),
+    "thread-anonymous": Case(lambda w: f"/threads/{w.thread}/"),
+    "new-thread": Case(lambda w: f"/groups/{w.group}/threads/new", who="author"),
+    "new-thread-errors": Case(lambda w: f"/groups/{w.group}/threads/new", who="author",
+                              then=submit_empty("Start the thread")),
+    "reply": Case(lambda w: f"/threads/{w.thread}/reply", who="author"),
+    "edit-post": Case(lambda w: f"/posts/{w.edited_post}/edit", who="author"),
+    "post-history": Case(lambda w: f"/posts/{w.edited_post}/history", who="author"),
+    "register": Case(lambda w: "/register"),
+    "register-errors": Case(lambda w: "/register", then=submit_empty("Create account")),
+    "login": Case(lambda w: "/login"),
+    "logout": Case(lambda w: "/logout", who="author"),
+    "reset-request": Case(lambda w: "/reset-password"),
+    "tags": Case(lambda w: "/tags/"),
+    "tag": Case(lambda w: f"/tags/{w.tag}/"),
+    "profile": Case(lambda w: f"/users/{w.staff_handle}/"),
+    "own-profile": Case(lambda w: f"/users/{w.author_handle}/", who="author"),
+    "admin-users": Case(lambda w: "/admin/users", who="admin"),
+    "not-found": Case(lambda w: f"/groups/{w.private_group}/", who="resident", status=404),
+    "forbidden": Case(lambda w: "/admin/users", who="resident", status=403),
+}
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_page_has_no_axe_violations(
+    name: str, app: Flask, world: World, browser_session: Session, page: Page, check_a11y
+) -> None:
+    case = CASES[name]
+    path = case.path(world)
+    if case.who:
+        sign_in(app, page, browser_session.base_url, getattr(world, case.who))
+    url = browser_session.expect_error_status(path) if case.status != 200 else path
+    response = page.goto(url)
+    assert response is not None and response.status == case.status, f"{path} answered {response and response.status}"
+    if case.then:
+        case.then(page)
+    check_a11y(page)
+    browser_session.console.assert_clean()
