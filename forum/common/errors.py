@@ -50,6 +50,8 @@ def _http_error(error: HTTPException):
     code = error.code or 500
     if code not in ERROR_TITLES:
         return error
+    if code == 429 and getattr(error, "response", None) is not None:
+        return error.response  # a limit's own page (posting shows the person's text again: nothing is lost)
     description = None
     if isinstance(error, CSRFError):
         description = (

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import abort, current_app, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, make_response, redirect, render_template, request, url_for
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required
 
 from forum.common.decorators import form_checks_csrf
-from forum.common.errors import ValidationFailed
+from forum.common.errors import ERROR_TITLES, ValidationFailed
 from forum.common.pagination import page_from_request
 from forum.extensions import limiter
 from forum.groups import bp as groups_bp
@@ -38,6 +38,17 @@ def _posted(response: Any) -> bool:
     return response.status_code in (301, 302, 303)
 
 
+ERROR_429 = ERROR_TITLES[429]
+POSTED_FIELDS = ("title", "body", "tags", "quote")
+
+
+def _slow_down(limit: Any) -> Response:
+    """Over the posting limit: a 429 page that gives the person their text back, ready to send again later."""
+    fields = {name: request.form.get(name, "") for name in POSTED_FIELDS if name in request.form}
+    page = render_template("threads/slow_down.html", fields=fields, action=request.path, title_text=ERROR_429)
+    return make_response(page, 429)
+
+
 #: New threads, replies and comments share one budget per person (RATELIMIT_POSTING).
 posting_limit: Callable[[Callable[..., Any]], Callable[..., Any]] = limiter.shared_limit(
     lambda: current_app.config["RATELIMIT_POSTING"],
@@ -45,6 +56,7 @@ posting_limit: Callable[[Callable[..., Any]], Callable[..., Any]] = limiter.shar
     key_func=_poster_key,
     methods=["POST"],
     deduct_when=_posted,
+    on_breach=_slow_down,
 )
 
 
