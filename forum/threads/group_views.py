@@ -21,5 +21,6 @@ def show(slug: str):
         membership=viewer.membership,
         can_post=viewer.can_post,
         tag=tag,
+        group_tags=listings.group_tags(group),
         page=page,
     )

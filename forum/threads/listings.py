@@ -27,6 +27,7 @@ from forum.threads.models import Post, Thread, thread_tags
 
 HOME_LATEST = 10
 PROFILE_RECENT_POSTS = 10
+GROUP_TAGS = 30
 
 
 @dataclass
@@ -90,6 +91,21 @@ def group_threads(group: Group, number: int, per_page: int, tag: str | None = No
     if tag:
         stmt = stmt.where(_threads_tagged(tag))
     return _paginate(stmt, number, per_page)
+
+
+def group_tags(group: Group, limit: int = GROUP_TAGS) -> list[TagCount]:
+    """The tags most used in the group, to filter its threads by (the group is readable: callers checked)."""
+    count = func.count(Thread.id)
+    stmt = (
+        select(Tag.name, count.label("count"))
+        .join(thread_tags, thread_tags.c.tag_id == Tag.id)
+        .join(Thread, Thread.id == thread_tags.c.thread_id)
+        .where(Thread.group_id == group.id)
+        .group_by(Tag.id, Tag.name)
+        .order_by(count.desc(), Tag.name)
+        .limit(limit)
+    )
+    return [TagCount(name=row.name, count=row.count) for row in db.session.execute(stmt)]
 
 
 # Tags

@@ -140,3 +140,13 @@ def test_an_empty_group_invites_the_first_thread(app, client, world):
     response = client.get("/groups/quiet-corner/")
     assert response.status_code == 200
     assert "No one has started a thread here yet." in text(response)
+
+
+def test_the_group_page_offers_its_tags_as_filters(client, world):
+    page = text(client.get(f"/groups/{world.bigger}/"))
+    assert "Filter by tag" in page
+    assert f'href="/groups/{world.bigger}/?tag=civil+service"' in page
+    assert f'href="/groups/{world.bigger}/?tag=budget"' in page
+    assert "restructure" not in page  # a tag from another (private) group
+    filtered = text(client.get(f"/groups/{world.bigger}/?tag=budget"))
+    assert '<strong aria-current="true">budget</strong>' in filtered

@@ -69,7 +69,8 @@ def test_latest_activity_lists_the_ten_most_recently_active_threads(app, client,
     latest = _latest_section(text(client.get("/")))
     titles = re.findall(r'href="/threads/\d+/[^"]*">([^<]+)</a>', latest)
     assert titles == [f"Recent thread {n:02d}" for n in range(10, 0, -1)]
-    assert "Allotments" in latest and "Alice Member" in latest and "<time datetime=" in latest
+    assert "Allotments" in latest and "Last active <time datetime=" in latest and "by <a" in latest
+    assert "Alice Member" in latest
 
 
 def test_a_reply_brings_a_thread_to_the_top_with_its_last_poster(app, client, world):
