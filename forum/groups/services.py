@@ -187,20 +187,24 @@ def join(slug: str, user: Any, invite: str | None = None) -> tuple[Group, Member
     return group, membership
 
 
-def leave(slug: str, user: Any) -> Group:
-    """Leave a group, or withdraw a pending request to join it. Leaving twice changes nothing."""
+def leave(slug: str, user: Any) -> tuple[Group, str | None]:
+    """Leave a group, or withdraw a pending request to join it. Leaving twice changes nothing.
+
+    Returns the group and the status the membership had (``active`` or ``pending``), or None when there was none.
+    """
     _require_user(user)
     group = get_group(slug)
     membership = get_membership(group, user)
     if membership is None:
         if not permissions.can_read(group, user):
             raise NotFound("No such group.")
-        return group
+        return group, None
+    status = membership.status
     removed = db.session.execute(delete(Membership).where(Membership.id == membership.id)).rowcount
-    if removed and membership.is_active:
+    if removed and status == MemberStatus.ACTIVE:
         _count_member(group.id, -1)
     db.session.commit()
-    return group
+    return group, status if removed else None
 
 
 def _pending_request(group: Group, actor: Any, membership_id: int) -> Membership:

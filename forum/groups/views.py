@@ -15,7 +15,7 @@ from forum.common.errors import PermissionDenied, ValidationFailed
 from forum.common.pagination import page_from_request
 from forum.groups import bp, permissions, services
 from forum.groups.forms import AddMemberForm, GroupCreateForm, explain_expired_session, make_edit_form
-from forum.groups.models import Group, MemberRole
+from forum.groups.models import Group, MemberRole, MemberStatus
 
 
 def _safe_next(default: str) -> str:
@@ -54,7 +54,8 @@ def create():
         try:
             group = services.create_group(
                 current_user, form.name.data, form.summary.data or "", form.description.data or "",
-                private=form.privacy.data == "private", position=form.position.data or 0,
+                private=form.privacy.data == "private",
+                position=100 if form.position.data is None else form.position.data,
             )
         except ValidationFailed as error:
             getattr(form, error.field or "name").errors.append(error.message)
@@ -112,8 +113,11 @@ def join(slug: str):
 def leave(slug: str):
     if not current_user.is_authenticated:
         return _sign_in_first(slug)
-    group = services.leave(slug, current_user)
-    flash(f"You are no longer a member of {group.name}, and any request to join it is withdrawn.", "success")
+    group, status = services.leave(slug, current_user)
+    if status == MemberStatus.ACTIVE:
+        flash(f"You have left {group.name}.", "success")
+    elif status == MemberStatus.PENDING:
+        flash(f"You withdrew your request to join {group.name}.", "success")
     if group.is_private and not permissions.can_read(group, current_user):
         return redirect(url_for("groups.list"))
     return redirect(_safe_next(url_for("groups.show", slug=group.slug)))

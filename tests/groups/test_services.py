@@ -43,8 +43,8 @@ def test_join_leave_and_approve_move_the_counter(app, world):
         services.join(world.public, users["resident"])
         services.join(world.public, users["resident"])
         assert group_row(app, world.public)["member_count"] == 3
-        services.leave(world.public, users["resident"])
-        services.leave(world.public, users["resident"])
+        assert services.leave(world.public, users["resident"])[1] == "active"
+        assert services.leave(world.public, users["resident"])[1] is None
         assert group_row(app, world.public)["member_count"] == 2
         token = services.invite_token(groups[world.private], users["group_moderator"])
         _, pending = services.join(world.private, users["resident"], invite=token)

@@ -163,6 +163,7 @@ def test_member_leaves_a_public_group_and_leaving_twice_changes_nothing(app, cli
     response = client.post(f"/groups/{world.public}/leave")
     assert response.headers["Location"] == f"/groups/{world.public}/"
     assert group_row(app, world.public)["member_count"] == 1
+    assert "You have left Make a bigger difference" in text(client.get("/groups/"))
     assert client.post(f"/groups/{world.public}/leave").status_code in (302, 303)
     assert group_row(app, world.public)["member_count"] == 1 == active_count(app, world.public)
 
@@ -180,7 +181,9 @@ def test_a_pending_request_is_withdrawn_with_leave(app, client, world):
     token = invite_for(app, world.private)
     sign_in(client, world.resident)
     client.post(f"/groups/{world.private}/join", data={"invite": token})
-    client.post(f"/groups/{world.private}/leave")
+    response = client.post(f"/groups/{world.private}/leave")
+    assert response.headers["Location"] == "/groups/"
+    assert "You withdrew your request to join Budget working party" in text(client.get("/groups/"))
     assert membership_of(app, world.private, world.resident) is None
     assert group_row(app, world.private)["member_count"] == 2
 

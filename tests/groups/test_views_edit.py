@@ -34,6 +34,12 @@ def test_admin_creates_a_private_group_invisible_to_residents(app, client, world
     assert client.get("/groups/parks-and-green-spaces/members").status_code == 404
 
 
+def test_a_group_without_a_position_goes_after_the_numbered_ones(app, client, world):
+    sign_in(client, world.admin)
+    client.post("/groups/new", data={**GOOD, "position": ""})
+    assert group_row(app, "parks-and-green-spaces")["position"] == 100
+
+
 def test_create_page_renders_for_admins(client, world):
     sign_in(client, world.admin)
     page = text(client.get("/groups/new"))
