@@ -34,7 +34,9 @@ class World:
     author_handle: str
     admin: str
     resident: str
+    staff: str
     staff_handle: str
+    long_thread: int
 
 
 @pytest.fixture
@@ -61,6 +63,8 @@ def world(module_app: Flask) -> World:
             tags="play areas, budget", replies=3, comments_per_post=1,
         )
         factories.make_thread(private, staff, "Draft budget lines", tags="budget")
+        factories.add_member(private, factories.make_user("Pat Pending"), status="pending")
+        long_thread = factories.make_thread(group, author, "Bench by the pond", replies=22)
         thread_services.reply(thread, staff, "> The swings have been chained up\n\nWe have ordered new chains.")
         posts = db.session.scalars(select(Post).where(Post.thread_id == thread.id).order_by(Post.number)).all()
         thread_services.edit_post(posts[1], author, "Reply number 1, corrected.")
@@ -68,7 +72,7 @@ def world(module_app: Flask) -> World:
         return World(
             group=group.slug, private_group=private.slug, thread=thread.id, edited_post=posts[1].id,
             tag="play areas", author=author.get_id(), author_handle=author.handle, admin=admin.get_id(),
-            resident=resident.get_id(), staff_handle=staff.handle,
+            resident=resident.get_id(), staff=staff.get_id(), staff_handle=staff.handle, long_thread=long_thread.id,
         )
 
 
@@ -78,6 +82,11 @@ class Case:
     who: str | None = None  # attribute of World holding the session id of who is signed in
     status: int = 200
     then: Callable[[Page], None] | None = None  # something to do before checking (submit a form empty, say)
+
+
+def open_every_details(page: Page) -> None:
+    """Open every comment form, so axe checks what is inside them too."""
+    page.evaluate("() => document.querySelectorAll('details').forEach(d => { d.open = true; })")
 
 
 def submit_empty(button: str) -> Callable[[Page], None]:
@@ -97,6 +106,14 @@ CASES: dict[str, Case] = {
     "group-anonymous": Case(lambda w: f"/groups/{w.group}/"),
     "thread": Case(lambda w: f"/threads/{w.thread}/", who="author"),
     "thread-anonymous": Case(lambda w: f"/threads/{w.thread}/"),
+    "thread-comment-forms-open": Case(lambda w: f"/threads/{w.thread}/", who="author", then=open_every_details),
+    "thread-page-2": Case(lambda w: f"/threads/{w.long_thread}/?page=2", who="author"),
+    "group-tag-filter": Case(lambda w: f"/groups/{w.group}/?tag=budget", who="author"),
+    "private-group-member": Case(lambda w: f"/groups/{w.private_group}/", who="staff"),
+    "group-members": Case(lambda w: f"/groups/{w.private_group}/members", who="staff"),
+    "group-requests": Case(lambda w: f"/groups/{w.private_group}/requests", who="staff"),
+    "group-create": Case(lambda w: "/groups/new", who="admin"),
+    "group-edit": Case(lambda w: f"/groups/{w.group}/edit", who="admin"),
     "new-thread": Case(lambda w: f"/groups/{w.group}/threads/new", who="author"),
     "new-thread-errors": Case(lambda w: f"/groups/{w.group}/threads/new", who="author",
                               then=submit_empty("Start the thread")),
@@ -131,5 +148,14 @@ def test_page_has_no_axe_violations(
     assert response is not None and response.status == case.status, f"{path} answered {response and response.status}"
     if case.then:
         case.then(page)
+    expect(page.locator("h1")).to_have_count(1)
     check_a11y(page)
     browser_session.console.assert_clean()
+
+
+def test_the_check_itself_catches_a_violation(page: Page, check_a11y) -> None:
+    """Zero violations means something only if a broken page fails: add a field with no label."""
+    page.goto("/")
+    page.evaluate("() => document.querySelector('main').insertAdjacentHTML('beforeend', '<input type=text>')")
+    with pytest.raises(AssertionError, match=r"label \(critical\)"):
+        check_a11y(page)
