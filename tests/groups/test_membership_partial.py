@@ -35,6 +35,7 @@ def test_anonymous_is_asked_to_sign_in_and_comes_back(app, world):
     html = _render(app, world, world.public, None)
     assert "Sign in to join" in html and "/login?next=/groups/make-a-bigger-difference/" in html
     assert "<button" not in html
+    assert 'href="/groups/make-a-bigger-difference/members"' in html
 
 
 def test_resident_sees_a_join_button(app, world):
@@ -49,6 +50,7 @@ def test_private_group_needs_an_invitation_to_ask(app, world):
     assert "<button" not in html and "invite people" in html
     html = _render(app, world, world.private, "resident", invite="tok")
     assert "Ask to join</button>" in html and 'name="invite" value="tok"' in html
+    assert "/members" not in html  # the invitation page links to nothing the person cannot read
 
 
 def test_pending_request_can_be_withdrawn(app, world):
