@@ -235,3 +235,38 @@ def test_invitation_page_sends_readers_to_the_group(app, client, world, role):
     as_role(client, world, role)
     response = client.get(f"/groups/{world.private}/request?invite={token}")
     assert response.headers["Location"] == f"/groups/{world.private}/"
+
+
+def test_list_and_members_pages_issue_the_same_queries_for_few_or_many(app, client, world):
+    """No N+1: the pages' SQL does not grow with the number of groups or members shown."""
+    from sqlalchemy import event, select
+
+    from forum.extensions import db
+    from forum.groups.models import Group
+
+    def count(path: str) -> int:
+        statements: list[str] = []
+        with app.app_context():
+            engine = db.engine
+
+        def listener(*args):
+            statements.append(args[2])
+
+        event.listen(engine, "before_cursor_execute", listener)
+        try:
+            assert client.get(path).status_code == 200
+        finally:
+            event.remove(engine, "before_cursor_execute", listener)
+        return len(statements)
+
+    sign_in(client, world.member)
+    few = (count("/groups/"), count(f"/groups/{world.public}/members"))
+    assert min(few) > 0
+    with app.app_context():
+        people = [factories.make_user(f"Extra person {n}") for n in range(15)]
+        for n in range(15):
+            factories.make_group(f"Extra group {n:02}", members=tuple(people[:3]))
+        public = db.session.scalar(select(Group).where(Group.slug == world.public))
+        for person in people:
+            factories.add_member(public, person)
+    assert (count("/groups/"), count(f"/groups/{world.public}/members")) == few
