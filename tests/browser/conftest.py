@@ -1,8 +1,10 @@
 """Browser tests: the real app served on a live port, driven by Debian's Chromium through Playwright.
 
 The app comes from the shared ``app`` fixture (so every test runs on SQLite and on PostgreSQL) with CSRF
-switched on, because a real browser sends the token. One Chromium per session; a fresh context (cookies,
-storage) per test. Every page's console is recorded: a CSP violation or a script error fails the test.
+switched on, because a real browser sends the token; a module whose tests only read may use ``module_app``
+instead, seeded once per database. One Chromium per session; a fresh context (cookies, storage) per test.
+Every page's console is recorded: a CSP violation or a script error fails the test. A missing Chromium is a
+skip on a developer's machine and a failure under CI=true.
 """
 
 from __future__ import annotations
@@ -13,9 +15,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from flask import Flask
 from jinja2 import BytecodeCache
 from jinja2.bccache import Bucket
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, sync_playwright
 from werkzeug.serving import make_server
 
 from forum import create_app
@@ -24,12 +28,6 @@ from tests.conftest import IN_CI, _reset_database, base_config, database_uri
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-
-try:  # the import fails only on a machine without the test extras; handled like a missing browser
-    from axe_playwright_python.sync_playwright import Axe
-    from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, sync_playwright
-except ImportError:  # pragma: no cover - depends on the machine
-    sync_playwright = None  # type: ignore[assignment]
 
 
 def _unavailable(reason: str) -> None:
@@ -41,8 +39,6 @@ def _unavailable(reason: str) -> None:
 @pytest.fixture(scope="session")
 def chromium() -> Iterator[Browser]:
     """One headless Chromium for the whole run (launching takes most of a second)."""
-    if sync_playwright is None:
-        _unavailable("playwright or axe-playwright-python is not installed")
     if not os.access(CHROMIUM, os.X_OK):
         _unavailable(f"no Chromium at {CHROMIUM} (apt-get install chromium)")
     with sync_playwright() as playwright:

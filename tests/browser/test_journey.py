@@ -64,6 +64,10 @@ def run_journey(page: Page, driver: MouseDriver | KeyboardDriver) -> None:
 
     check_everything_is_visible(page)
 
+    driver.follow("play areas", within="main")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("play areas")
+    expect(page.get_by_role("link", name=TITLE)).to_be_visible()
+
 
 def check_everything_is_visible(page: Page) -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text(TITLE)
