@@ -26,7 +26,7 @@ def test_a_profile_shows_name_role_organisation_bio_and_membership_date(app, cli
     assert '<h1 class="govuk-heading-l">Carol Officer</h1>' in page
     assert "Parks Department" in page and "Civil servant" in page
     assert "<em>parks</em>" in page
-    assert "Member since <time datetime=" in page
+    assert "Joined <time datetime=" in page
 
 
 def test_a_profile_never_shows_the_email_address(client, world):
