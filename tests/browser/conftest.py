@@ -19,7 +19,7 @@ from axe_playwright_python.sync_playwright import Axe
 from flask import Flask
 from jinja2 import BytecodeCache
 from jinja2.bccache import Bucket
-from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Playwright, sync_playwright
 from werkzeug.serving import make_server
 
 from forum import create_app
@@ -36,18 +36,44 @@ def _unavailable(reason: str) -> None:
     pytest.skip(reason)
 
 
+class _Chromium:
+    """One Playwright driver and one Chromium for the whole process. Playwright's sync API cannot start twice
+    at once, and other folders re-export these fixtures (each re-export is a fixture of its own to pytest),
+    so the browser lives here rather than in the fixture; pytest_sessionfinish closes it."""
+
+    playwright: Playwright | None = None
+    browser: Browser | None = None
+
+    @classmethod
+    def get(cls) -> Browser:
+        if cls.browser is None:
+            cls.playwright = sync_playwright().start()
+            cls.browser = cls.playwright.chromium.launch(executable_path=CHROMIUM)
+        return cls.browser
+
+    @classmethod
+    def stop(cls) -> None:
+        if cls.browser is not None:
+            cls.browser.close()
+        if cls.playwright is not None:
+            cls.playwright.stop()
+        cls.browser = cls.playwright = None
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    _Chromium.stop()
+
+
 @pytest.fixture(scope="session")
-def chromium() -> Iterator[Browser]:
+def chromium() -> Browser:
     """One headless Chromium for the whole run (launching takes most of a second)."""
     if not os.access(CHROMIUM, os.X_OK):
         _unavailable(f"no Chromium at {CHROMIUM} (apt-get install chromium)")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM)
-        yield browser
-        browser.close()
+    return _Chromium.get()
 
 
-BROWSER_CONFIG = {"WTF_CSRF_ENABLED": True}
+# CSRF on, as in production; static files cached for the run, so each page view costs one request, not four.
+BROWSER_CONFIG = {"WTF_CSRF_ENABLED": True, "SEND_FILE_MAX_AGE_DEFAULT": 3600}
 
 
 @pytest.fixture
