@@ -65,10 +65,10 @@ def readable_group(slug: str, user: Any) -> tuple[Group, Viewer]:
 
 
 def readable_thread(thread_id: int, user: Any, with_tags: bool = False) -> tuple[Thread, Viewer]:
-    """The thread (with its group, and its tags when asked) and the viewer's rights; NotFound if hidden."""
+    """The thread (with its group; its tags and starter when asked) and the viewer's rights; NotFound if hidden."""
     options = [joinedload(Thread.group)]
-    if with_tags:
-        options.append(selectinload(Thread.tags))
+    if with_tags:  # the thread page: its tags in one more query, its starter in the same one
+        options += [selectinload(Thread.tags), joinedload(Thread.author)]
     thread = db.session.scalar(select(Thread).options(*options).where(Thread.id == thread_id))
     if thread is None:
         raise NotFound("No such thread.")
