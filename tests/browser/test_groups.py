@@ -8,9 +8,15 @@ from flask import Flask
 from playwright.sync_api import Page, expect
 
 from tests.browser.helpers import sign_in
-from tests.groups.support import World, invite_for, membership_of
+from tests.groups.support import World, build_world, invite_for, membership_of
 
 pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def world(app: Flask) -> World:
+    """The groups tests' world (tests/groups/support.py): five people, a public and a private group."""
+    return build_world(app)
 
 
 def _as(app: Flask, tab: Page, base_url: str, person) -> None:
