@@ -21,7 +21,7 @@ from forum.groups.models import Group, MemberRole, MemberStatus
 def _safe_next(default: str) -> str:
     """The form's ``next`` when it is a path on this site, else ``default`` (no open redirects)."""
     target = request.form.get("next", "")
-    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
+    if target.startswith("/") and not target.startswith("//") and "\\" not in target and target.isprintable():
         return target
     return default
 

@@ -107,6 +107,9 @@ def test_join_returns_to_a_page_on_this_site_only(client, world):
     assert response.headers["Location"] == "/groups/?page=1"
     response = client.post(f"/groups/{world.public}/leave", data={"next": "//evil.example/"})
     assert response.headers["Location"] == f"/groups/{world.public}/"
+    for bad in ("https://evil.example/", "/\\evil.example", "/groups/\r\nSet-Cookie: x=1"):
+        response = client.post(f"/groups/{world.public}/join", data={"next": bad})
+        assert response.headers["Location"] == f"/groups/{world.public}/"
 
 
 def test_resident_cannot_join_a_private_group_without_an_invitation(app, client, world):
