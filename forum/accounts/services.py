@@ -115,19 +115,15 @@ def check_password_strength(password: str, display_name: str = "", email: str = 
         raise ValidationFailed(problem, field=field)
 
 
-def _identity_problems(display_name: str, email: str, exclude_id: int | None = None) -> list[ValidationFailed]:
+def _identity_problems(display_name: str, email: str) -> list[ValidationFailed]:
     """Field errors for a display name or email that someone else already uses (or that cannot be used)."""
     problems: list[ValidationFailed] = []
     handle = slugify(display_name)
     if not any(ch.isalnum() for ch in display_name):
         problems.append(ValidationFailed("Display name must include letters or numbers", field="display_name"))
-    else:
-        clash = db.session.scalar(select(User.id).where(User.handle == handle))
-        if clash is not None and clash != exclude_id:
-            problems.append(ValidationFailed("That display name is already taken: choose another",
-                                             field="display_name"))
-    clash = db.session.scalar(select(User.id).where(User.email_key == email_key(email)))
-    if clash is not None and clash != exclude_id:
+    elif db.session.scalar(select(User.id).where(User.handle == handle)) is not None:
+        problems.append(ValidationFailed("That display name is already taken: choose another", field="display_name"))
+    if db.session.scalar(select(User.id).where(User.email_key == email_key(email))) is not None:
         problems.append(
             ValidationFailed("An account already uses that email address: sign in or reset your password instead",
                              field="email")
