@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import html
 import re
+from pathlib import Path
 
 import pytest
 
 from forum.extensions import db
 from forum.threads.models import Thread
 from tests.threads.support import make_world, posts_of, sign_in, thread_count
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -145,6 +148,24 @@ def test_word_paste_becomes_clean_paragraphs(client, world):
     assert "<p>Recent reports have praised Total Place and participatory budgeting.</p>" in body
     assert "<p>Over recent weeks, evaluation reports have been published.</p>" in body
     for residue in ("mso", "Mso", "@font-face", "[if", "endif", "panose", "X-NONE", "{", "}"):
+        assert residue not in body
+
+
+def test_the_seed_article_pasted_from_word_reads_as_clean_paragraphs_on_the_thread_page(client, world):
+    article = (ROOT / "forum" / "demo" / "seed-article.txt").read_text(encoding="utf-8")
+    word = (
+        "<!--[if gte mso 9]><xml><w:WordDocument><w:View>Normal</w:View></w:WordDocument></xml><![endif]-->\n"
+        "<style>\n@font-face {font-family:Calibri;}\n"
+        "p.MsoNormal, li.MsoNormal {margin:0cm; mso-pagination:widow-orphan;}\n</style>\n"
+        "Normal 0 false false false EN-GB X-NONE X-NONE\n"
+    )
+    sign_in(client, world.member)
+    response = client.post(new_thread_url(world), data={"title": "Total Place", "body": word + article})
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    body = page.split('class="forum-post__body">', 1)[1].split("</div>", 1)[0]
+    assert body.count("<p>") >= 10
+    assert "<p>The two schemes in question are Total Place, the bid to analyse" in body
+    for residue in ("mso", "Mso", "@font-face", "[if", "endif", "X-NONE", "{", "<style", "&lt;"):
         assert residue not in body
 
 
