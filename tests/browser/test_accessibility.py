@@ -89,10 +89,20 @@ def open_every_details(page: Page) -> None:
     page.evaluate("() => document.querySelectorAll('details').forEach(d => { d.open = true; })")
 
 
-def submit_empty(button: str) -> Callable[[Page], None]:
+def clear_and_save(page: Page) -> None:
+    page.get_by_label("Your post", exact=True).fill("")
+    submit_empty("Save changes")(page)
+
+
+def submit_empty(button: str, within: str = "main", opening: str | None = None) -> Callable[[Page], None]:
+    """Send a form with nothing in it (opening the ``<details>`` it sits in first), to see the errors."""
+
     def act(page: Page) -> None:
+        scope = page.locator(within)
+        if opening:
+            scope.locator("summary", has_text=opening).click()
         with page.expect_navigation():
-            page.get_by_role("button", name=button, exact=True).click()
+            scope.get_by_role("button", name=button, exact=True).click()
         expect(page.locator(".govuk-error-summary")).to_be_visible()
 
     return act
@@ -118,6 +128,10 @@ CASES: dict[str, Case] = {
     "new-thread-errors": Case(lambda w: f"/groups/{w.group}/threads/new", who="author",
                               then=submit_empty("Start the thread")),
     "reply": Case(lambda w: f"/threads/{w.thread}/reply", who="author"),
+    "reply-errors": Case(lambda w: f"/threads/{w.thread}/", who="author", then=submit_empty("Post reply")),
+    "comment-errors": Case(lambda w: f"/threads/{w.thread}/", who="author",
+                           then=submit_empty("Add comment", within="#post-1", opening="Add a comment")),
+    "edit-post-errors": Case(lambda w: f"/posts/{w.edited_post}/edit", who="author", then=clear_and_save),
     "edit-post": Case(lambda w: f"/posts/{w.edited_post}/edit", who="author"),
     "post-history": Case(lambda w: f"/posts/{w.edited_post}/history", who="author"),
     "register": Case(lambda w: "/register"),
