@@ -1,0 +1,201 @@
+"""The data model of a participatory-budgeting election and of a rule's outcome.
+
+Plain dataclasses: projects with whole-number costs, a whole-number budget, and ballots that give each project
+some points (approval ballots give 1 point to each approved project; cumulative ballots spread points).
+
+Ties between projects are broken everywhere by the project id compared as a string (``"10"`` before ``"9"``),
+as pabutools' default ``lexico_tie_breaking`` does, so that our results are identical to pabutools'.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Literal
+
+VoteType = Literal["approval", "cumulative"]
+
+
+class ElectionError(ValueError):
+    """An election that the rules cannot count: a missing project, a cost below 1, a duplicate voter..."""
+
+
+class Utility(enum.Enum):
+    """How much a voter gains from a project they support: the satisfaction measure of pabutools.
+
+    ``COST``: the project's cost (pabutools' ``Cost_Sat``), whatever the points.
+    ``POINTS``: the points given (``Cardinality_Sat`` for approval, ``Additive_Cardinal_Sat`` for cumulative).
+    ``POINTS_COST``: points times cost. For approval ballots this is ``COST``; greedy by it takes projects by
+    descending total votes or points, which is what "greedy by votes" means.
+    """
+
+    COST = "cost"
+    POINTS = "points"
+    POINTS_COST = "points_cost"
+
+    def value_of(self, points: int, cost: int) -> int:
+        if points <= 0:
+            return 0
+        if self is Utility.COST:
+            return cost
+        if self is Utility.POINTS:
+            return points
+        return points * cost
+
+
+@dataclass(eq=True)
+class Project:
+    """A proposal on the ballot. ``extra`` keeps the other pabulib columns (name, category, ...) as text."""
+
+    id: str
+    cost: int
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return self.extra.get("name", self.id)
+
+
+@dataclass(eq=True)
+class Ballot:
+    """One voter's ballot: points per project id (1 per approved project for approval ballots)."""
+
+    voter_id: str
+    points: dict[str, int]
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def approving(cls, voter_id: str, project_ids: Iterable[str], extra: Mapping[str, str] | None = None) -> Ballot:
+        return cls(voter_id, {pid: 1 for pid in project_ids}, dict(extra or {}))
+
+    @property
+    def approved(self) -> frozenset[str]:
+        """The projects this voter supports (gives at least one point)."""
+        return frozenset(pid for pid, pts in self.points.items() if pts > 0)
+
+
+@dataclass(eq=True)
+class Election:
+    """An election: projects, the money, ballots. ``meta`` keeps pabulib's META keys other than budget and type."""
+
+    projects: list[Project]
+    budget: int
+    ballots: list[Ballot]
+    vote_type: VoteType = "approval"
+    meta: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.validate()
+
+    def validate(self) -> None:
+        """Raise :class:`ElectionError` if the rules could not count this election."""
+        if self.vote_type not in ("approval", "cumulative"):
+            raise ElectionError(f"unknown vote type {self.vote_type!r}: expected approval or cumulative")
+        if isinstance(self.budget, bool) or not isinstance(self.budget, int) or self.budget < 1:
+            raise ElectionError(f"the budget must be a whole number of at least 1, not {self.budget!r}")
+        ids: set[str] = set()
+        for project in self.projects:
+            if not project.id or project.id != project.id.strip() or "," in project.id or ";" in project.id:
+                raise ElectionError(f"project id {project.id!r} must be non-empty, without commas or semicolons")
+            if project.id in ids:
+                raise ElectionError(f"project {project.id} appears twice")
+            if isinstance(project.cost, bool) or not isinstance(project.cost, int) or project.cost < 1:
+                raise ElectionError(f"project {project.id}: the cost must be a whole number of at least 1")
+            ids.add(project.id)
+        voters: set[str] = set()
+        for ballot in self.ballots:
+            if ballot.voter_id in voters:
+                raise ElectionError(f"voter {ballot.voter_id} has two ballots")
+            voters.add(ballot.voter_id)
+            for pid, pts in ballot.points.items():
+                if pid not in ids:
+                    raise ElectionError(f"voter {ballot.voter_id} votes for unknown project {pid}")
+                if isinstance(pts, bool) or not isinstance(pts, int) or pts < 1:
+                    raise ElectionError(f"voter {ballot.voter_id} gives {pts!r} points to {pid}: expected 1 or more")
+                if self.vote_type == "approval" and pts != 1:
+                    raise ElectionError(f"voter {ballot.voter_id}: an approval ballot gives exactly 1 point")
+
+    @property
+    def project_by_id(self) -> dict[str, Project]:
+        return {p.id: p for p in self.projects}
+
+    def support(self) -> dict[str, int]:
+        """Total points per project (votes, for approval ballots)."""
+        totals = {p.id: 0 for p in self.projects}
+        for ballot in self.ballots:
+            for pid, pts in ballot.points.items():
+                totals[pid] += pts
+        return totals
+
+    def supporters(self) -> dict[str, int]:
+        """Number of voters giving each project at least one point."""
+        totals = {p.id: 0 for p in self.projects}
+        for ballot in self.ballots:
+            for pid in ballot.approved:
+                totals[pid] += 1
+        return totals
+
+
+@dataclass
+class ProjectResult:
+    """What a rule did with one project, for an explanation.
+
+    ``rank`` is the 1-based position in the selection order; ``stage`` says which part of the rule funded it
+    (``"greedy"``, ``"mes"``, or ``"completion"`` for the greedy fill after MES). ``max_payment`` is, for a
+    project MES funded, the most any one supporter paid (approximate: for display only).
+    """
+
+    project_id: str
+    cost: int
+    support: int
+    supporters: int
+    selected: bool = False
+    rank: int | None = None
+    stage: str | None = None
+    max_payment: float | None = None
+
+
+@dataclass
+class Outcome:
+    """The funded projects in selection order, with details per project.
+
+    For MES with completion, ``per_voter_budget`` is the per-voter budget of the MES run that was kept and
+    ``increments`` how many times the budget was raised to reach it.
+    """
+
+    rule: str
+    budget: int
+    winners: list[str]
+    projects: dict[str, ProjectResult]
+    per_voter_budget: Fraction | None = None
+    increments: int | None = None
+
+    @property
+    def spent(self) -> int:
+        return sum(self.projects[pid].cost for pid in self.winners)
+
+    @property
+    def left(self) -> int:
+        return self.budget - self.spent
+
+
+def new_outcome(election: Election, rule: str) -> Outcome:
+    """An outcome funding nothing yet, with each project's support filled in."""
+    support = election.support()
+    supporters = election.supporters()
+    projects = {
+        p.id: ProjectResult(p.id, p.cost, support[p.id], supporters[p.id]) for p in election.projects
+    }
+    return Outcome(rule, election.budget, [], projects)
+
+
+def fund(outcome: Outcome, project_id: str, stage: str, max_payment: float | None = None) -> None:
+    """Append a project to an outcome's winners."""
+    result = outcome.projects[project_id]
+    outcome.winners.append(project_id)
+    result.selected = True
+    result.rank = len(outcome.winners)
+    result.stage = stage
+    result.max_payment = max_payment

@@ -1,0 +1,351 @@
+"""The Method of Equal Shares (MES), and its completion as Wieliczka used it in 2023.
+
+MES gives every voter an equal share ``b`` of the budget. In each round it funds the project whose supporters
+can pay for it at the lowest price per unit of utility ``rho``: each supporter ``i`` pays ``min(budget_i,
+rho * u_i)``, and the payments add up to the cost. It stops when no remaining project's supporters have enough
+money left. The completion (pabutools' ``exhaustion_by_budget_increase(..., exhaustive_stop=False,
+budget_step=<number of voters>)``) reruns MES with ``b`` raised by one unit at a time and keeps the last outcome
+that still fits in the real budget; greedy by the same utility then fills what money is left.
+
+The outcome is identical to pabutools 1.2.3 with its default tie-breaking: when two projects have exactly the
+same ``rho``, the smaller project id as a string wins (``"10"`` before ``"9"``).
+
+How it is fast and still exact
+------------------------------
+* Voters with identical ballots are merged into one voter type with a multiplicity.
+* A voter's money left depends only on which funded projects they support (it is ``max(0, b - payments)``), so
+  voters are grouped into *budget classes*; a project's price is computed over its supporters' classes, which
+  are few, rather than over its voters.
+* Prices only rise during a run (money only goes down), so as in pabutools a project whose last price is already
+  above the best one of the round is not recomputed; a project none of whose supporters paid since is not either.
+* Prices are computed in floating point. Every decision that floating point could get wrong is certified: a
+  project is dropped as unaffordable, or beaten, only when the margin exceeds a relative ``TOL`` (1e-9), many
+  orders of magnitude above the rounding error of these short sums (the price is a continuous function of the
+  budgets, so rounding moves it by about 1e-15 relative per operation). Within the margin the decision is taken
+  again in exact ``Fraction`` arithmetic, from exact budgets rebuilt lazily from the exact prices of the earlier
+  rounds. Exact ties (frequent: two projects with the same number of votes start with the same price) are
+  therefore resolved exactly, by project id.
+* The completion still runs MES once for every unit of budget per voter, as pabutools does, because MES is not
+  monotone in the budget and skipping a step could change the answer; each run is cheap instead.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Sequence
+from fractions import Fraction
+from operator import itemgetter
+
+from forum.budgeting.rules.election import Election, Outcome, Utility, fund, new_outcome
+from forum.budgeting.rules.greedy import greedy_fill
+
+TOL = 1e-9
+INF = float("inf")
+
+Groups = list[tuple[int, dict[int, int]]]  # per utility value: budget class -> number of supporters in it
+
+
+def default_utility(election: Election) -> Utility:
+    """Cost utilities for approval ballots (as Wieliczka), points for cumulative ballots."""
+    return Utility.COST if election.vote_type == "approval" else Utility.POINTS
+
+
+def _getter(items: list[int]) -> Callable[[Sequence[int]], Sequence[int]]:
+    """A C-speed function picking ``items`` out of a sequence (itemgetter returns a bare item for one index)."""
+    if len(items) == 1:
+        only = items[0]
+        return lambda seq: (seq[only],)
+    return itemgetter(*items)
+
+
+class Prepared:
+    """An election compiled once for many MES runs: projects in tie-breaking order, merged voter types."""
+
+    def __init__(self, election: Election, utility: Utility) -> None:
+        self.ids = sorted(p.id for p in election.projects)  # index order is the tie-breaking order
+        index = {pid: i for i, pid in enumerate(self.ids)}
+        cost_by_id = {p.id: p.cost for p in election.projects}
+        self.cost = [cost_by_id[pid] for pid in self.ids]
+        self.n = len(election.ballots)
+        types: dict[tuple[tuple[int, int], ...], int] = {}
+        by_ballot: dict[tuple[tuple[str, int], ...], int] = {}
+        for ballot in election.ballots:  # points are at least 1, so every listed project is supported
+            points = tuple(ballot.points.items())
+            by_ballot[points] = by_ballot.get(points, 0) + 1
+        for points, count in by_ballot.items():
+            key = tuple(sorted((index[pid], utility.value_of(pts, cost_by_id[pid])) for pid, pts in points))
+            types[key] = types.get(key, 0) + count
+        m = len(self.ids)
+        self.num_types = len(types)
+        by_utility: list[dict[int, list[int]]] = [{} for _ in range(m)]
+        self.total_u = [0] * m
+        for t, (key, mult) in enumerate(types.items()):
+            for p, u in key:
+                by_utility[p].setdefault(u, []).extend([t] * mult)  # one entry per voter
+                self.total_u[p] += u * mult
+        # supporters[p]: per utility value, the distinct voter types and a getter of their voters' classes
+        self.supporters: list[list[tuple[int, list[int], Callable[[Sequence[int]], Sequence[int]]]]] = [
+            [(u, sorted(set(ts)), _getter(ts)) for u, ts in sorted(groups.items())] for groups in by_utility
+        ]
+        self.voters = [sum(len(ts) for ts in groups.values()) for groups in by_utility]
+        self.type_voters = list(types.values())
+        self.type_projects = [[p for p, _ in key] for key in types]
+        self.neighbours: list[set[int]] = [set() for _ in range(m)]
+        for key in types:
+            projects = [p for p, _ in key]
+            for p in projects:
+                self.neighbours[p].update(projects)
+
+
+class Run:
+    """One run of MES with ``b`` money per voter. ``selected`` lists project indices in selection order.
+
+    With a ``limit``, the run only answers whether its outcome costs more than ``limit`` (``fits``): it stops as
+    soon as the answer is certain, so ``selected`` may be a prefix. It is certain that the outcome fits once the
+    funded projects and all the projects whose supporters may still afford them cost no more than ``limit``,
+    because money only goes down during a run, so a project unaffordable now is never funded later.
+    """
+
+    def __init__(self, prep: Prepared, b: Fraction, limit: int | None = None) -> None:
+        self.prep = prep
+        self.b = b
+        self.limit = limit
+        self.fits: bool | None = None
+        # with a limit: the money each project's supporters have left, kept up to date as they pay
+        self.available = [float(b) * v for v in prep.voters] if limit is not None else []
+        # budget classes: float money left, parent class, selection that created it, utility paid at it, exact
+        self.money: list[float] = [float(b)]
+        self.parent = [-1]
+        self.created_by = [-1]
+        self.paid_utility = [0]
+        self.exact: list[Fraction | None] = [b]
+        self.type_class = [0] * prep.num_types
+        self.selected: list[int] = []
+        self.rho: list[float] = []
+        self.snapshot: list[Groups] = []
+        self.exact_rho: list[Fraction | None] = []
+        self._run()
+
+    @property
+    def cost(self) -> int:
+        return sum(self.prep.cost[p] for p in self.selected)
+
+    def _groups(self, p: int) -> Groups:
+        type_class = self.type_class
+        return [(u, Counter(classes_of(type_class))) for u, _, classes_of in self.prep.supporters[p]]
+
+    def _price(self, p: int, groups: Groups) -> tuple[float, Fraction | None] | None:
+        """The project's price ``rho`` (float, and exact when it had to be computed), or None if unaffordable."""
+        cost = self.prep.cost[p]
+        money = self.money
+        items = [(money[c] / u, money[c], u * w, w) for u, counts in groups for c, w in counts.items()]
+        available = sum([m * w for _, m, _, w in items])
+        if available < cost * (1 - TOL):
+            return None
+        if available <= cost * (1 + TOL):
+            return self._exact_or_none(cost, groups)
+        items.sort()
+        paid = 0.0
+        weight = self.prep.total_u[p]
+        for ratio, m, uw, w in items:
+            rho = (cost - paid) / weight
+            if rho <= ratio:
+                return rho, None
+            paid += w * m
+            weight -= uw
+            if weight <= 0:
+                break
+        return self._exact_or_none(cost, groups)  # rounding defeated the float walk: decide exactly
+
+    def _exact_or_none(self, cost: int, groups: Groups) -> tuple[float, Fraction] | None:
+        rho = self._waterfill_exact(cost, groups)
+        return None if rho is None else (float(rho), rho)
+
+    def _exact_money(self, c: int) -> Fraction:
+        value = self.exact[c]
+        if value is None:
+            before = self._exact_money(self.parent[c])
+            pay = self._exact_price(self.created_by[c]) * self.paid_utility[c]
+            value = before - pay if before > pay else Fraction(0)
+            self.exact[c] = value
+        return value
+
+    def _exact_price(self, j: int) -> Fraction:
+        rho = self.exact_rho[j]
+        if rho is None:
+            rho = self._waterfill_exact(self.prep.cost[self.selected[j]], self.snapshot[j])
+            assert rho is not None, "a funded project was affordable"
+            self.exact_rho[j] = rho
+        return rho
+
+    def _waterfill_exact(self, cost: int, groups: Groups) -> Fraction | None:
+        items = [(self._exact_money(c), u, w) for u, counts in groups for c, w in counts.items()]
+        if sum(m * w for m, _, w in items) < cost:
+            return None
+        items.sort(key=lambda x: x[0] / x[1])
+        paid = Fraction(0)
+        weight = sum(u * w for _, u, w in items)
+        for m, u, w in items:
+            rho = (cost - paid) / weight
+            if rho * u <= m:
+                return rho
+            paid += w * m
+            weight -= w * u
+        return None
+
+    def _run(self) -> None:
+        prep = self.prep
+        alive = [p for p in range(len(prep.ids)) if prep.total_u[p] > 0]
+        bound = [c / u if u else INF for c, u in zip(prep.cost, prep.total_u, strict=True)]  # prices only rise
+        current: dict[int, tuple[float, Fraction | None, Groups]] = {}
+        dirty = set(alive)
+        while alive:
+            alive.sort(key=bound.__getitem__)
+            best = INF
+            candidates: list[int] = []
+            dead: list[int] = []
+            for p in alive:
+                if bound[p] > best * (1 + TOL):
+                    break
+                if p in dirty:
+                    dirty.discard(p)
+                    groups = self._groups(p)
+                    price = self._price(p, groups)
+                    if price is None:
+                        dead.append(p)
+                        continue
+                    current[p] = (price[0], price[1], groups)
+                    bound[p] = price[0]
+                candidates.append(p)
+                if current[p][0] < best:
+                    best = current[p][0]
+            for p in dead:
+                alive.remove(p)
+            if not candidates:
+                break
+            near = [p for p in candidates if current[p][0] <= best * (1 + TOL)]
+            if len(near) > 1:
+                exact = {}
+                for p in near:
+                    rho_f, rho_x, groups = current[p]
+                    if rho_x is None:
+                        rho_x = self._waterfill_exact(prep.cost[p], groups)
+                        assert rho_x is not None, "a project certified affordable is affordable"
+                        current[p] = (rho_f, rho_x, groups)
+                    exact[p] = rho_x
+                winner = min(near, key=lambda p: (exact[p], p))
+            else:
+                winner = near[0]
+            self._select(winner, current.pop(winner))
+            alive.remove(winner)
+            dirty.update(prep.neighbours[winner])
+            if self.limit is not None and self._decided(alive):
+                return
+        if self.limit is not None and self.fits is None:
+            self.fits = self.cost <= self.limit
+
+    def _decided(self, alive: list[int]) -> bool:
+        """With a limit: is it already certain whether the outcome fits? Drops projects nobody can afford now."""
+        limit = self.limit
+        assert limit is not None
+        cost, available = self.prep.cost, self.available
+        spent = self.cost
+        if spent > limit:
+            self.fits = False
+            return True
+        alive[:] = [p for p in alive if available[p] >= cost[p] * (1 - TOL)]
+        if spent + sum(cost[p] for p in alive) <= limit:
+            self.fits = True
+            return True
+        return False
+
+    def _select(self, w: int, price: tuple[float, Fraction | None, Groups]) -> None:
+        rho_f, rho_x, groups = price
+        if rho_x is not None:
+            rho_f = float(rho_x)
+        j = len(self.selected)
+        self.selected.append(w)
+        self.rho.append(rho_f)
+        self.snapshot.append(groups)
+        self.exact_rho.append(rho_x)
+        money, type_class, exact = self.money, self.type_class, self.exact
+        for (u, types, _), (_, counts) in zip(self.prep.supporters[w], groups, strict=True):
+            moved: dict[int, int] = {}
+            for old in counts:
+                moved[old] = len(money)
+                left = money[old] - rho_f * u
+                money.append(left if left > 0 else 0.0)
+                self.parent.append(old)
+                self.created_by.append(j)
+                self.paid_utility.append(u)
+                exact.append(Fraction(0) if exact[old] == 0 else None)
+            if self.limit is None:
+                for t in types:
+                    type_class[t] = moved[type_class[t]]
+                continue
+            available, type_projects, type_voters = self.available, self.prep.type_projects, self.prep.type_voters
+            drop_of = {old: money[old] - money[new] for old, new in moved.items()}
+            for t in types:
+                old = type_class[t]
+                type_class[t] = moved[old]
+                drop = drop_of[old]
+                if drop:
+                    drop *= type_voters[t]
+                    for p in type_projects[t]:
+                        available[p] -= drop
+
+    def max_payment(self, j: int) -> float:
+        """The most a supporter paid for the ``j``-th funded project (float, for display)."""
+        rho = self.rho[j]
+        return max(min(self.money[c], rho * u) for u, counts in self.snapshot[j] for c in counts)
+
+
+def _outcome(election: Election, utility: Utility, run: Run, rule: str) -> Outcome:
+    outcome = new_outcome(election, rule)
+    for j, p in enumerate(run.selected):
+        fund(outcome, run.prep.ids[p], "mes", run.max_payment(j))
+    outcome.per_voter_budget = run.b
+    return outcome
+
+
+def equal_shares(election: Election, utility: Utility | None = None) -> Outcome:
+    """MES alone, with an equal share of the budget per voter: ``method_of_equal_shares(instance, profile,
+    sat_class=...)`` with ``Cost_Sat`` for ``Utility.COST`` (the default for approval ballots) and
+    ``Additive_Cardinal_Sat`` for ``Utility.POINTS`` (the default for cumulative ballots)."""
+    utility = utility or default_utility(election)
+    prep = Prepared(election, utility)
+    if prep.n == 0:
+        return new_outcome(election, f"mes[{utility.value}]")
+    return _outcome(election, utility, Run(prep, Fraction(election.budget, prep.n)), f"mes[{utility.value}]")
+
+
+def completion_run(election: Election, utility: Utility, progress: bool = False) -> tuple[int, Run | None]:
+    """The MES run that ``exhaustion_by_budget_increase(exhaustive_stop=False, budget_step=n)`` keeps.
+
+    Returns the number of increments and the run (None when nobody voted).
+    """
+    prep = Prepared(election, utility)
+    n, budget = prep.n, election.budget
+    if n == 0:
+        return 0, None
+    supported = sum(c for c, u in zip(prep.cost, prep.total_u, strict=True) if u > 0)
+    if supported <= budget:
+        # Every outcome fits, so pabutools raises the budget up to its bound, budget * (n + 1) in total.
+        return budget, Run(prep, Fraction(budget + budget * n, n))
+    k = 1
+    while k <= budget and Run(prep, Fraction(budget + k * n, n), limit=budget).fits:
+        k += 1
+    return k - 1, Run(prep, Fraction(budget + (k - 1) * n, n))
+
+
+def equal_shares_with_completion(election: Election, utility: Utility | None = None) -> Outcome:
+    """MES completed as in Wieliczka 2023: budget raised one unit per voter at a time, then greedy."""
+    utility = utility or default_utility(election)
+    rule = f"mes+completion[{utility.value}]"
+    increments, run = completion_run(election, utility)
+    if run is None:
+        outcome = new_outcome(election, rule)
+    else:
+        outcome = _outcome(election, utility, run, rule)
+        outcome.increments = increments
+    return greedy_fill(election, utility, outcome, "completion")
