@@ -1,5 +1,8 @@
 """axe-core's WCAG 2.2 A and AA rules find nothing on any page type, each seen as a person would see it
-(signed in where that shows more: edit links, withdraw buttons, comment forms, the admin's menu)."""
+(signed in where that shows more: edit links, withdraw buttons, comment forms, the admin's menu).
+
+The thread page holds every kind of post: an opening post with comments, an edited reply, a withdrawn reply,
+a withdrawn comment, a civil servant's reply quoting the opening post; a second thread runs to two pages."""
 
 from __future__ import annotations
 
@@ -65,10 +68,13 @@ def world(module_app: Flask) -> World:
         factories.make_thread(private, staff, "Draft budget lines", tags="budget")
         factories.add_member(private, factories.make_user("Pat Pending"), status="pending")
         long_thread = factories.make_thread(group, author, "Bench by the pond", replies=22)
-        thread_services.reply(thread, staff, "> The swings have been chained up\n\nWe have ordered new chains.")
         posts = db.session.scalars(select(Post).where(Post.thread_id == thread.id).order_by(Post.number)).all()
+        thread_services.reply(thread, staff, "> The swings have been chained up\n\nWe have ordered new chains.",
+                              quoted_post_id=posts[0].id)
         thread_services.edit_post(posts[1], author, "Reply number 1, corrected.")
         thread_services.withdraw_post(posts[2], author)
+        withdrawn = thread_services.add_comment(posts[0], author, "A comment I thought better of.")
+        thread_services.withdraw_comment(withdrawn, author)
         return World(
             group=group.slug, private_group=private.slug, thread=thread.id, edited_post=posts[1].id,
             tag="play areas", author=author.get_id(), author_handle=author.handle, admin=admin.get_id(),
