@@ -4,7 +4,7 @@ how many tags); the services check everything again and own every rule that need
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextArea, GovTextInput
+from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovSubmitInput, GovTextArea, GovTextInput
 from wtforms import HiddenField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
@@ -43,14 +43,15 @@ def _title_field() -> StringField:
     )
 
 
-def _body_field(label: str, empty: str, limit: int = BODY_MAX) -> TextAreaField:
+def _body_field(label: str, empty: str, limit: int = BODY_MAX, counted: bool = False) -> TextAreaField:
+    """A Markdown text area; ``counted`` ones show GOV.UK's character count (render with a ``maxlength``)."""
     return TextAreaField(
         label,
         validators=[
             DataRequired(message=empty),
             Length(max=limit, message=f"Text must be {limit:,} characters or fewer (it has %(length)s)"),
         ],
-        widget=GovTextArea(),
+        widget=GovCharacterCount() if counted else GovTextArea(),
     )
 
 
@@ -72,7 +73,7 @@ class ReplyForm(FlaskForm):
 
 
 class CommentForm(FlaskForm):
-    body = _body_field("Add a comment", "Enter the text of your comment", limit=COMMENT_MAX)
+    body = _body_field("Add a comment", "Enter the text of your comment", limit=COMMENT_MAX, counted=True)
     submit = SubmitField("Add comment", widget=GovSubmitInput())
 
 

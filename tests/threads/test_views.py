@@ -10,7 +10,7 @@ import pytest
 
 from forum.extensions import db
 from forum.threads.models import Thread
-from tests.threads.support import make_world, posts_of, sign_in, thread_count
+from tests.threads.support import first_post_id, make_world, posts_of, sign_in, thread_count
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -271,3 +271,20 @@ def test_withdrawn_post_shows_a_placeholder_and_no_text(app, client, world):
     page = client.get(f"/threads/{world.thread_id}/").get_data(as_text=True)
     assert "The author withdrew this post." in page
     assert "We need benches." not in page
+
+
+def test_script_in_title_body_tags_and_comments_is_never_run(app, client, world):
+    sign_in(client, world.member)
+    response = client.post(new_thread_url(world), data={
+        "title": "<script>alert(1)</script> Title", "tags": "<b>bold</b>",
+        "body": "<script>alert(2)</script> [click](javascript:alert(3)) <img src=x onerror=alert(4)>",
+    })
+    location = response.headers["Location"]
+    with app.app_context():
+        thread_id = db.session.scalar(db.select(Thread.id).order_by(Thread.id.desc()).limit(1))
+        post_id = first_post_id(thread_id)
+    comment = client.post(f"/posts/{post_id}/comments", data={"body": "<script>alert(5)</script> Comment"})
+    assert "#comment-" in comment.headers["Location"]
+    page = client.get(location).get_data(as_text=True)
+    assert "<script>alert" not in page and "javascript:" not in page and "onerror" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; Title" in page
