@@ -37,6 +37,27 @@ def describe_focus(page: Page) -> str:
     )
 
 
+# The look of an element and everything inside it (a <details> summary shows focus on its text).
+_LOOK = """el => [el, ...el.querySelectorAll('*')].map(node => {
+  const s = getComputedStyle(node);
+  return [s.outlineStyle, s.outlineColor, s.outlineWidth, s.boxShadow, s.backgroundColor, s.color,
+          s.textDecorationLine, s.textDecorationThickness].join('|');
+}).join(';')"""
+
+
+def assert_focus_visible(page: Page) -> None:
+    """WCAG 2.4.7: the focused element looks different from when it is not focused. Shift+Tab away to see it
+    unfocused, then Tab back."""
+    focused = page.evaluate(
+        f"() => {{ window.__focusTarget = document.activeElement; return ({_LOOK})(document.activeElement); }}"
+    )
+    page.keyboard.press("Shift+Tab")
+    unfocused = page.evaluate(f"() => ({_LOOK})(window.__focusTarget)")
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement === window.__focusTarget"), "Tab did not come back"
+    assert focused != unfocused, f"focus is not visible on {describe_focus(page)}"
+
+
 def tab_to(page: Page, predicate: str, arg: dict | None = None, max_tabs: int = MAX_TABS) -> None:
     """Press Tab until the focused element satisfies ``predicate`` (a JS ``(el, arg) => bool``), at most
     ``max_tabs`` times; fail with what was focused last if it never does."""
@@ -79,28 +100,33 @@ class MouseDriver:
 
 
 class KeyboardDriver:
-    """Only the keyboard: Tab to move focus, typing to write, Enter and Space to act."""
+    """Only the keyboard: Tab to move focus, typing to write, Enter and Space to act; and wherever focus
+    lands on something it acts on, the focus can be seen."""
 
     def __init__(self, page: Page) -> None:
         self.page = page
 
+    def _tab_to(self, predicate: str, name: str, within: str | None) -> None:
+        tab_to(self.page, predicate, {"name": name, "within": within})
+        assert_focus_visible(self.page)
+
     def fill(self, label: str, text: str, within: str | None = None) -> None:
-        tab_to(self.page, FIELD_LABELLED, {"name": label, "within": within})
+        self._tab_to(FIELD_LABELLED, label, within)
         self.page.keyboard.press("ControlOrMeta+A")  # replace what an edit form holds
         self.page.keyboard.type(text)
 
     def press(self, name: str, within: str | None = None) -> None:
-        tab_to(self.page, BUTTON_NAMED, {"name": name, "within": within})
+        self._tab_to(BUTTON_NAMED, name, within)
         with self.page.expect_navigation():
             self.page.keyboard.press("Space" if self._is_button() else "Enter")
 
     def follow(self, name: str, within: str | None = None) -> None:
-        tab_to(self.page, LINK_NAMED, {"name": name, "within": within})
+        self._tab_to(LINK_NAMED, name, within)
         with self.page.expect_navigation():
             self.page.keyboard.press("Enter")
 
     def open(self, summary: str, within: str | None = None) -> None:
-        tab_to(self.page, SUMMARY_NAMED, {"name": summary, "within": within})
+        self._tab_to(SUMMARY_NAMED, summary, within)
         self.page.keyboard.press("Enter")
 
     def _is_button(self) -> bool:

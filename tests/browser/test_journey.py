@@ -9,7 +9,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests import factories
-from tests.browser.helpers import KeyboardDriver, MouseDriver
+from tests.browser.conftest import Session
+from tests.browser.helpers import LINK_NAMED, KeyboardDriver, MouseDriver, assert_focus_visible, tab_to
 
 pytestmark = pytest.mark.browser
 
@@ -95,3 +96,25 @@ def test_journey_without_javascript(nojs_page: Page, group_slug: str) -> None:
 def test_journey_with_the_keyboard_alone(page: Page, group_slug: str, browser_session) -> None:
     run_journey(page, KeyboardDriver(page))
     browser_session.console.assert_clean()
+
+
+# Every element looks the same focused or not.
+FLAT_LOOK = (
+    "*, *:focus, *:focus-visible { outline: none !important; box-shadow: none !important;"
+    " background: none !important; color: black !important; text-decoration: none !important; }"
+)
+
+
+def test_the_focus_check_catches_a_focus_that_cannot_be_seen(browser_session: Session) -> None:
+    """The keyboard journey's focus check means something only if a page without focus styles fails it."""
+    context = browser_session.browser.new_context(base_url=browser_session.base_url, bypass_csp=True)
+    try:
+        page = context.new_page()
+        page.goto("/")
+        tab_to(page, LINK_NAMED, {"name": "Groups", "within": None})
+        assert_focus_visible(page)
+        page.add_style_tag(content=FLAT_LOOK)
+        with pytest.raises(AssertionError, match="focus is not visible"):
+            assert_focus_visible(page)
+    finally:
+        context.close()
