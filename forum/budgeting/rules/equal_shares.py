@@ -50,7 +50,10 @@ def default_utility(election: Election) -> Utility:
     return Utility.COST if election.vote_type == "approval" else Utility.POINTS
 
 
-def _getter(items: list[int]) -> Callable[[Sequence[int]], Sequence[int]]:
+Getter = Callable[[Sequence[float]], Sequence[float]]
+
+
+def _getter(items: list[int]) -> Getter:
     """A C-speed function picking ``items`` out of a sequence (itemgetter returns a bare item for one index)."""
     if len(items) == 1:
         only = items[0]
@@ -83,8 +86,9 @@ class Prepared:
             for p, u in key:
                 by_utility[p].setdefault(u, []).extend([t] * mult)  # one entry per voter
                 self.total_u[p] += u * mult
-        # supporters[p]: per utility value, the distinct voter types and a getter of their voters' classes
-        self.supporters: list[list[tuple[int, list[int], Callable[[Sequence[int]], Sequence[int]]]]] = [
+        # supporters[p]: per utility value, the distinct voter types and a getter picking a value per voter out
+        # of a list indexed by type (a type once per voter it stands for): a loop over voters at C speed
+        self.supporters: list[list[tuple[int, list[int], Getter]]] = [
             [(u, sorted(set(ts)), _getter(ts)) for u, ts in sorted(groups.items())] for groups in by_utility
         ]
         self.voters = [sum(len(ts) for ts in groups.values()) for groups in by_utility]
@@ -111,8 +115,7 @@ class Run:
         self.b = b
         self.limit = limit
         self.fits: bool | None = None
-        # with a limit: the money each project's supporters have left, kept up to date as they pay
-        self.available = [float(b) * v for v in prep.voters] if limit is not None else []
+        self.wait = self.backoff = 0
         # budget classes: float money left, parent class, selection that created it, utility paid at it, exact
         self.money: list[float] = [float(b)]
         self.parent = [-1]
@@ -120,6 +123,7 @@ class Run:
         self.paid_utility = [0]
         self.exact: list[Fraction | None] = [b]
         self.type_class = [0] * prep.num_types
+        self.type_money = [float(b)] * prep.num_types if limit is not None else []
         self.selected: list[int] = []
         self.rho: list[float] = []
         self.snapshot: list[Groups] = []
@@ -198,7 +202,11 @@ class Run:
         alive = [p for p in range(len(prep.ids)) if prep.total_u[p] > 0]
         bound = [c / u if u else INF for c, u in zip(prep.cost, prep.total_u, strict=True)]  # prices only rise
         current: dict[int, tuple[float, Fraction | None, Groups]] = {}
+        if self.limit is not None:  # everybody has b: drop what its supporters cannot afford even then
+            b = float(self.b)
+            alive = [p for p in alive if b * prep.voters[p] >= prep.cost[p] * (1 - TOL)]
         dirty = set(alive)
+        stale: set[int] = set()
         while alive:
             alive.sort(key=bound.__getitem__)
             best = INF
@@ -239,24 +247,45 @@ class Run:
             self._select(winner, current.pop(winner))
             alive.remove(winner)
             dirty.update(prep.neighbours[winner])
-            if self.limit is not None and self._decided(alive):
+            stale.update(prep.neighbours[winner])
+            if self.limit is not None and self._decided(alive, stale):
                 return
         if self.limit is not None and self.fits is None:
             self.fits = self.cost <= self.limit
 
-    def _decided(self, alive: list[int]) -> bool:
-        """With a limit: is it already certain whether the outcome fits? Drops projects nobody can afford now."""
+    def _decided(self, alive: list[int], stale: set[int]) -> bool:
+        """With a limit: is it already certain whether the outcome fits? Drops projects nobody can afford now.
+
+        ``stale`` holds the projects some of whose supporters paid since their money was last added up. Adding
+        up is the costly part, so after a check that settles nothing the next ones wait 1, 2, 4... rounds: when
+        the answer is found only delays the stop, never changes it.
+        """
         limit = self.limit
         assert limit is not None
-        cost, available = self.prep.cost, self.available
+        cost = self.prep.cost
         spent = self.cost
         if spent > limit:
             self.fits = False
             return True
-        alive[:] = [p for p in alive if available[p] >= cost[p] * (1 - TOL)]
         if spent + sum(cost[p] for p in alive) <= limit:
             self.fits = True
             return True
+        if self.wait:
+            self.wait -= 1
+            return False
+        total = spent + sum(cost[p] for p in alive)
+        if spent + sum(cost[p] for p in alive if p not in stale) <= limit:  # else adding up cannot settle it
+            type_money, supporters = self.type_money, self.prep.supporters
+            for p in sorted((p for p in alive if p in stale), key=cost.__getitem__, reverse=True):
+                stale.discard(p)
+                available = sum(sum(classes_of(type_money)) for *_, classes_of in supporters[p])
+                if available < cost[p] * (1 - TOL):
+                    alive.remove(p)
+                    total -= cost[p]
+                    if total <= limit:
+                        self.fits = True
+                        return True
+        self.backoff = self.wait = self.backoff * 2 or 1
         return False
 
     def _select(self, w: int, price: tuple[float, Fraction | None, Groups]) -> None:
@@ -282,17 +311,11 @@ class Run:
             if self.limit is None:
                 for t in types:
                     type_class[t] = moved[type_class[t]]
-                continue
-            available, type_projects, type_voters = self.available, self.prep.type_projects, self.prep.type_voters
-            drop_of = {old: money[old] - money[new] for old, new in moved.items()}
-            for t in types:
-                old = type_class[t]
-                type_class[t] = moved[old]
-                drop = drop_of[old]
-                if drop:
-                    drop *= type_voters[t]
-                    for p in type_projects[t]:
-                        available[p] -= drop
+            else:
+                type_money = self.type_money
+                for t in types:
+                    new = type_class[t] = moved[type_class[t]]
+                    type_money[t] = money[new]
 
     def max_payment(self, j: int) -> float:
         """The most a supporter paid for the ``j``-th funded project (float, for display)."""
