@@ -208,3 +208,24 @@ def test_sat_classes_cover_every_utility() -> None:
     election = Election([Project("a", 1)], 1, [], "cumulative")
     names = {sat_class(election, u).__name__ for u in Utility}
     assert names == {"Cost_Sat", "Additive_Cardinal_Sat", "Points_Cost_Sat"}
+
+
+def test_outcome_details_explain_the_result() -> None:
+    election = read(shared_file(WIELICZKA))
+    outcome = equal_shares_with_completion(election)
+    first = outcome.projects["24"]
+    assert (first.selected, first.rank, first.stage, first.cost, first.support) == (True, 1, "mes", 5000, 720)
+    assert first.max_payment is not None and 0 < first.max_payment <= float(outcome.per_voter_budget or 0)
+    assert outcome.per_voter_budget == Fraction(election.budget, len(election.ballots)) + 164
+    assert outcome.left == election.budget - outcome.spent == 4921
+    losers = [r for r in outcome.projects.values() if not r.selected]
+    assert len(losers) == 34 and all(r.rank is None and r.stage is None for r in losers)
+
+
+def test_the_greedy_fill_after_mes_is_marked_as_completion() -> None:
+    # 5 each: neither voter affords their project; at 6 each both would be funded, 12 > 10: MES funds nothing
+    projects = [Project("A", 6), Project("B", 6)]
+    election = Election(projects, 10, [Ballot.approving("v1", ["A"]), Ballot.approving("v2", ["B"])])
+    outcome = equal_shares_with_completion(election)
+    assert (outcome.increments, outcome.winners, outcome.projects["A"].stage) == (0, ["A"], "completion")
+    assert outcome.winners == pabutools_mes_completed(election, Utility.COST)

@@ -26,7 +26,11 @@ How it is fast and still exact
   rounds. Exact ties (frequent: two projects with the same number of votes start with the same price) are
   therefore resolved exactly, by project id.
 * The completion still runs MES once for every unit of budget per voter, as pabutools does, because MES is not
-  monotone in the budget and skipping a step could change the answer; each run is cheap instead.
+  monotone in the budget and skipping a step could change the answer. But a run made only to learn whether its
+  outcome fits stops as soon as that is certain: once the funded projects plus every project its supporters
+  could still afford cost no more than the budget (money only goes down, so nothing else can be funded), or once
+  the funded projects alone cost more. Most runs are settled after a few rounds; only the kept run is made in
+  full. (The first run, with the real budget shared out, always fits: voters can only spend what they have.)
 """
 
 from __future__ import annotations
