@@ -121,21 +121,19 @@ class Election:
     def project_by_id(self) -> dict[str, Project]:
         return {p.id: p for p in self.projects}
 
+    def tallies(self) -> tuple[dict[str, int], dict[str, int]]:
+        """Per project: total points (votes, for approval ballots), and voters giving it points."""
+        support = {p.id: 0 for p in self.projects}
+        supporters = dict(support)
+        for ballot in self.ballots:
+            for pid, pts in ballot.points.items():  # points are at least 1: every listed project is supported
+                support[pid] += pts
+                supporters[pid] += 1
+        return support, supporters
+
     def support(self) -> dict[str, int]:
         """Total points per project (votes, for approval ballots)."""
-        totals = {p.id: 0 for p in self.projects}
-        for ballot in self.ballots:
-            for pid, pts in ballot.points.items():
-                totals[pid] += pts
-        return totals
-
-    def supporters(self) -> dict[str, int]:
-        """Number of voters giving each project at least one point."""
-        totals = {p.id: 0 for p in self.projects}
-        for ballot in self.ballots:
-            for pid in ballot.approved:
-                totals[pid] += 1
-        return totals
+        return self.tallies()[0]
 
 
 @dataclass
@@ -155,6 +153,14 @@ class ProjectResult:
     rank: int | None = None
     stage: str | None = None
     max_payment: float | None = None
+
+    def utility(self, utility: Utility) -> int:
+        """The sum over voters of this project's utility."""
+        if utility is Utility.COST:
+            return self.cost * self.supporters
+        if utility is Utility.POINTS:
+            return self.support
+        return self.cost * self.support
 
 
 @dataclass
@@ -183,8 +189,7 @@ class Outcome:
 
 def new_outcome(election: Election, rule: str) -> Outcome:
     """An outcome funding nothing yet, with each project's support filled in."""
-    support = election.support()
-    supporters = election.supporters()
+    support, supporters = election.tallies()
     projects = {
         p.id: ProjectResult(p.id, p.cost, support[p.id], supporters[p.id]) for p in election.projects
     }

@@ -375,4 +375,4 @@ def equal_shares_with_completion(election: Election, utility: Utility | None = N
     else:
         outcome = _outcome(election, utility, run, rule)
         outcome.increments = increments
-    return greedy_fill(election, utility, outcome, "completion")
+    return greedy_fill(utility, outcome, "completion")

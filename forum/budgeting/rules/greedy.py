@@ -17,32 +17,21 @@ from fractions import Fraction
 from forum.budgeting.rules.election import Election, Outcome, Utility, fund, new_outcome
 
 
-def total_utility(election: Election, utility: Utility) -> dict[str, int]:
-    """The sum over voters of each project's utility."""
-    cost = {p.id: p.cost for p in election.projects}
-    totals = dict.fromkeys(cost, 0)
-    for ballot in election.ballots:
-        for pid, pts in ballot.points.items():
-            totals[pid] += utility.value_of(pts, cost[pid])
-    return totals
-
-
-def greedy_order(election: Election, utility: Utility) -> list[str]:
+def greedy_order(outcome: Outcome, utility: Utility) -> list[str]:
     """All project ids in the order greedy considers them."""
-    totals = total_utility(election, utility)
-    cost = {p.id: p.cost for p in election.projects}
-    return sorted(cost, key=lambda pid: (-Fraction(totals[pid], cost[pid]), pid))
+    results = outcome.projects
+    return sorted(results, key=lambda pid: (-Fraction(results[pid].utility(utility), results[pid].cost), pid))
 
 
-def greedy_fill(election: Election, utility: Utility, outcome: Outcome, stage: str) -> Outcome:
+def greedy_fill(utility: Utility, outcome: Outcome, stage: str) -> Outcome:
     """Add projects to ``outcome`` greedily within the money it leaves; returns the same outcome."""
     taken = set(outcome.winners)
-    left = election.budget - outcome.spent
-    cost = {p.id: p.cost for p in election.projects}
-    for pid in greedy_order(election, utility):
-        if pid not in taken and cost[pid] <= left:
+    left = outcome.left
+    for pid in greedy_order(outcome, utility):
+        cost = outcome.projects[pid].cost
+        if pid not in taken and cost <= left:
             fund(outcome, pid, stage)
-            left -= cost[pid]
+            left -= cost
     return outcome
 
 
@@ -56,4 +45,4 @@ def greedy(election: Election, utility: Utility = Utility.POINTS_COST, initial: 
     outcome = new_outcome(election, f"greedy[{utility.value}]")
     for pid in initial:
         fund(outcome, pid, "initial")
-    return greedy_fill(election, utility, outcome, "greedy")
+    return greedy_fill(utility, outcome, "greedy")
