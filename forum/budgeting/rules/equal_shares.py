@@ -114,12 +114,13 @@ class Run:
     because money only goes down during a run, so a project unaffordable now is never funded later.
     """
 
-    def __init__(self, prep: Prepared, b: Fraction, limit: int | None = None) -> None:
+    def __init__(self, prep: Prepared, b: Fraction, limit: int | None = None, patience: int = 0) -> None:
         self.prep = prep
         self.b = b
         self.limit = limit
         self.fits: bool | None = None
         self.wait = self.backoff = 0
+        self.patience = patience  # rounds before the first adding up (a hint: it never changes the answer)
         # budget classes: float money left, parent class, selection that created it, utility paid at it, exact
         self.money: list[float] = [float(b)]
         self.parent = [-1]
@@ -274,8 +275,8 @@ class Run:
         if spent + sum(cost[p] for p in alive) <= limit:
             self.fits = True
             return True
-        if self.wait:
-            self.wait -= 1
+        if self.wait or len(self.selected) < self.patience:
+            self.wait -= bool(self.wait)
             return False
         total = spent + sum(cost[p] for p in alive)
         if spent + sum(cost[p] for p in alive if p not in stale) <= limit:  # else adding up cannot settle it
@@ -359,8 +360,13 @@ def completion_run(election: Election, utility: Utility, progress: bool = False)
     if supported <= budget:
         # Every outcome fits, so pabutools raises the budget up to its bound, budget * (n + 1) in total.
         return budget, Run(prep, Fraction(budget + budget * n, n))
-    k = 1
-    while k <= budget and Run(prep, Fraction(budget + k * n, n), limit=budget).fits:
+    k, rounds = 1, 0
+    while k <= budget:
+        # the previous run's length hints when this one may settle: adding up money before that is mostly vain
+        run = Run(prep, Fraction(budget + k * n, n), limit=budget, patience=rounds - 2)
+        if not run.fits:
+            break
+        rounds = len(run.selected)
         k += 1
     return k - 1, Run(prep, Fraction(budget + (k - 1) * n, n))
 
