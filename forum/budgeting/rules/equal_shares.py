@@ -95,6 +95,7 @@ class Prepared:
         self.supporters: list[list[tuple[int, list[int], Getter]]] = [
             [(u, sorted(set(ts)), _getter(ts)) for u, ts in sorted(groups.items())] for groups in by_utility
         ]
+        self.group_sizes = [[(u, len(ts)) for u, ts in sorted(groups.items())] for groups in by_utility]
         self.voters = [sum(len(ts) for ts in groups.values()) for groups in by_utility]
         self.type_voters = list(types.values())
         self.type_projects = [[p for p, _ in key] for key in types]
@@ -140,6 +141,8 @@ class Run:
         return sum(self.prep.cost[p] for p in self.selected)
 
     def _groups(self, p: int) -> Groups:
+        if not self.selected:  # everybody is still in the first class
+            return [(u, {0: size}) for u, size in self.prep.group_sizes[p]]
         type_class = self.type_class
         return [(u, Counter(classes_of(type_class))) for u, _, classes_of in self.prep.supporters[p]]
 
