@@ -155,13 +155,15 @@ IDS = ["1", "2", "9", "10", "11", "a", "b"]
 
 
 @st.composite
-def elections(draw: st.DrawFn, vote_type: str = "approval") -> Election:
-    ids = draw(st.lists(st.sampled_from(IDS), min_size=1, max_size=6, unique=True))
-    costs = draw(st.lists(st.integers(1, 12), min_size=len(ids), max_size=len(ids)))
+def elections(draw: st.DrawFn, vote_type: str = "approval", size: int = 1) -> Election:
+    """Small elections with many exact ties (small costs, few voters); ``size`` scales them up."""
+    ids = draw(st.lists(st.sampled_from(IDS + [f"p{i}" for i in range(4 * size)]), min_size=1, max_size=6 * size,
+                        unique=True))
+    costs = draw(st.lists(st.integers(1, 12 * size), min_size=len(ids), max_size=len(ids)))
     projects = [Project(pid, cost) for pid, cost in zip(ids, costs, strict=True)]
-    budget = draw(st.integers(1, 30))
+    budget = draw(st.integers(1, 30 * size))
     ballots = []
-    for v in range(draw(st.integers(1, 12))):
+    for v in range(draw(st.integers(1, 12 * size))):
         chosen = draw(st.lists(st.sampled_from(ids), max_size=len(ids), unique=True))
         if vote_type == "approval":
             ballots.append(Ballot.approving(f"v{v}", chosen))
@@ -171,7 +173,7 @@ def elections(draw: st.DrawFn, vote_type: str = "approval") -> Election:
     return Election(projects, budget, ballots, vote_type)  # type: ignore[arg-type]
 
 
-SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=300, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @SETTINGS
@@ -196,6 +198,14 @@ def test_generated_cumulative_greedy_equals_pabutools(election: Election, utilit
 @given(elections("cumulative"), st.sampled_from([Utility.COST, Utility.POINTS]))
 def test_generated_cumulative_mes_with_completion_equals_pabutools(election: Election, utility: Utility) -> None:
     assert equal_shares_with_completion(election, utility).winners == pabutools_mes_completed(election, utility)
+
+
+@settings(max_examples=200, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+@given(elections(size=3), st.sampled_from([Utility.COST, Utility.POINTS]), st.sampled_from(["approval", "cumulative"]))
+def test_generated_larger_elections_equal_pabutools(election: Election, utility: Utility, vote_type: str) -> None:
+    election.vote_type = vote_type  # type: ignore[assignment]  (approval ballots are valid cumulative ones)
+    assert equal_shares_with_completion(election, utility).winners == pabutools_mes_completed(election, utility)
+    assert greedy(election, utility).winners == pabutools_greedy(election, utility)
 
 
 @SETTINGS
