@@ -46,7 +46,7 @@ def test_read_write_read_gives_the_same_election(name: str, tmp_path: Path) -> N
     assert read(tmp_path / "copy.pb") == election
 
 
-@pytest.mark.parametrize("name", [WESOLA, ZURICH])
+@pytest.mark.parametrize("name", [WIELICZKA, WESOLA, ZURICH])
 def test_pabutools_reads_what_we_write(name: str, tmp_path: Path) -> None:
     election = read(shared_file(name))
     winners = greedy(election).winners
