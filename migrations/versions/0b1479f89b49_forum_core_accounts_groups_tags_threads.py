@@ -1,8 +1,8 @@
-"""forum core
+"""forum core: accounts, groups, tags, threads
 
-Revision ID: 02a4aa1ec1cd
+Revision ID: 0b1479f89b49
 Revises: 
-Create Date: 2026-11-25 13:26:13.807598
+Create Date: 2026-11-25 14:30:38.866858
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '02a4aa1ec1cd'
+revision = '0b1479f89b49'
 down_revision = None
 branch_labels = None
 depends_on = None
