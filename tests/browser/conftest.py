@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import pytest
@@ -86,8 +87,9 @@ def app_config() -> dict:
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def module_app(request, postgres_url: str | None, tmp_path_factory) -> Iterator[Flask]:
-    """One app per module and database, for modules whose tests only read what they seed once (a module
-    overrides ``app`` with it: ``def app(module_app): return module_app``)."""
+    """One app per module and database, for modules whose tests only read what they seed once. Such a module
+    overrides ``app`` and ``live_server``: ``def app(module_app): return module_app`` and
+    ``def live_server(module_live_server): return module_live_server``."""
     uri = database_uri(request.param, postgres_url, tmp_path_factory.mktemp(request.param))
     app = create_app({**base_config(uri), **BROWSER_CONFIG})
     _reset_database(app, uri)
@@ -118,17 +120,32 @@ def template_cache() -> SharedBytecodeCache:
     return SharedBytecodeCache()
 
 
-@pytest.fixture
-def live_server(app: Flask, template_cache: SharedBytecodeCache) -> Iterator[str]:
-    """Serve the test app on a free local port in a daemon thread; yields the base URL (no trailing slash)."""
+@contextmanager
+def serve(app: Flask, template_cache: SharedBytecodeCache) -> Iterator[str]:
+    """Serve ``app`` on a free local port in a daemon thread; yields the base URL (no trailing slash)."""
     app.jinja_env.bytecode_cache = template_cache
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, args=(0.05,), name="live-server", daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=5)
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+@pytest.fixture
+def live_server(app: Flask, template_cache: SharedBytecodeCache) -> Iterator[str]:
+    """The test's app, served (a module on ``module_app`` overrides this with ``module_live_server``)."""
+    with serve(app, template_cache) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def module_live_server(module_app: Flask, template_cache: SharedBytecodeCache) -> Iterator[str]:
+    with serve(module_app, template_cache) as url:
+        yield url
 
 
 @dataclass

@@ -48,6 +48,11 @@ def app(module_app: Flask) -> Flask:
     return module_app
 
 
+@pytest.fixture
+def live_server(module_live_server: str) -> str:
+    return module_live_server
+
+
 @pytest.fixture(scope="module")
 def world(module_app: Flask) -> World:
     with module_app.app_context():
@@ -120,9 +125,8 @@ CASES: dict[str, Case] = {
     "groups": Case(lambda w: "/groups/", who="resident"),
     "group": Case(lambda w: f"/groups/{w.group}/", who="author"),
     "group-anonymous": Case(lambda w: f"/groups/{w.group}/"),
-    "thread": Case(lambda w: f"/threads/{w.thread}/", who="author"),
+    "thread": Case(lambda w: f"/threads/{w.thread}/", who="author", then=open_every_details),
     "thread-anonymous": Case(lambda w: f"/threads/{w.thread}/"),
-    "thread-comment-forms-open": Case(lambda w: f"/threads/{w.thread}/", who="author", then=open_every_details),
     "thread-page-2": Case(lambda w: f"/threads/{w.long_thread}/?page=2", who="author"),
     "group-tag-filter": Case(lambda w: f"/groups/{w.group}/?tag=budget", who="author"),
     "private-group-member": Case(lambda w: f"/groups/{w.private_group}/", who="staff"),

@@ -28,6 +28,11 @@ def app(module_app: Flask) -> Flask:
     return module_app
 
 
+@pytest.fixture
+def live_server(module_live_server: str) -> str:
+    return module_live_server
+
+
 @pytest.fixture(scope="module")
 def seeded(module_app: Flask) -> dict:
     with module_app.app_context():
