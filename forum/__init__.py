@@ -111,6 +111,7 @@ def register_templates(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from forum.accounts import bp as accounts_bp
     from forum.accounts import views as _accounts_views  # noqa: F401
+    from forum.budgeting import models as _budgeting_models  # noqa: F401
     from forum.groups import bp as groups_bp
     from forum.groups import views as _groups_views  # noqa: F401
     from forum.home import bp as home_bp
@@ -133,7 +134,9 @@ def register_errorhandlers(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     from forum.accounts.cli import users_cli
+    from forum.budgeting.cli import budgets_cli
     from forum.demo.cli import seed_demo
 
     app.cli.add_command(users_cli)
+    app.cli.add_command(budgets_cli)
     app.cli.add_command(seed_demo)

@@ -1,0 +1,263 @@
+"""Participatory budgeting in the database: areas, budgets, pots, proposals, ballots and results.
+
+Money is stored in whole pence, as 64-bit integers (a city's budget in pence passes 2**31), never as floats.
+Times are naive UTC. Models never commit: the services in :mod:`forum.budgeting.services` own the transactions.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from forum.accounts.models import User
+from forum.common.timefmt import utcnow
+from forum.extensions import db
+
+
+def _one_of(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+class Phase:
+    """A budget's phases, in order."""
+
+    COLLECTING = "collecting"
+    REVIEW = "review"
+    VOTING = "voting"
+    RESULTS = "results"
+    DELIVERY = "delivery"
+    ALL = (COLLECTING, REVIEW, VOTING, RESULTS, DELIVERY)
+
+
+class BallotKind:
+    APPROVAL = "approval"
+    CUMULATIVE = "cumulative"
+    ALL = (APPROVAL, CUMULATIVE)
+
+
+class Eligibility:
+    ANY_REGISTERED = "any_registered"
+    VERIFIED_RESIDENTS = "verified_residents"
+    ALL = (ANY_REGISTERED, VERIFIED_RESIDENTS)
+
+
+class ResultsRule:
+    """Greedy by votes (CONSUL), or the Method of Equal Shares with Wieliczka's completion."""
+
+    GREEDY = "greedy"
+    MES = "mes"
+    ALL = (GREEDY, MES)
+
+
+class ProposalStatus:
+    PROPOSED = "proposed"
+    FEASIBLE = "feasible"
+    NOT_FEASIBLE = "not_feasible"
+    WITHDRAWN = "withdrawn"
+    SELECTED = "selected"
+    NOT_SELECTED = "not_selected"
+    ALL = (PROPOSED, FEASIBLE, NOT_FEASIBLE, WITHDRAWN, SELECTED, NOT_SELECTED)
+    # What goes on the ballot and into the count: anything not ruled out.
+    COUNTED = (PROPOSED, FEASIBLE, SELECTED, NOT_SELECTED)
+
+
+class Channel:
+    """How a ballot reached us: online by the voter, a paper ballot typed in by staff, or a pabulib import."""
+
+    ONLINE = "online"
+    PAPER = "paper"
+    IMPORTED = "imported"
+    ALL = (ONLINE, PAPER, IMPORTED)
+
+
+class Area(db.Model):
+    """A place money is spent in; an area may sit inside another (a ward inside a council area)."""
+
+    __tablename__ = "budget_areas"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("budget_areas.id"), index=True)
+
+    parent: Mapped[Area | None] = relationship("Area", remote_side="Area.id")
+
+
+class Budget(db.Model):
+    """A participatory budget ("Green Budget 2027"): phases with dates, and the voting rule of its pots."""
+
+    __tablename__ = "budgets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    description_source: Mapped[str] = mapped_column(Text, default="")
+    description_html: Mapped[str] = mapped_column(Text, default="")
+    phase: Mapped[str] = mapped_column(String(20), default=Phase.COLLECTING)
+    # When each phase starts (optional): the phase itself moves only when staff move it.
+    collecting_from: Mapped[datetime | None] = mapped_column()
+    review_from: Mapped[datetime | None] = mapped_column()
+    voting_from: Mapped[datetime | None] = mapped_column()
+    results_from: Mapped[datetime | None] = mapped_column()
+    delivery_from: Mapped[datetime | None] = mapped_column()
+    ballot_kind: Mapped[str] = mapped_column(String(20), default=BallotKind.APPROVAL)
+    eligibility: Mapped[str] = mapped_column(String(20), default=Eligibility.ANY_REGISTERED)
+    results_rule: Mapped[str] = mapped_column(String(20), default=ResultsRule.GREEDY)
+    min_projects: Mapped[int | None] = mapped_column(Integer)
+    max_projects: Mapped[int | None] = mapped_column(Integer)
+    min_spend_pence: Mapped[int | None] = mapped_column(BigInteger)
+    points_per_voter: Mapped[int | None] = mapped_column(Integer)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    created_by: Mapped[User | None] = relationship(User)
+    pots: Mapped[list[Pot]] = relationship("Pot", back_populates="budget", order_by="Pot.id")
+
+    __table_args__ = (
+        CheckConstraint(_one_of("phase", Phase.ALL), name="phase"),
+        CheckConstraint(_one_of("ballot_kind", BallotKind.ALL), name="ballot_kind"),
+        CheckConstraint(_one_of("eligibility", Eligibility.ALL), name="eligibility"),
+        CheckConstraint(_one_of("results_rule", ResultsRule.ALL), name="results_rule"),
+        Index("ix_budgets_phase", "phase"),
+    )
+
+
+class Pot(db.Model):
+    """An amount of money of a budget for one area (CONSUL's heading, Decidim's budget)."""
+
+    __tablename__ = "budget_pots"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    budget_id: Mapped[int] = mapped_column(ForeignKey("budgets.id", ondelete="CASCADE"), index=True)
+    area_id: Mapped[int] = mapped_column(ForeignKey("budget_areas.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    amount_pence: Mapped[int] = mapped_column(BigInteger)
+    # The META lines of an imported pabulib file other than budget and vote type, as JSON (kept for export).
+    source_meta: Mapped[str | None] = mapped_column(Text)
+
+    budget: Mapped[Budget] = relationship(Budget, back_populates="pots")
+    area: Mapped[Area] = relationship(Area)
+
+    __table_args__ = (CheckConstraint("amount_pence > 0", name="amount_positive"),)
+
+
+class Proposal(db.Model):
+    """A project proposed for a pot. Imported ones have no author and keep their pabulib id in ``external_id``."""
+
+    __tablename__ = "budget_proposals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pot_id: Mapped[int] = mapped_column(ForeignKey("budget_pots.id", ondelete="CASCADE"))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    external_id: Mapped[str | None] = mapped_column(String(64))
+    title: Mapped[str] = mapped_column(String(200))
+    description_source: Mapped[str] = mapped_column(Text, default="")
+    description_html: Mapped[str] = mapped_column(Text, default="")
+    cost_pence: Mapped[int] = mapped_column(BigInteger)
+    status: Mapped[str] = mapped_column(String(20), default=ProposalStatus.PROPOSED)
+    feasibility_reason: Mapped[str | None] = mapped_column(Text)
+    # A civil servant's revision of the cost: the original stays here, ``cost_pence`` holds the current one.
+    original_cost_pence: Mapped[int | None] = mapped_column(BigInteger)
+    cost_revision_reason: Mapped[str | None] = mapped_column(Text)
+    cost_revised_at: Mapped[datetime | None] = mapped_column()
+    # Other columns of an imported pabulib project (name, category, ...), as JSON (kept for export).
+    source_extra: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    pot: Mapped[Pot] = relationship(Pot)
+    author: Mapped[User | None] = relationship(User)
+
+    __table_args__ = (
+        CheckConstraint("cost_pence > 0", name="cost_positive"),
+        CheckConstraint(_one_of("status", ProposalStatus.ALL), name="status"),
+        UniqueConstraint("pot_id", "external_id", name="uq_budget_proposals_pot_external"),
+        Index("ix_budget_proposals_pot_status", "pot_id", "status"),
+    )
+
+
+class Ballot(db.Model):
+    """One voter's ballot for one pot. Paper and imported ballots have no voter but an ``anonymous_key``."""
+
+    __tablename__ = "budget_ballots"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pot_id: Mapped[int] = mapped_column(ForeignKey("budget_pots.id", ondelete="CASCADE"))
+    voter_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    anonymous_key: Mapped[str | None] = mapped_column(String(64))
+    channel: Mapped[str] = mapped_column(String(20), default=Channel.ONLINE)
+    entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    pot: Mapped[Pot] = relationship(Pot)
+    voter: Mapped[User | None] = relationship(User, foreign_keys=[voter_id])
+    entered_by: Mapped[User | None] = relationship(User, foreign_keys=[entered_by_id])
+
+    # The unique constraints lead with pot_id, so they also serve as the index for listing a pot's ballots.
+    __table_args__ = (
+        UniqueConstraint("pot_id", "voter_id", name="uq_budget_ballots_pot_voter"),
+        UniqueConstraint("pot_id", "anonymous_key", name="uq_budget_ballots_pot_anonymous_key"),
+        CheckConstraint(_one_of("channel", Channel.ALL), name="channel"),
+        CheckConstraint("voter_id IS NOT NULL OR anonymous_key IS NOT NULL", name="someone"),
+    )
+
+
+class BallotChoice(db.Model):
+    """A proposal on a ballot, with its points (1 on an approval ballot)."""
+
+    __tablename__ = "budget_ballot_choices"
+
+    ballot_id: Mapped[int] = mapped_column(ForeignKey("budget_ballots.id", ondelete="CASCADE"), primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(
+        ForeignKey("budget_proposals.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    points: Mapped[int] = mapped_column(Integer, default=1)
+
+    __table_args__ = (CheckConstraint("points > 0", name="points_positive"),)
+
+
+class Result(db.Model):
+    """A pot's computed result: one per pot, replaced when recomputed."""
+
+    __tablename__ = "budget_results"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pot_id: Mapped[int] = mapped_column(ForeignKey("budget_pots.id", ondelete="CASCADE"), unique=True)
+    rule: Mapped[str] = mapped_column(String(40))
+    computed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    total_spent_pence: Mapped[int] = mapped_column(BigInteger)
+    voters: Mapped[int] = mapped_column(Integer)
+
+    pot: Mapped[Pot] = relationship(Pot)
+    lines: Mapped[list[ResultLine]] = relationship(
+        "ResultLine", order_by="ResultLine.rank", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class ResultLine(db.Model):
+    """One counted proposal in a result: its votes (points), whether it was funded, when and by which stage."""
+
+    __tablename__ = "budget_result_lines"
+
+    result_id: Mapped[int] = mapped_column(ForeignKey("budget_results.id", ondelete="CASCADE"), primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(
+        ForeignKey("budget_proposals.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    votes: Mapped[int] = mapped_column(Integer)
+    funded: Mapped[bool] = mapped_column(Boolean, default=False)
+    rank: Mapped[int | None] = mapped_column(Integer)
+    stage: Mapped[str | None] = mapped_column(String(20))
+
+    proposal: Mapped[Proposal] = relationship(Proposal)

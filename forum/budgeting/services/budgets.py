@@ -1,0 +1,131 @@
+"""Creating areas, budgets, pots and proposals, with field errors for what a form cannot check."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from forum.accounts.models import User
+from forum.budgeting.models import (
+    Area,
+    BallotKind,
+    Budget,
+    Eligibility,
+    Phase,
+    Pot,
+    Proposal,
+    ProposalStatus,
+    ResultsRule,
+)
+from forum.common import markup
+from forum.common.errors import ValidationFailed
+from forum.common.money import parse_pence
+from forum.common.text import normalise_space, slugify
+from forum.extensions import db
+
+Money = int | str
+
+
+def money_in_pence(value: Money, field: str, what: str) -> int:
+    """Pence from a number of pence (int) or money as a person typed it (str); above zero, else a field error."""
+    if isinstance(value, bool):
+        raise ValidationFailed(f"Enter {what} as an amount of money", field=field)
+    if isinstance(value, int):
+        pence = value
+    else:
+        try:
+            pence = parse_pence(value)
+        except ValueError:
+            raise ValidationFailed(f"Enter {what} in pounds, like £12,500 or 12500.50", field=field) from None
+    if pence <= 0:
+        raise ValidationFailed(f"{what.capitalize()} must be more than £0", field=field)
+    return pence
+
+
+def _title(text: str, field: str = "title", limit: int = 200) -> str:
+    title = normalise_space(text)
+    if not title:
+        raise ValidationFailed("Enter a title" if field == "title" else "Enter a name", field=field)
+    if len(title) > limit:
+        raise ValidationFailed(f"Keep it to {limit} characters or fewer", field=field)
+    return title
+
+
+def unique_slug(model: type[Area] | type[Budget], text: str) -> str:
+    """A slug from ``text`` not yet used by ``model``: "green-budget", then "green-budget-2", ..."""
+    base = slugify(text, max_length=70)
+    taken = set(db.session.scalars(select(model.slug).where(model.slug.like(f"{base}%"))))
+    slug, n = base, 1
+    while slug in taken:
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def create_area(name: str, parent: Area | None = None, commit: bool = True) -> Area:
+    area = Area(name=_title(name, "name", 120), parent=parent)
+    area.slug = unique_slug(Area, area.name)
+    db.session.add(area)
+    if commit:
+        db.session.commit()
+    return area
+
+
+def _check_settings(settings: dict[str, Any]) -> None:
+    choices = {"phase": Phase.ALL, "ballot_kind": BallotKind.ALL, "eligibility": Eligibility.ALL,
+               "results_rule": ResultsRule.ALL}
+    for field, allowed in choices.items():
+        if field in settings and settings[field] not in allowed:
+            raise ValidationFailed(f"Choose one of: {', '.join(allowed)}", field=field)
+    for field in ("min_projects", "max_projects", "points_per_voter"):
+        value = settings.get(field)
+        if value is not None and (not isinstance(value, int) or value < 1):
+            raise ValidationFailed("Enter a whole number of 1 or more", field=field)
+    low, high = settings.get("min_projects"), settings.get("max_projects")
+    if low is not None and high is not None and low > high:
+        raise ValidationFailed("The minimum number of projects must not be above the maximum", field="min_projects")
+    if settings.get("min_spend_pence") is not None:
+        settings["min_spend_pence"] = money_in_pence(settings["min_spend_pence"], "min_spend_pence",
+                                                     "the minimum spend")
+    if settings.get("ballot_kind") == BallotKind.CUMULATIVE and not settings.get("points_per_voter"):
+        raise ValidationFailed("Enter how many points each voter spreads", field="points_per_voter")
+
+
+def create_budget(title: str, description: str = "", created_by: User | None = None, commit: bool = True,
+                  **settings: Any) -> Budget:
+    """A budget. ``settings`` are Budget columns: phase, phase dates, ballot_kind, results_rule, ..."""
+    title = _title(title)
+    _check_settings(settings)
+    budget = Budget(title=title, description_source=description, description_html=markup.render(description),
+                    created_by=created_by, **settings)
+    budget.slug = unique_slug(Budget, title)
+    db.session.add(budget)
+    if commit:
+        db.session.commit()
+    return budget
+
+
+def create_pot(budget: Budget, area: Area, title: str, amount: Money, commit: bool = True) -> Pot:
+    """A pot of money for one area; ``amount`` in pence (int) or as typed ("£12,500")."""
+    pot = Pot(budget=budget, area=area, title=_title(title),
+              amount_pence=money_in_pence(amount, "amount", "the amount"))
+    db.session.add(pot)
+    if commit:
+        db.session.commit()
+    return pot
+
+
+def create_proposal(pot: Pot, title: str, cost: Money, description: str = "", author: User | None = None,
+                    commit: bool = True) -> Proposal:
+    """A proposal for a pot; ``cost`` in pence (int) or as typed. A cost above the pot is a field error."""
+    pence = money_in_pence(cost, "cost", "the cost")
+    if pence > pot.amount_pence:
+        raise ValidationFailed("The cost must not be more than the money in the pot", field="cost")
+    proposal = Proposal(pot=pot, title=_title(title), cost_pence=pence, author=author,
+                        description_source=description, description_html=markup.render(description),
+                        status=ProposalStatus.PROPOSED)
+    db.session.add(proposal)
+    if commit:
+        db.session.commit()
+    return proposal
