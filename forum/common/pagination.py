@@ -16,7 +16,8 @@ MAX_PAGE = 100_000
 def page_from_request(arg: str = "page") -> int:
     """The requested page number: 1 when absent, 400 when it is not a sensible whole number."""
     raw = request.args.get(arg, "1")
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE:
+    # isascii: str.isdigit() also accepts "²" and "①", which int() refuses.
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_PAGE:
         raise BadRequest("The page number must be a whole number.")
     return int(raw)
 

@@ -118,7 +118,7 @@ def _quote_id() -> int | None:
     raw = request.args.get("quote")
     if raw is None:
         return None
-    if not raw.isdigit() or len(raw) > 18:
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 18:
         abort(400, "The post to quote must be given by its number.")
     return int(raw)
 
@@ -139,7 +139,7 @@ def reply(thread_id: int):
             form.body.data, form.quote.data = services.quote(quoted), str(quoted.id)
     elif form.validate_on_submit():
         raw = form.quote.data or ""
-        quoted_id = int(raw) if raw.isdigit() and len(raw) <= 18 else None
+        quoted_id = int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 18 else None
         try:
             post = services.reply(thread, current_user, form.body.data, quoted_post_id=quoted_id)
         except ValidationFailed as error:

@@ -1,5 +1,7 @@
 """Security headers, cookies, error pages and malformed requests."""
 
+import pytest
+
 from forum.common.security import GOVUK_INLINE_SCRIPT_HASH
 
 
@@ -60,6 +62,13 @@ def test_undecodable_query_is_a_400_page(client):
 
 def test_non_numeric_page_number_is_a_400(client):
     assert client.get("/groups/?page=two").status_code == 400
+
+
+@pytest.mark.parametrize("page", ["%C2%B2", "%E2%91%A0", "%C2%BD"])
+@pytest.mark.parametrize("url", ["/groups/", "/tags/"])
+def test_a_page_number_of_unicode_digits_is_a_400(client, url, page):
+    """"²" and "①" pass str.isdigit() but int() refuses them: a 400 page, not a 500."""
+    assert client.get(f"{url}?page={page}").status_code == 400
 
 
 def test_session_cookie_is_httponly_and_samesite(app):

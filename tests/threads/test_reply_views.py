@@ -77,10 +77,18 @@ def test_quote_prefills_the_reply_with_a_blockquote_and_attribution(app, client,
                                                                       Post.thread_id == world.thread_id)) == post_id
 
 
-@pytest.mark.parametrize("value", ["abc", "-1", "1.5", "", "1e3"])
+@pytest.mark.parametrize("value", ["abc", "-1", "1.5", "", "1e3", "%C2%B2", "%E2%91%A0"])
 def test_a_quote_that_is_not_a_post_id_is_400(client, world, value):
     sign_in(client, world.member)
     assert client.get(reply_url(world, quote=value)).status_code == 400
+
+
+def test_a_posted_quote_that_is_a_unicode_digit_is_ignored(app, client, world):
+    """"²" passes str.isdigit() but not int(): the reply goes through without a quote, not as a 500."""
+    sign_in(client, world.member)
+    response = client.post(reply_url(world), data={"body": "A plain reply.", "quote": "²"})
+    assert response.headers["Location"].startswith(f"/threads/{world.thread_id}/")
+    assert posts_of(app, world.thread_id)[-1][1] == "A plain reply."
 
 
 def test_quoting_a_post_of_another_thread_is_ignored(client, world):
