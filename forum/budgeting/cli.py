@@ -22,7 +22,7 @@ budgets_cli = AppGroup("budgets", help="Participatory budgets: import and export
                    "By default, the rule the file names.")
 def import_command(file: Path, rule: str | None) -> None:
     """Import FILE.pb as a budget with one pot, count it, and print the pot's id."""
-    with click.progressbar(length=1, label="Storing ballots") as bar:
+    with click.progressbar(length=1, label="Importing ballots") as bar:
         def progress(done: int, total: int) -> None:
             bar.length = total
             bar.update(done - bar.pos)

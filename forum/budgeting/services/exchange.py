@@ -102,7 +102,7 @@ def _proposals(pot: Pot, election: Election) -> dict[str, int]:
                      "description_source": "", "description_html": "", "created_at": utcnow(),
                      "source_extra": json.dumps(extra, ensure_ascii=False) if extra else None})
     for chunk in _chunks(rows):
-        db.session.execute(insert(Proposal), chunk)
+        db.session.execute(insert(Proposal.__table__), chunk)
     query = select(Proposal.external_id, Proposal.id).where(Proposal.pot_id == pot.id)
     return {key: pid for key, pid in db.session.execute(query)}
 
@@ -112,7 +112,7 @@ def _ballots(pot: Pot, election: Election, proposal_ids: dict[str, int], progres
     rows = [{"pot_id": pot.id, "anonymous_key": b.voter_id, "channel": Channel.IMPORTED, "created_at": now,
              "updated_at": now} for b in election.ballots]
     for chunk in _chunks(rows):
-        db.session.execute(insert(Ballot), chunk)
+        db.session.execute(insert(Ballot.__table__), chunk)
     query = select(Ballot.anonymous_key, Ballot.id).where(Ballot.pot_id == pot.id)
     ballot_ids = {key: bid for key, bid in db.session.execute(query)}
     total, done, choices = len(election.ballots), 0, []
@@ -123,7 +123,7 @@ def _ballots(pot: Pot, election: Election, proposal_ids: dict[str, int], progres
         done += 1
         if len(choices) >= CHUNK or done == total:
             if choices:
-                db.session.execute(insert(BallotChoice), choices)
+                db.session.execute(insert(BallotChoice.__table__), choices)
             choices = []
             if progress:
                 progress(done, total)

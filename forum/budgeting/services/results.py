@@ -59,7 +59,8 @@ def _project(proposal: Proposal, key: str, unit: int, with_extra: bool) -> Proje
     extra: dict[str, str] = {}
     if with_extra:
         extra = json.loads(proposal.source_extra) if proposal.source_extra else {}
-        extra["name"] = proposal.title
+        if extra.get("name", "")[:200] != proposal.title:  # a long imported name keeps its full text
+            extra["name"] = proposal.title
     return Project(key, proposal.cost_pence // unit, extra)
 
 
@@ -132,7 +133,7 @@ def _store(pot: Pot, rule: str, counted: CountedPot, outcome: Outcome) -> Result
         for key, pr in outcome.projects.items()
     ]
     if lines:
-        db.session.execute(insert(ResultLine), lines)
+        db.session.execute(insert(ResultLine.__table__), lines)  # Core: one executemany, not grouped by ORM
     funded = [counted.proposal_ids[key] for key in outcome.winners]
     counted_ids = list(counted.proposal_ids.values())
     db.session.execute(update(Proposal).where(Proposal.id.in_(counted_ids)).values(
