@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
 
 from forum.common.errors import ValidationFailed
 from forum.extensions import db
@@ -40,16 +41,21 @@ def check(names: list[str]) -> None:
 
 
 def get_or_create(names: list[str]) -> list[Tag]:
-    """The Tag rows for ``names`` (already normalised), creating the missing ones, in the same order."""
+    """The Tag rows for ``names`` (already normalised), creating the missing ones, in the same order.
+
+    Missing tags are inserted with ``ON CONFLICT DO NOTHING``, so two people adding the same new tag at once
+    both get the one row (on PostgreSQL the second insert waits for the first to commit, then finds it)
+    instead of the second failing on the unique name.
+    """
     if not names:
         return []
     existing = {t.name: t for t in db.session.scalars(select(Tag).where(Tag.name.in_(names)))}
-    tags = []
-    for name in names:
-        tag = existing.get(name)
-        if tag is None:
-            tag = Tag(name=name)
-            db.session.add(tag)
-            existing[name] = tag
-        tags.append(tag)
-    return tags
+    missing = [name for name in names if name not in existing]
+    if missing:
+        dialect = db.session.get_bind().dialect.name
+        insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
+        db.session.execute(
+            insert(Tag).values([{"name": name} for name in missing]).on_conflict_do_nothing(index_elements=["name"])
+        )
+        existing.update({t.name: t for t in db.session.scalars(select(Tag).where(Tag.name.in_(missing)))})
+    return [existing[name] for name in names]
