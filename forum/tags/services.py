@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -16,9 +17,16 @@ MAX_TAG_LENGTH = 50
 
 
 def normalise(name: str) -> str:
-    """Lower case, single spaces, no stray punctuation at the ends: "  Civil  Service, " -> "civil service"."""
-    name = re.sub(r"\s+", " ", name.replace("\u00a0", " ")).strip().strip(".,;#").strip().lower()
-    return name
+    """Lower case, single spaces, no stray punctuation at the ends: "  Civil  Service, " -> "civil service".
+
+    Compatibility forms fold too ("ＰＡＲＫＳ" is "parks"), invisible characters (zero-width spaces, soft hyphens,
+    control characters) are dropped so no tag is an empty link, and slashes never start, end or double up, since
+    the name is the tag page's path ("/x" would be ``/tags//x/``, which is another address).
+    """
+    name = unicodedata.normalize("NFKC", name)
+    name = "".join(ch for ch in name if unicodedata.category(ch) not in ("Cc", "Cf") or ch in "\t\n\r")
+    name = re.sub(r"/+", "/", re.sub(r"\s+", " ", name))
+    return name.strip(" .,;#/").casefold()
 
 
 def parse(text: str) -> list[str]:

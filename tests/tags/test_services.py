@@ -48,3 +48,17 @@ def test_two_people_adding_the_same_new_tag_at_once_share_one_row(app):
     assert outcome["id"] == first_id
     with app.app_context():
         assert db.session.scalar(select(func.count(Tag.id)).where(Tag.name == "brand new")) == 1
+
+
+def test_tags_written_differently_are_one_tag():
+    assert tag_services.parse("Parks, PARKS, ＰＡＲＫＳ,  parks , Straße, STRASSE") == ["parks", "strasse"]
+
+
+def test_invisible_tags_are_dropped():
+    """A zero-width space or soft hyphen alone would be a tag whose link has no text."""
+    assert tag_services.parse("\u200b, \u00ad, \x01, benches\u200b") == ["benches"]
+
+
+def test_slashes_never_start_end_or_double_in_a_tag():
+    """The name is the tag page's path: "/x" would be /tags//x/, which the router folds into another tag."""
+    assert tag_services.parse("../x, a//b, trail/, . /lead") == ["x", "a/b", "trail", "lead"]
