@@ -239,6 +239,14 @@ class Result(db.Model):
     computed_at: Mapped[datetime] = mapped_column(default=utcnow)
     total_spent_pence: Mapped[int] = mapped_column(BigInteger)
     voters: Mapped[int] = mapped_column(Integer)
+    # Figures the results page shows, kept so that it never rereads the ballots: ballots by channel, voters
+    # with at least one funded project, and the other rule's winners (ResultLine.funded_by_other_rule).
+    online_voters: Mapped[int] = mapped_column(Integer, default=0)
+    paper_voters: Mapped[int] = mapped_column(Integer, default=0)
+    imported_voters: Mapped[int] = mapped_column(Integer, default=0)
+    voters_with_funded: Mapped[int] = mapped_column(Integer, default=0)
+    other_rule: Mapped[str | None] = mapped_column(String(40))
+    other_spent_pence: Mapped[int | None] = mapped_column(BigInteger)
 
     pot: Mapped[Pot] = relationship(Pot)
     lines: Mapped[list[ResultLine]] = relationship(
@@ -259,5 +267,6 @@ class ResultLine(db.Model):
     funded: Mapped[bool] = mapped_column(Boolean, default=False)
     rank: Mapped[int | None] = mapped_column(Integer)
     stage: Mapped[str | None] = mapped_column(String(20))
+    funded_by_other_rule: Mapped[bool] = mapped_column(Boolean, default=False)
 
     proposal: Mapped[Proposal] = relationship(Proposal)

@@ -134,6 +134,12 @@ def upgrade():
     sa.Column('computed_at', sa.DateTime(), nullable=False),
     sa.Column('total_spent_pence', sa.BigInteger(), nullable=False),
     sa.Column('voters', sa.Integer(), nullable=False),
+    sa.Column('online_voters', sa.Integer(), nullable=False),
+    sa.Column('paper_voters', sa.Integer(), nullable=False),
+    sa.Column('imported_voters', sa.Integer(), nullable=False),
+    sa.Column('voters_with_funded', sa.Integer(), nullable=False),
+    sa.Column('other_rule', sa.String(length=40), nullable=True),
+    sa.Column('other_spent_pence', sa.BigInteger(), nullable=True),
     sa.ForeignKeyConstraint(['pot_id'], ['budget_pots.id'], name=op.f('fk_budget_results_pot_id_budget_pots'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_budget_results')),
     sa.UniqueConstraint('pot_id', name=op.f('uq_budget_results_pot_id'))
@@ -157,6 +163,7 @@ def upgrade():
     sa.Column('funded', sa.Boolean(), nullable=False),
     sa.Column('rank', sa.Integer(), nullable=True),
     sa.Column('stage', sa.String(length=20), nullable=True),
+    sa.Column('funded_by_other_rule', sa.Boolean(), nullable=False),
     sa.ForeignKeyConstraint(['proposal_id'], ['budget_proposals.id'], name=op.f('fk_budget_result_lines_proposal_id_budget_proposals'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['result_id'], ['budget_results.id'], name=op.f('fk_budget_result_lines_result_id_budget_results'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('result_id', 'proposal_id', name=op.f('pk_budget_result_lines'))

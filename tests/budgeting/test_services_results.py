@@ -153,3 +153,18 @@ def test_the_number_of_queries_does_not_grow_with_the_ballots(app) -> None:
             result = compute_results(pot)
         assert result.voters == 2020
         assert len(many) == len(few), "\n".join(s[:70] for s in few + ["----"] + many)
+
+
+def test_the_result_keeps_the_figures_the_results_page_shows(app) -> None:
+    with app.app_context():
+        pot, ids = _pot("mes")
+        _vote(pot, ids, VOTES)
+        election = _by_hand(ids, VOTES)
+        ours, other = equal_shares_with_completion(election), greedy(election)
+        result = compute_results(pot)
+        assert (result.online_voters, result.paper_voters, result.imported_voters) == (7, 3, 0)
+        assert result.voters_with_funded == sum(
+            1 for b in election.ballots if set(b.points) & set(ours.winners))
+        assert (result.other_rule, result.other_spent_pence) == ("greedy", other.spent * 100)
+        assert {line.proposal_id for line in result.lines if line.funded_by_other_rule} == {
+            int(pid) for pid in other.winners}

@@ -19,6 +19,7 @@ from sqlalchemy import delete, insert, select, update
 
 from forum.budgeting.models import (
     BallotKind,
+    Channel,
     Pot,
     Proposal,
     ProposalStatus,
@@ -113,36 +114,57 @@ def compute_results(pot: Pot, rule: str | None = None) -> Result:
 
 
 def count_and_store(pot: Pot, rule: str | None = None) -> Result:
-    """Count and store without committing (the caller's transaction: an import commits once, at its end)."""
+    """Count and store without committing (the caller's transaction: an import commits once, at its end).
+
+    The other rule is run too, so the results page can show what it would have funded without a recount.
+    """
     rule = rule or pot.budget.results_rule
+    other = ResultsRule.GREEDY if rule == ResultsRule.MES else ResultsRule.MES
     counted = election_for(pot)
-    return _store(pot, rule, counted, run_rule(counted.election, rule))
+    outcome = run_rule(counted.election, rule)
+    result = _store_result(pot, rule, counted, outcome, run_rule(counted.election, other))
+    result.other_rule = other
+    _mark_proposals(counted, outcome)
+    db.session.expire_all()
+    return result
 
 
-def _store(pot: Pot, rule: str, counted: CountedPot, outcome: Outcome) -> Result:
+def _store_result(pot: Pot, rule: str, counted: CountedPot, outcome: Outcome, other: Outcome) -> Result:
+    unsynced = {"synchronize_session": False}
     old = select(Result.id).where(Result.pot_id == pot.id).scalar_subquery()
-    db.session.execute(delete(ResultLine).where(ResultLine.result_id == old))
-    db.session.execute(delete(Result).where(Result.pot_id == pot.id))
-    result = Result(pot_id=pot.id, rule=rule, computed_at=utcnow(), voters=len(counted.election.ballots),
-                    total_spent_pence=outcome.spent * counted.pence_per_unit)
+    db.session.execute(delete(ResultLine).where(ResultLine.result_id == old).execution_options(**unsynced))
+    db.session.execute(delete(Result).where(Result.pot_id == pot.id).execution_options(**unsynced))
+    funded = set(outcome.winners)
+    result = Result(
+        pot_id=pot.id, rule=rule, computed_at=utcnow(), voters=len(counted.election.ballots),
+        total_spent_pence=outcome.spent * counted.pence_per_unit,
+        online_voters=counted.channels.get(Channel.ONLINE, 0), paper_voters=counted.channels.get(Channel.PAPER, 0),
+        imported_voters=counted.channels.get(Channel.IMPORTED, 0),
+        voters_with_funded=sum(1 for b in counted.election.ballots if not funded.isdisjoint(b.points)),
+        other_spent_pence=other.spent * counted.pence_per_unit,
+    )
     db.session.add(result)
     db.session.flush()
+    other_funded = set(other.winners)
     lines = [
         {"result_id": result.id, "proposal_id": counted.proposal_ids[key], "votes": pr.support,
-         "funded": pr.selected, "rank": pr.rank, "stage": pr.stage}
+         "funded": pr.selected, "rank": pr.rank, "stage": pr.stage, "funded_by_other_rule": key in other_funded}
         for key, pr in outcome.projects.items()
     ]
     if lines:
         db.session.execute(insert(ResultLine.__table__), lines)  # Core: one executemany, not grouped by ORM
+    return result
+
+
+def _mark_proposals(counted: CountedPot, outcome: Outcome) -> None:
+    unsynced = {"synchronize_session": False}
     funded = [counted.proposal_ids[key] for key in outcome.winners]
     counted_ids = list(counted.proposal_ids.values())
-    db.session.execute(update(Proposal).where(Proposal.id.in_(counted_ids)).values(
-        status=ProposalStatus.NOT_SELECTED).execution_options(synchronize_session=False))
+    db.session.execute(update(Proposal).where(Proposal.id.in_(counted_ids))
+                       .values(status=ProposalStatus.NOT_SELECTED).execution_options(**unsynced))
     if funded:
-        db.session.execute(update(Proposal).where(Proposal.id.in_(funded)).values(
-            status=ProposalStatus.SELECTED).execution_options(synchronize_session=False))
-    db.session.expire_all()
-    return result
+        db.session.execute(update(Proposal).where(Proposal.id.in_(funded))
+                           .values(status=ProposalStatus.SELECTED).execution_options(**unsynced))
 
 
 def winners(pot: Pot) -> list[int]:
