@@ -7,6 +7,7 @@ also serialises post numbering within a thread.
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 from sqlalchemy import select, update
@@ -32,14 +33,19 @@ def _check_text(body: str, field: str = "body", limit: int = BODY_MAX) -> str:
         raise ValidationFailed("Enter some text", field=field)
     if len(body) > limit:
         raise ValidationFailed(f"Text must be {limit:,} characters or fewer", field=field)
-    if not markup.plain_text(body):
+    if not _visible(markup.plain_text(body)):
         raise ValidationFailed("Enter some text that is not only formatting", field=field)
     return body
 
 
+def _visible(text: str) -> bool:
+    """Whether ``text`` holds a character one can see (zero-width spaces, soft hyphens and the like do not count)."""
+    return any(unicodedata.category(ch)[0] in "LNPS" for ch in text)
+
+
 def _check_title(title: str) -> str:
-    title = normalise_space(title)
-    if not title:
+    title = normalise_space("".join(ch for ch in title or "" if unicodedata.category(ch) != "Cc"))
+    if not _visible(title):
         raise ValidationFailed("Enter a title", field="title")
     if len(title) > TITLE_MAX:
         raise ValidationFailed(f"Title must be {TITLE_MAX} characters or fewer", field="title")

@@ -44,7 +44,8 @@ def test_reply_on_a_later_page_redirects_to_that_page(app, client, world):
 @pytest.mark.parametrize(
     ("body", "message"),
     [("", "Enter the text of your reply"), ("   ", "Enter the text of your reply"),
-     ("w" * 50_001, "Text must be 50,000 characters or fewer")],
+     ("w" * 50_001, "Text must be 50,000 characters or fewer"),
+     ("\u200b\u200b", "Enter some text that is not only formatting")],
 )
 def test_bad_reply_re_renders_the_reply_page_with_the_text(app, client, world, body, message):
     sign_in(client, world.member)

@@ -85,6 +85,8 @@ def test_site_moderator_may_start_a_thread_anywhere(client, world):
     [
         ({"title": "", "body": "Body kept here"}, "Enter a title", "title"),
         ({"title": "   ", "body": "Body kept here"}, "Enter a title", "title"),
+        ({"title": "\u200b\u00ad\u2060", "body": "Body kept here"}, "Enter a title", "title"),
+        ({"title": "Title kept here", "body": "\u200b \u00ad"}, "Enter some text that is not only formatting", "body"),
         ({"title": "T" * 201, "body": "Body kept here"}, "Title must be 200 characters or fewer", "title"),
         ({"title": "Title kept here", "body": ""}, "Enter the text of your post", "body"),
         ({"title": "Title kept here", "body": "b" * 50_001}, "Text must be 50,000 characters or fewer", "body"),
