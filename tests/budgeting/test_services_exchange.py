@@ -142,3 +142,12 @@ def test_a_missing_file_or_an_unknown_rule_is_refused(app, tmp_path: Path) -> No
             import_pabulib(shared_file(ZURICH), "lottery")
         assert refused.value.field == "rule"
         _nothing_stored()
+
+
+def test_importing_twice_makes_two_budgets_in_the_same_areas(app, tmp_path: Path) -> None:
+    (tmp_path / "small.pb").write_text(SMALL, encoding="utf-8")
+    with app.app_context():
+        first, second = import_pabulib(tmp_path / "small.pb"), import_pabulib(tmp_path / "small.pb")
+        assert first.id != second.id and first.area_id == second.area_id
+        assert [b.slug for b in db.session.query(Budget).order_by(Budget.id)] == ["riverside-test", "riverside-test-2"]
+        assert second.area.name == "Riverside" and second.area.parent.name == "United Kingdom"

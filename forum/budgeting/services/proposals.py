@@ -1,0 +1,61 @@
+"""Reviewing proposals and moving budgets between phases: what civil servants and admins do."""
+
+from __future__ import annotations
+
+from forum.accounts.models import User
+from forum.budgeting.models import Budget, Phase, Proposal, ProposalStatus
+from forum.budgeting.services.budgets import Money, money_in_pence
+from forum.common.errors import PermissionDenied, ValidationFailed
+from forum.common.text import normalise_space
+from forum.common.timefmt import utcnow
+from forum.extensions import db
+
+
+def _staff_only(user: User) -> None:
+    if not user.is_staff:
+        raise PermissionDenied("Only civil servants and administrators can do this")
+
+
+def review_proposal(proposal: Proposal, reviewer: User, feasible: bool, reason: str = "",
+                    cost: Money | None = None, cost_reason: str = "") -> Proposal:
+    """Mark a proposal feasible or not feasible, with a public reason (required when not feasible), and
+    optionally revise its cost with a reason; the first cost is kept so the change can be shown."""
+    _staff_only(reviewer)
+    if proposal.pot.budget.phase not in (Phase.COLLECTING, Phase.REVIEW):
+        raise ValidationFailed("Proposals can only be reviewed before voting opens", field="feasible")
+    if proposal.status == ProposalStatus.WITHDRAWN:
+        raise ValidationFailed("This proposal was withdrawn by its author", field="feasible")
+    reason = normalise_space(reason)
+    if not feasible and not reason:
+        raise ValidationFailed("Explain why the proposal is not feasible", field="reason")
+    if cost is not None:
+        _revise_cost(proposal, money_in_pence(cost, "cost", "the cost"), normalise_space(cost_reason))
+    proposal.status = ProposalStatus.FEASIBLE if feasible else ProposalStatus.NOT_FEASIBLE
+    proposal.feasibility_reason = reason or None
+    db.session.commit()
+    return proposal
+
+
+def _revise_cost(proposal: Proposal, pence: int, reason: str) -> None:
+    if pence == proposal.cost_pence:
+        return
+    if not reason:
+        raise ValidationFailed("Explain why the cost changes", field="cost_reason")
+    if pence > proposal.pot.amount_pence:
+        raise ValidationFailed("The cost must not be more than the money in the pot", field="cost")
+    if proposal.original_cost_pence is None:
+        proposal.original_cost_pence = proposal.cost_pence
+    proposal.cost_pence = pence
+    proposal.cost_revision_reason = reason
+    proposal.cost_revised_at = utcnow()
+
+
+def move_phase(budget: Budget, user: User, phase: str) -> Budget:
+    """Move a budget to another phase (staff only). Counting results when voting closes is a separate step:
+    :func:`forum.budgeting.services.results.compute_results`, or a command for a large pot."""
+    _staff_only(user)
+    if phase not in Phase.ALL:
+        raise ValidationFailed(f"Choose one of: {', '.join(Phase.ALL)}", field="phase")
+    budget.phase = phase
+    db.session.commit()
+    return budget
