@@ -14,6 +14,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from forum.accounts.models import Role, User
 from forum.common import mail, markup
+from forum.common.converters import parse_id
 from forum.common.errors import DomainError, NotFound, ValidationFailed
 from forum.common.pagination import Page
 from forum.common.text import normalise_space, slugify
@@ -64,9 +65,10 @@ class FormRefused(ValidationFailed):
 def load_user(session_id: str) -> User | None:
     """Flask-Login's loader: the user whose id and password fragment match the session."""
     user_id, _, fragment = (session_id or "").partition(":")
-    if not (user_id.isascii() and user_id.isdigit()) or len(user_id) > 18:
+    number = parse_id(user_id)
+    if number is None:
         return None
-    user = db.session.get(User, int(user_id))
+    user = db.session.get(User, number)
     if user is None or user.password_hash[-12:] != fragment:
         return None
     return user

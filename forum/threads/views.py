@@ -9,6 +9,7 @@ from flask import Response, abort, current_app, make_response, redirect, render_
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required
 
+from forum.common.converters import parse_id
 from forum.common.decorators import form_checks_csrf
 from forum.common.errors import ERROR_TITLES, ValidationFailed
 from forum.common.pagination import page_from_request
@@ -118,9 +119,9 @@ def _quote_id() -> int | None:
     raw = request.args.get("quote")
     if raw is None:
         return None
-    if not (raw.isascii() and raw.isdigit()) or len(raw) > 18:
+    if not (raw.isascii() and raw.isdigit()):
         abort(400, "The post to quote must be given by its number.")
-    return int(raw)
+    return parse_id(raw)  # a number no post could have quotes nothing
 
 
 @bp.route("/<id:thread_id>/reply", methods=["GET", "POST"])
@@ -138,8 +139,7 @@ def reply(thread_id: int):
         if quoted is not None:
             form.body.data, form.quote.data = services.quote(quoted), str(quoted.id)
     elif form.validate_on_submit():
-        raw = form.quote.data or ""
-        quoted_id = int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 18 else None
+        quoted_id = parse_id(form.quote.data)
         try:
             post = services.reply(thread, current_user, form.body.data, quoted_post_id=quoted_id)
         except ValidationFailed as error:
