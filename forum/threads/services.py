@@ -211,7 +211,21 @@ def withdraw_post(post: Post, user: User) -> None:
         raise PermissionDenied("Only the author can withdraw this post.")
     if post.withdrawn_at is None:
         post.withdrawn_at = utcnow()
+        db.session.flush()
+        _name_last_poster(post.thread_id)
     db.session.commit()
+
+
+def _name_last_poster(thread_id: int) -> None:
+    """Lists say who posted last: never the author of a withdrawn post (its placeholder names nobody)."""
+    last_visible = (
+        select(Post.author_id)
+        .where(Post.thread_id == thread_id, Post.withdrawn_at.is_(None))
+        .order_by(Post.number.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    db.session.execute(update(Thread).where(Thread.id == thread_id).values(last_post_author_id=last_visible))
 
 
 def add_comment(post: Post, author: User, body: str) -> Comment:

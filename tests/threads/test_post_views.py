@@ -8,7 +8,7 @@ import pytest
 
 from forum.extensions import db
 from forum.threads.models import Comment, Post, PostRevision, Thread
-from tests.threads.support import comments_of, make_world, sign_in
+from tests.threads.support import comments_of, make_world, sign_in, sign_out
 
 
 @pytest.fixture
@@ -255,3 +255,22 @@ def test_private_comment_withdraw_is_404_for_non_members(app, client, world):
 def test_unknown_posts_are_404(client, world, path):
     sign_in(client, world.author)
     assert client.get(path).status_code == 404
+
+
+def test_lists_do_not_name_the_author_of_a_withdrawn_last_post(app, client, world):
+    """The placeholder names nobody, so "Last active ... by" must not name them either."""
+    sign_in(client, world.member)
+    client.post(f"/threads/{world.thread_id}/reply", data={"body": "A reply I will take back."})
+    group_page = f"/groups/{world.group_slug}/"
+    assert client.get(group_page).get_data(as_text=True).count("Bob Member") == 2  # header, last poster
+    with app.app_context():
+        reply_id = db.session.scalar(db.select(Post.id).where(Post.thread_id == world.thread_id, Post.number == 2))
+    client.post(f"/posts/{reply_id}/withdraw")
+    sign_out(client)  # the header names whoever is signed in
+    for url in (group_page, "/", "/tags/parks/"):
+        page = client.get(url).get_data(as_text=True)
+        assert "More benches in the park" in page
+        assert "Bob Member" not in page, url
+        assert "Alice Author" in page  # the last post still standing is hers
+    with app.app_context():
+        assert db.session.get(Thread, world.thread_id).last_post_author_id == world.author.id
