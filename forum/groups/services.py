@@ -248,15 +248,33 @@ def add_member(group: Group, actor: Any, display_name: str) -> Membership:
     person = db.session.scalar(select(User).where(User.handle == handle))
     if person is None:
         raise ValidationFailed("There is nobody with that display name", field="display_name")
+    already = ValidationFailed(f"{person.display_name} is already a member", field="display_name")
     membership = get_membership(group, person)
     if membership is not None and membership.is_active:
-        raise ValidationFailed(f"{person.display_name} is already a member", field="display_name")
+        raise already
     if membership is None:
-        membership = Membership(group_id=group.id, user_id=person.id, role=MemberRole.MEMBER)
+        membership = Membership(
+            group_id=group.id, user_id=person.id, role=MemberRole.MEMBER, status=MemberStatus.ACTIVE
+        )
         db.session.add(membership)
-    membership.status = MemberStatus.ACTIVE
-    _count_member(group.id, 1)
+        try:
+            db.session.flush()
+        except IntegrityError:  # they joined, or another moderator added them, a moment ago
+            db.session.rollback()
+            raise already from None
+        _count_member(group.id, 1)
+    else:
+        # A pending request: only the change that flips it counts, as in ``approve``.
+        flipped = db.session.execute(
+            update(Membership).where(Membership.id == membership.id, Membership.status == MemberStatus.PENDING)
+            .values(status=MemberStatus.ACTIVE)
+        ).rowcount
+        if not flipped:
+            db.session.rollback()
+            raise already
+        _count_member(group.id, 1)
     db.session.commit()
+    db.session.refresh(membership)
     return membership
 
 

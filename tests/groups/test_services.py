@@ -145,6 +145,39 @@ def test_add_member_by_display_name_turns_a_request_into_membership(app, world):
             services.add_member(groups[world.private], users["group_moderator"], "Rita Resident")
 
 
+def test_adding_someone_who_joins_at_that_moment_says_they_are_a_member(app, world):
+    """The join's row lands between the moderator's check and insert: a clear message, not a 500, counted once."""
+    import threading
+
+    outcome: dict[str, object] = {}
+
+    def moderator_adds() -> None:
+        try:
+            with app.app_context():
+                users, groups = _load(world)
+                services.add_member(groups[world.public], users["group_moderator"], "Rita Resident")
+        except Exception as error:  # noqa: BLE001 - reported to the test below
+            outcome["error"] = error
+
+    with app.app_context():
+        users, groups = _load(world)
+        before = group_row(app, world.public)["member_count"]
+        db.session.add(Membership(group_id=groups[world.public].id, user_id=users["resident"].id))
+        db.session.flush()  # the resident's join, not yet committed
+        other = threading.Thread(target=moderator_adds)
+        other.start()
+        other.join(timeout=1.0)
+        db.session.execute(
+            db.update(Group).where(Group.slug == world.public).values(member_count=Group.member_count + 1)
+        )
+        db.session.commit()
+    other.join(timeout=20)
+    assert not other.is_alive()
+    assert isinstance(outcome.get("error"), ValidationFailed), outcome.get("error")
+    assert "already a member" in outcome["error"].message
+    assert group_row(app, world.public)["member_count"] == before + 1 == active_count(app, world.public)
+
+
 def test_list_groups_and_members_use_a_fixed_number_of_queries(app, world):
     """The list pages never count or load per row (no N+1): 3 groups or 30, the same queries."""
 
