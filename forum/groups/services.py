@@ -35,6 +35,14 @@ INVITE_MAX_AGE = 60 * 60 * 24 * 30  # an invitation link works for 30 days
 RESERVED_SLUGS = frozenset({"new"})  # /groups/new is the create page
 
 
+def _page(items: list[Any], number: int, per_page: int, total: int) -> Page:
+    """A page of a list; a page past the end is a 404, as on every other list (page 1 always exists)."""
+    page = Page(items=items, number=number, per_page=per_page, total=total)
+    if number > page.pages:
+        raise NotFound("There is no such page.")
+    return page
+
+
 # --- finding groups -------------------------------------------------------------------------------------------
 
 
@@ -68,7 +76,7 @@ def list_groups(user: Any, page: int, per_page: int | None = None) -> Page:
         select(Group).where(visible).order_by(Group.position, Group.name, Group.id)
         .limit(per_page).offset((page - 1) * per_page)
     ).all()
-    return Page(items=list(items), number=page, per_page=per_page, total=total)
+    return _page(list(items), page, per_page, total)
 
 
 def membership_map(groups: list[Group], user: Any) -> dict[int, Membership]:
@@ -91,7 +99,7 @@ def list_members(group: Group, page: int, per_page: int | None = None) -> Page:
         select(Membership).join(Membership.user).options(contains_eager(Membership.user)).where(*where)
         .order_by(moderators_first, User.display_name, User.id).limit(per_page).offset((page - 1) * per_page)
     ).all()
-    return Page(items=list(items), number=page, per_page=per_page, total=total)
+    return _page(list(items), page, per_page, total)
 
 
 def list_requests(group: Group, actor: Any, page: int, per_page: int | None = None) -> Page:
@@ -105,7 +113,7 @@ def list_requests(group: Group, actor: Any, page: int, per_page: int | None = No
         select(Membership).join(Membership.user).options(contains_eager(Membership.user)).where(*where)
         .order_by(Membership.created_at, Membership.id).limit(per_page).offset((page - 1) * per_page)
     ).all()
-    return Page(items=list(items), number=page, per_page=per_page, total=total)
+    return _page(list(items), page, per_page, total)
 
 
 # --- invitations ----------------------------------------------------------------------------------------------

@@ -76,6 +76,14 @@ def test_list_rejects_nonsense_page_numbers(client, world, page):
     assert client.get(f"/groups/?page={page}").status_code == 400
 
 
+def test_pages_past_the_end_of_group_lists_are_404_like_every_other_list(client, world):
+    assert client.get("/groups/?page=1").status_code == 200
+    assert client.get("/groups/?page=2").status_code == 404
+    assert client.get("/groups/?page=100000").status_code == 404
+    assert client.get(f"/groups/{world.public}/members?page=1").status_code == 200
+    assert client.get(f"/groups/{world.public}/members?page=50").status_code == 404
+
+
 # --- joining --------------------------------------------------------------------------------------------------
 
 
