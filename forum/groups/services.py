@@ -243,7 +243,13 @@ def reject(group: Group, actor: Any, membership_id: int) -> User:
     """Refuse a pending request; the person may ask again with a fresh invitation. Returns who asked."""
     membership = _pending_request(group, actor, membership_id)
     person = membership.user
-    db.session.delete(membership)
+    # Only a request still pending is removed: one another moderator approved meanwhile is a membership now.
+    removed = db.session.execute(
+        delete(Membership).where(Membership.id == membership.id, Membership.status == MemberStatus.PENDING)
+    ).rowcount
+    if not removed:
+        db.session.rollback()
+        raise ValidationFailed(f"{person.display_name} was accepted by another moderator a moment ago")
     db.session.commit()
     return person
 

@@ -210,6 +210,10 @@ def approve(slug: str, membership_id: int):
 @bp.route("/<slug>/requests/<id:membership_id>/reject", methods=["POST"])
 def reject(slug: str, membership_id: int):
     group = services.get_readable_group(slug, current_user)
-    person = services.reject(group, current_user, membership_id)
-    flash(f"You refused the request from {person.display_name}.", "success")
+    try:
+        person = services.reject(group, current_user, membership_id)
+    except ValidationFailed as error:
+        flash(error.message, "error")
+    else:
+        flash(f"You refused the request from {person.display_name}.", "success")
     return redirect(url_for("groups.requests", slug=group.slug))

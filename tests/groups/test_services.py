@@ -178,6 +178,40 @@ def test_adding_someone_who_joins_at_that_moment_says_they_are_a_member(app, wor
     assert group_row(app, world.public)["member_count"] == before + 1 == active_count(app, world.public)
 
 
+def test_refusing_a_request_another_moderator_just_approved_keeps_the_member(app, world, monkeypatch):
+    """The approval lands between the refusal's check and its delete: the member stays, and is counted."""
+    import threading
+
+    with app.app_context():
+        users, groups = _load(world)
+        token = services.invite_token(groups[world.private], users["group_moderator"])
+        request_id = services.join(world.private, users["resident"], invite=token)[1].id
+        before = group_row(app, world.private)["member_count"]
+
+    def approve_elsewhere() -> None:
+        with app.app_context():
+            users, groups = _load(world)
+            services.approve(groups[world.private], users["admin"], request_id)
+
+    checked = services._pending_request
+
+    def check_then_someone_approves(*args):
+        membership = checked(*args)
+        if threading.current_thread() is threading.main_thread():  # the refusal, not the approval
+            other = threading.Thread(target=approve_elsewhere)
+            other.start()
+            other.join(timeout=20)
+        return membership
+
+    monkeypatch.setattr(services, "_pending_request", check_then_someone_approves)
+    with app.app_context():
+        users, groups = _load(world)
+        with pytest.raises(ValidationFailed, match="accepted by another moderator"):
+            services.reject(groups[world.private], users["group_moderator"], request_id)
+    assert membership_of(app, world.private, world.resident)["status"] == "active"
+    assert group_row(app, world.private)["member_count"] == before + 1 == active_count(app, world.private)
+
+
 def test_list_groups_and_members_use_a_fixed_number_of_queries(app, world):
     """The list pages never count or load per row (no N+1): 3 groups or 30, the same queries."""
 
