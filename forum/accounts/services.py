@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import unicodedata
 from collections.abc import Callable
 
 from flask import current_app
@@ -123,6 +124,10 @@ def _identity_problems(display_name: str, email: str) -> list[ValidationFailed]:
     handle = slugify(display_name)
     if not any(ch.isalnum() for ch in display_name):
         problems.append(ValidationFailed("Display name must include letters or numbers", field="display_name"))
+    elif any(unicodedata.category(ch) in ("Cc", "Cf") for ch in display_name):
+        # Control and format characters (a right-to-left override, a zero-width space) let one name look like another.
+        problems.append(ValidationFailed("Display name must not contain invisible or control characters",
+                                         field="display_name"))
     elif db.session.scalar(select(User.id).where(User.handle == handle)) is not None:
         problems.append(ValidationFailed("That display name is already taken: choose another", field="display_name"))
     if db.session.scalar(select(User.id).where(User.email_key == email_key(email))) is not None:

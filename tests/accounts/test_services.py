@@ -59,6 +59,13 @@ def test_a_display_name_without_letters_or_numbers_is_refused(app):
         services.register("!!!", "bang@example.org", STRONG)
 
 
+@pytest.mark.parametrize("name", ["Bob\x01", "\u202enimdA ecnO", "Ann\u200bSmith"])
+def test_a_display_name_with_control_or_invisible_characters_is_refused(app, name):
+    """A right-to-left override or a zero-width space lets one name pass for another."""
+    with app.app_context(), pytest.raises(ValidationFailed, match="invisible or control characters"):
+        services.register(name, "sneaky@example.org", STRONG)
+
+
 def test_authenticate_is_case_blind_on_email_and_exact_on_password(app):
     with app.app_context():
         make_user("Ann Smith", email="ann@example.org")

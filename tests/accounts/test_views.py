@@ -53,6 +53,7 @@ def test_register_signs_in_and_says_welcome(app, client):
         ({"display_name": ""}, "Enter a display name"),
         ({"display_name": "A"}, "between 2 and 50 characters"),
         ({"display_name": "A" * 51}, "between 2 and 50 characters"),
+        ({"display_name": "\u202enimdA ecnO"}, "invisible or control characters"),
         ({"email": "not-an-email"}, "correct format"),
         ({"email": ""}, "Enter your email address"),
         ({"password": "short"}, "at least 10 characters"),
