@@ -333,6 +333,8 @@ def create_group(actor: Any, name: str, summary: str = "", description: str = ""
     name = normalise_space(name)
     if not name:
         raise ValidationFailed("Enter a name", field="name")
+    if not any(ch.isalnum() for ch in name):  # "!!!" or a zero-width space would have no address of its own
+        raise ValidationFailed("Name must include letters or numbers", field="name")
     if len(name) > NAME_MAX:
         raise ValidationFailed(f"Name must be {NAME_MAX} characters or fewer", field="name")
     slug = slugify(name, max_length=80)

@@ -77,6 +77,8 @@ def test_duplicate_name_is_a_field_error_with_every_word_kept(app, client, world
     ("summary", "s" * 301, "Summary must be 300 characters or fewer"),
     ("position", "first", "Not a valid integer value"),
     ("name", "new", "A group with this name already exists"),
+    ("name", "!!!", "Name must include letters or numbers"),
+    ("name", "\u200b", "Name must include letters or numbers"),
 ])
 def test_create_shows_field_errors(client, world, field, value, message):
     sign_in(client, world.admin)
