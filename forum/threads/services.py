@@ -121,7 +121,7 @@ def reply(thread: Thread, author: User, body: str, quoted_post_id: int | None = 
     _check_text(body)
     if quoted_post_id is not None:
         quoted = db.session.get(Post, quoted_post_id)
-        if quoted is None or quoted.thread_id != thread.id:
+        if quoted is None or quoted.thread_id != thread.id or quoted.is_withdrawn:
             quoted_post_id = None
     post = _new_post(thread, author, body, quoted_post_id)
     _bump_group(thread.group_id, posts=1)

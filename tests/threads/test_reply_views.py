@@ -109,6 +109,16 @@ def test_quoting_a_withdrawn_post_is_ignored(client, world):
     assert "We need benches." not in response.get_data(as_text=True)
 
 
+def test_a_posted_quote_of_a_withdrawn_post_is_not_recorded(app, client, world):
+    sign_in(client, world.author)
+    client.post(f"/posts/{world.opening_post_id}/withdraw")
+    client.post(reply_url(world), data={"body": "Quoting nothing now.", "quote": str(world.opening_post_id)})
+    with app.app_context():
+        quoted = db.session.scalar(db.select(Post.quoted_post_id).where(Post.thread_id == world.thread_id,
+                                                                       Post.number == 2))
+    assert posts_of(app, world.thread_id)[-1][1] == "Quoting nothing now." and quoted is None
+
+
 def test_anonymous_reply_goes_to_sign_in(app, client, world):
     response = client.post(reply_url(world), data={"body": "Hello"})
     assert response.headers["Location"].startswith("/login")
