@@ -2,33 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import pytest
 from flask import Flask
-from sqlalchemy import event
 
 from forum.extensions import db
 from tests import factories as f
 from tests.listings.helpers import sign_in
-
-
-@contextmanager
-def counting_queries(app: Flask) -> Iterator[list[str]]:
-    """Collect every statement the app sends to the database while the block runs."""
-    statements: list[str] = []
-
-    def before_cursor_execute(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", before_cursor_execute)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", before_cursor_execute)
+from tests.query_counting import counting_queries
 
 
 def _add_threads(app: Flask, slug: str, how_many: int) -> None:

@@ -3,34 +3,16 @@
 from __future__ import annotations
 
 import re
-from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import event
 
 from forum.extensions import db
 from forum.groups.models import Group
 from forum.threads import queries
 from forum.threads.models import Thread
 from tests import factories
+from tests.query_counting import counting_queries
 from tests.threads.support import Person, person, sign_in
-
-
-@contextmanager
-def counting_queries(app):
-    """Count the SQL statements sent while the block runs (the client's requests included)."""
-    statements: list[str] = []
-
-    def before_cursor_execute(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", before_cursor_execute)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", before_cursor_execute)
 
 
 def build(app, replies: int, comments_per_post: int = 2, name: str = "A") -> tuple[int, Person, Person]:
