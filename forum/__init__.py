@@ -18,6 +18,7 @@ from forum import config as config_module
 from forum.common import csrf as csrf_checks
 from forum.common import errors, security
 from forum.common.converters import IdConverter
+from forum.common.money import format_pence
 from forum.common.timefmt import time_element
 from forum.extensions import csrf, db, limiter, login_manager, migrate
 
@@ -100,6 +101,7 @@ def register_templates(app: Flask) -> None:
 
     WTFormsHelpers(app)
     app.add_template_filter(time_element, "ago")
+    app.add_template_filter(format_pence, "money")
     app.add_template_global(app.config["SITE_NAME"], "site_name")
 
     def assets(filename: str):
@@ -111,7 +113,8 @@ def register_templates(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from forum.accounts import bp as accounts_bp
     from forum.accounts import views as _accounts_views  # noqa: F401
-    from forum.budgeting import models as _budgeting_models  # noqa: F401
+    from forum.budgeting import bp as budgeting_bp
+    from forum.budgeting import views as _budgeting_views  # noqa: F401
     from forum.groups import bp as groups_bp
     from forum.groups import views as _groups_views  # noqa: F401
     from forum.home import bp as home_bp
@@ -124,7 +127,7 @@ def register_blueprints(app: Flask) -> None:
     from forum.threads import tag_views as _tag_views  # noqa: F401
     from forum.threads import views as _threads_views  # noqa: F401
 
-    for blueprint in (home_bp, accounts_bp, groups_bp, threads_bp, posts_bp, tags_bp):
+    for blueprint in (home_bp, accounts_bp, groups_bp, threads_bp, posts_bp, tags_bp, budgeting_bp):
         app.register_blueprint(blueprint)
 
 

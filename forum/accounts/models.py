@@ -29,6 +29,8 @@ class Role:
     }
     STAFF = (CIVIL_SERVANT, MODERATOR, ADMIN)
     MODERATORS = (MODERATOR, ADMIN)
+    # Who runs participatory budgets: creates them, reviews proposals, enters paper ballots, verifies residents.
+    BUDGET_STAFF = (CIVIL_SERVANT, ADMIN)
 
 
 class User(UserMixin, db.Model):
@@ -54,6 +56,10 @@ class User(UserMixin, db.Model):
     @property
     def is_staff(self) -> bool:
         return self.role in Role.STAFF
+
+    @property
+    def runs_budgets(self) -> bool:
+        return self.role in Role.BUDGET_STAFF
 
     @property
     def is_site_moderator(self) -> bool:

@@ -1,11 +1,15 @@
-"""Participatory budgeting (issue 4, in progress).
+"""Participatory budgeting: residents propose, deliberate, vote and decide how an area's money is spent.
 
 - :mod:`forum.budgeting.rules`: the computational core with no database and no Flask: the data model of an
   election, the rules that decide which projects a budget funds (greedy by votes and the Method of Equal Shares
   with Wieliczka's completion) and pabulib ``.pb`` reading and writing.
-- :mod:`forum.budgeting.models`: areas, budgets with phases, pots, proposals, ballots and stored results.
-- :mod:`forum.budgeting.services`: creating budgets, pots and proposals, feasibility review, computing results,
-  and pabulib import/export; :mod:`forum.budgeting.cli` exposes the last two as ``flask budgets``.
-
-The web pages (proposals, ballots, results) are not built yet.
+- :mod:`forum.budgeting.models`: areas, budgets with phases, pots, proposals, ballots, results, verification,
+  delivery updates and the links between proposals and threads.
+- :mod:`forum.budgeting.services`: every rule that needs the database; they own the transactions.
+- :mod:`forum.budgeting.forms` and :mod:`forum.budgeting.views`: the pages, under ``/budgets``.
+- :mod:`forum.budgeting.cli`: ``flask budgets import|export|count``.
 """
+
+from flask import Blueprint
+
+bp = Blueprint("budgeting", __name__, url_prefix="/budgets")

@@ -6,22 +6,26 @@ Times are naive UTC. Models never commit: the services in :mod:`forum.budgeting.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import (
     BigInteger,
     Boolean,
     CheckConstraint,
+    Column,
+    Date,
     ForeignKey,
     Index,
     Integer,
     String,
+    Table,
     Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.accounts.models import User
+from forum.tags.models import Tag
 from forum.common.timefmt import utcnow
 from forum.extensions import db
 
@@ -80,6 +84,23 @@ class Channel:
     PAPER = "paper"
     IMPORTED = "imported"
     ALL = (ONLINE, PAPER, IMPORTED)
+
+
+class DeliveryStatus:
+    """Where a funded proposal's delivery stands, as its updates report it."""
+
+    PLANNED = "planned"
+    IN_PROGRESS = "in_progress"
+    DELIVERED = "delivered"
+    ALL = (PLANNED, IN_PROGRESS, DELIVERED)
+
+
+class VerificationMethod:
+    """How a resident was verified for an area: by a member of staff, or by entering a code they were sent."""
+
+    STAFF = "staff"
+    CODE = "code"
+    ALL = (STAFF, CODE)
 
 
 class Area(db.Model):
@@ -153,6 +174,14 @@ class Pot(db.Model):
     __table_args__ = (CheckConstraint("amount_pence > 0", name="amount_positive"),)
 
 
+proposal_tags = Table(
+    "budget_proposal_tags",
+    db.metadata,
+    Column("proposal_id", ForeignKey("budget_proposals.id", ondelete="CASCADE"), primary_key=True),
+    Column("tag_id", ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
 class Proposal(db.Model):
     """A project proposed for a pot. Imported ones have no author and keep their pabulib id in ``external_id``."""
 
@@ -166,6 +195,7 @@ class Proposal(db.Model):
     description_source: Mapped[str] = mapped_column(Text, default="")
     description_html: Mapped[str] = mapped_column(Text, default="")
     cost_pence: Mapped[int] = mapped_column(BigInteger)
+    location: Mapped[str | None] = mapped_column(String(200))
     status: Mapped[str] = mapped_column(String(20), default=ProposalStatus.PROPOSED)
     feasibility_reason: Mapped[str | None] = mapped_column(Text)
     # A civil servant's revision of the cost: the original stays here, ``cost_pence`` holds the current one.
@@ -178,6 +208,7 @@ class Proposal(db.Model):
 
     pot: Mapped[Pot] = relationship(Pot)
     author: Mapped[User | None] = relationship(User)
+    tags: Mapped[list[Tag]] = relationship(Tag, secondary=proposal_tags, order_by=Tag.name)
 
     __table_args__ = (
         CheckConstraint("cost_pence > 0", name="cost_positive"),
@@ -270,3 +301,90 @@ class ResultLine(db.Model):
     funded_by_other_rule: Mapped[bool] = mapped_column(Boolean, default=False)
 
     proposal: Mapped[Proposal] = relationship(Proposal)
+
+
+class ProposalThread(db.Model):
+    """A discussion thread linked to a proposal; a thread may discuss several proposals, and a proposal have
+    several threads. The threads domain knows nothing of proposals: it asks through
+    :mod:`forum.threads.links`, which budgeting feeds from this table."""
+
+    __tablename__ = "budget_proposal_threads"
+
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("budget_proposals.id", ondelete="CASCADE"), primary_key=True)
+    thread_id: Mapped[int] = mapped_column(ForeignKey("threads.id", ondelete="CASCADE"), primary_key=True,
+                                           index=True)
+    linked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    proposal: Mapped[Proposal] = relationship(Proposal)
+
+
+class ResidentVerification(db.Model):
+    """A person verified as a resident of an area: who verified them (staff) or which code they entered, and
+    when. Revoking keeps the row (``revoked_at``/``revoked_by``), so the record stays auditable."""
+
+    __tablename__ = "budget_verifications"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    area_id: Mapped[int] = mapped_column(ForeignKey("budget_areas.id"), index=True)
+    method: Mapped[str] = mapped_column(String(20))
+    verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    code_id: Mapped[int | None] = mapped_column(ForeignKey("budget_verification_codes.id"))
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column()
+    revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    user: Mapped[User] = relationship(User, foreign_keys=[user_id])
+    area: Mapped[Area] = relationship(Area)
+    verified_by: Mapped[User | None] = relationship(User, foreign_keys=[verified_by_id])
+    revoked_by: Mapped[User | None] = relationship(User, foreign_keys=[revoked_by_id])
+
+    __table_args__ = (
+        UniqueConstraint("user_id", "area_id", name="uq_budget_verifications_user_area"),
+        CheckConstraint(_one_of("method", VerificationMethod.ALL), name="method"),
+    )
+
+
+class VerificationCode(db.Model):
+    """A one-time code for residents of an area (posted to addresses, handed out at events). Only a hash of
+    the code is kept, as for a password; the codes themselves are shown once, as a CSV, when made."""
+
+    __tablename__ = "budget_verification_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    area_id: Mapped[int] = mapped_column(ForeignKey("budget_areas.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    batch: Mapped[str] = mapped_column(String(120), default="")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    used_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    used_at: Mapped[datetime | None] = mapped_column()
+
+    area: Mapped[Area] = relationship(Area)
+
+
+class DeliveryUpdate(db.Model):
+    """A public report on a funded proposal's delivery: planned, in progress or delivered, how far, and a note."""
+
+    __tablename__ = "budget_delivery_updates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("budget_proposals.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(String(20))
+    percent_complete: Mapped[int] = mapped_column(Integer, default=0)
+    happened_on: Mapped[date] = mapped_column(Date)
+    note_source: Mapped[str] = mapped_column(Text, default="")
+    note_html: Mapped[str] = mapped_column(Text, default="")
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    proposal: Mapped[Proposal] = relationship(Proposal)
+    author: Mapped[User | None] = relationship(User)
+
+    __table_args__ = (
+        CheckConstraint(_one_of("status", DeliveryStatus.ALL), name="status"),
+        CheckConstraint("percent_complete BETWEEN 0 AND 100", name="percent_range"),
+        Index("ix_budget_delivery_updates_proposal", "proposal_id", "happened_on"),
+    )

@@ -12,7 +12,7 @@ from forum.extensions import db
 
 
 def _staff_only(user: User) -> None:
-    if not user.is_staff:
+    if not user.runs_budgets:
         raise PermissionDenied("Only civil servants and administrators can do this")
 
 

@@ -1,0 +1,41 @@
+"""Reads for the budgets list and a budget's page: a fixed number of queries, whatever the content."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from forum.budgeting.models import Ballot, Budget, Phase, Pot, Proposal, ProposalStatus
+from forum.extensions import db
+
+
+@dataclass
+class PotSummary:
+    pot: Pot
+    proposals: int  # not withdrawn
+    ballots: int
+
+
+def budgets_in_order() -> list[Budget]:
+    """Budgets open for taking part first (voting, collecting, review), then results and delivery; newest first."""
+    order = {Phase.VOTING: 0, Phase.COLLECTING: 1, Phase.REVIEW: 2, Phase.RESULTS: 3, Phase.DELIVERY: 4}
+    budgets = list(db.session.scalars(
+        select(Budget).options(joinedload(Budget.pots).joinedload(Pot.area)).order_by(Budget.created_at.desc())
+    ).unique())
+    return sorted(budgets, key=lambda b: order.get(b.phase, 9))
+
+
+def pot_summaries(budget: Budget) -> list[PotSummary]:
+    """Each pot of ``budget`` with its number of proposals and ballots (two grouped queries)."""
+    pot_ids = [pot.id for pot in budget.pots]
+    proposals = dict(db.session.execute(
+        select(Proposal.pot_id, func.count()).where(
+            Proposal.pot_id.in_(pot_ids), Proposal.status != ProposalStatus.WITHDRAWN
+        ).group_by(Proposal.pot_id)
+    ).all()) if pot_ids else {}
+    ballots = dict(db.session.execute(
+        select(Ballot.pot_id, func.count()).where(Ballot.pot_id.in_(pot_ids)).group_by(Ballot.pot_id)
+    ).all()) if pot_ids else {}
+    return [PotSummary(pot, proposals.get(pot.id, 0), ballots.get(pot.id, 0)) for pot in budget.pots]

@@ -1,0 +1,1 @@
+"""Budgeting pages: ballots (being built)."""

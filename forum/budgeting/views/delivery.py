@@ -1,0 +1,1 @@
+"""Budgeting pages: delivery (being built)."""

@@ -1,0 +1,1 @@
+"""Budgeting pages: discussions (being built)."""

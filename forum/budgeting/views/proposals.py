@@ -1,0 +1,1 @@
+"""Budgeting pages: proposals (being built)."""

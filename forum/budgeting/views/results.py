@@ -1,0 +1,1 @@
+"""Budgeting pages: results (being built)."""

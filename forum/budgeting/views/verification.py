@@ -1,0 +1,1 @@
+"""Budgeting pages: verification (being built)."""
