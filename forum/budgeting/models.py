@@ -25,9 +25,9 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.accounts.models import User
-from forum.tags.models import Tag
 from forum.common.timefmt import utcnow
 from forum.extensions import db
+from forum.tags.models import Tag
 
 
 def _one_of(column: str, values: tuple[str, ...]) -> str:
