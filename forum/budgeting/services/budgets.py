@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from forum.accounts.models import User
 from forum.budgeting.models import (
@@ -19,7 +19,7 @@ from forum.budgeting.models import (
     ResultsRule,
 )
 from forum.common import markup
-from forum.common.errors import ValidationFailed
+from forum.common.errors import PermissionDenied, ValidationFailed
 from forum.common.money import parse_pence
 from forum.common.text import normalise_space, slugify
 from forum.extensions import db
@@ -129,3 +129,36 @@ def create_proposal(pot: Pot, title: str, cost: Money, description: str = "", au
     if commit:
         db.session.commit()
     return proposal
+
+
+#: Settings that decide how ballots are cast and counted: fixed once voting opens.
+VOTING_SETTINGS = ("ballot_kind", "results_rule", "eligibility", "min_projects", "max_projects",
+                   "min_spend_pence", "points_per_voter")
+
+
+def update_budget(budget: Budget, user: User, title: str, description: str, **settings: Any) -> Budget:
+    """Change a budget's title, description, phase dates and (before voting opens) its voting settings."""
+    if not user.runs_budgets:
+        raise PermissionDenied("Only civil servants and administrators can change a budget")
+    title = _title(title)
+    _check_settings(settings)  # also turns a typed minimum spend into pence
+    changing = [name for name in VOTING_SETTINGS if name in settings and settings[name] != getattr(budget, name)]
+    if changing and budget.phase not in (Phase.COLLECTING, Phase.REVIEW):
+        raise ValidationFailed("How people vote and how results are worked out cannot change once voting opens",
+                               field=changing[0])
+    if settings.get("ballot_kind") == BallotKind.APPROVAL:
+        settings["points_per_voter"] = None
+    budget.title = title
+    budget.description_source = description
+    budget.description_html = markup.render(description)
+    for name, value in settings.items():
+        setattr(budget, name, value)
+    db.session.commit()
+    return budget
+
+
+def area_by_name(name: str) -> Area:
+    """The area called ``name`` (ignoring case and spacing), made if there is none."""
+    wanted = normalise_space(name)
+    area = db.session.scalar(select(Area).where(func.lower(Area.name) == wanted.lower()))
+    return area or create_area(wanted, commit=False)
