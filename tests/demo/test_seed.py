@@ -46,3 +46,36 @@ def test_seed_demo_twice_adds_nothing(app, runner):
     assert "already there" in result.output
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Post)) == before
+
+
+def test_seed_demo_shows_the_whole_budgeting_cycle(app, runner):
+    from forum.budgeting.models import Budget, DeliveryUpdate, Proposal, ProposalThread, Result
+    from forum.budgeting.services.results import election_for, run_rule
+
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    with app.app_context():
+        budgets = {b.phase: b for b in db.session.scalars(select(Budget))}
+        assert set(budgets) == {"voting", "delivery"}
+        voting = budgets["voting"]
+        assert "Make a bigger difference" in voting.pots[0].title
+        linked = db.session.execute(
+            select(Thread.title, Group.name).join(ProposalThread, ProposalThread.thread_id == Thread.id)
+            .join(Group, Group.id == Thread.group_id)
+        ).all()
+        assert sum(1 for _title, group in linked if group == "Make a bigger difference") >= 2
+        revised = db.session.scalar(select(Proposal).where(Proposal.original_cost_pence.is_not(None)))
+        assert revised.cost_pence > revised.original_cost_pence and revised.cost_revision_reason
+        assert db.session.scalar(select(func.count()).select_from(Proposal).where(Proposal.status == "not_feasible"))
+
+        finished = budgets["delivery"].pots[0]
+        result = db.session.scalar(select(Result).where(Result.pot_id == finished.id))
+        assert result.rule == "mes" and result.voters == 150 and result.paper_voters == 150
+        outcome = run_rule(election_for(finished).election, "mes")
+        funded = set(db.session.scalars(select(Proposal.id).where(Proposal.pot_id == finished.id,
+                                                                 Proposal.status == "selected")))
+        assert funded == {int(key) for key in outcome.winners}
+        other = db.session.scalars(select(Proposal.title).where(Proposal.pot_id == finished.id,
+                                                               Proposal.status == "not_selected")).all()
+        assert "Community orchard on Bournbrook recreation ground" in other  # equal shares differs from greedy
+        updates = db.session.scalars(select(DeliveryUpdate.proposal_id)).all()
+        assert updates and set(updates) <= funded
