@@ -1,0 +1,373 @@
+"""Casting ballots: a voter's own online ballot, and paper ballots that staff type in after an event.
+
+Every rule is checked here, whatever the page sent: voting must be open, the voter eligible, every choice a
+counted proposal of this pot, and the whole within the budget's rule (approval within the money, with the
+optional minimum spend and minimum and maximum number of projects; or cumulative points up to the voter's
+allowance). A refused ballot changes nothing: the stored one stays as it was.
+
+One ballot per voter per pot is kept by the database (UNIQUE(pot_id, voter_id)). Casting is one
+``INSERT ... ON CONFLICT (pot_id, voter_id) DO UPDATE`` (both SQLite and PostgreSQL have it), so two
+submissions at once from the same person meet at the unique index: the second waits for the first to commit
+and then replaces its choices, and one ballot is left.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, func, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
+
+from forum.accounts.models import User
+from forum.budgeting.models import (
+    Ballot,
+    BallotChoice,
+    BallotKind,
+    Budget,
+    Channel,
+    Phase,
+    Pot,
+    Proposal,
+    ProposalStatus,
+)
+from forum.budgeting.services.eligibility import check_may_vote
+from forum.common.errors import PermissionDenied, ValidationFailed
+from forum.common.money import format_pence
+from forum.common.pagination import Page
+from forum.common.text import normalise_space
+from forum.common.timefmt import utcnow
+from forum.extensions import db
+
+#: The field a refusal about the choices as a whole is shown by.
+CHOICES = "choices"
+#: Paper references are kept as ``anonymous_key = "paper:<reference>"`` (64 characters at most).
+PAPER_PREFIX = "paper:"
+REFERENCE_MAX = 50
+
+Choices = Mapping[int, int] | Iterable[int]
+
+
+@dataclass
+class BallotSummary:
+    """What a ballot (stored or being built) adds up to, for the page: choices, money and points."""
+
+    pot: Pot
+    kind: str
+    chosen: list[Proposal]
+    points: dict[int, int]
+    spent_pence: int
+    points_used: int
+    points_allowed: int | None
+    limits: list[str] = field(default_factory=list)
+
+    @property
+    def amount_pence(self) -> int:
+        return self.pot.amount_pence
+
+    @property
+    def left_pence(self) -> int:
+        return self.pot.amount_pence - self.spent_pence
+
+    @property
+    def points_left(self) -> int:
+        return (self.points_allowed or 0) - self.points_used
+
+    @property
+    def over(self) -> bool:
+        if self.kind == BallotKind.CUMULATIVE:
+            return self.points_left < 0
+        return self.left_pence < 0
+
+
+def as_points(choices: Choices) -> dict[int, int]:
+    """Choices as proposal id -> points: a list of ids (approval) is one point each."""
+    if isinstance(choices, Mapping):
+        return dict(choices)
+    return {proposal_id: 1 for proposal_id in choices}
+
+
+def ballot_proposals(pot: Pot) -> list[Proposal]:
+    """The proposals that go on ``pot``'s ballot (every counted status), by title then id: one query."""
+    query = (
+        select(Proposal)
+        .where(Proposal.pot_id == pot.id, Proposal.status.in_(ProposalStatus.COUNTED))
+        .order_by(Proposal.title, Proposal.id)
+    )
+    return list(db.session.scalars(query))
+
+
+def current_ballot(pot: Pot, voter: Any) -> tuple[Ballot | None, dict[int, int]]:
+    """``voter``'s stored ballot for ``pot`` and its choices (proposal id -> points): one query."""
+    if not getattr(voter, "is_authenticated", False):
+        return None, {}
+    rows = db.session.execute(
+        select(Ballot, BallotChoice.proposal_id, BallotChoice.points)
+        .outerjoin(BallotChoice, BallotChoice.ballot_id == Ballot.id)
+        .where(Ballot.pot_id == pot.id, Ballot.voter_id == voter.id)
+    ).all()
+    if not rows:
+        return None, {}
+    return rows[0][0], {pid: pts for _, pid, pts in rows if pid is not None}
+
+
+def summarise(pot: Pot, proposals: Iterable[Proposal], choices: Choices) -> BallotSummary:
+    """Add up ``choices`` against the proposals on the page (ids not among them are left out)."""
+    points = as_points(choices)
+    chosen = [p for p in proposals if p.id in points]
+    budget = pot.budget
+    return BallotSummary(
+        pot=pot, kind=budget.ballot_kind, chosen=chosen, points={p.id: points[p.id] for p in chosen},
+        spent_pence=sum(p.cost_pence for p in chosen), points_used=sum(points[p.id] for p in chosen),
+        points_allowed=budget.points_per_voter, limits=rules_in_words(budget, pot),
+    )
+
+
+def rules_in_words(budget: Budget, pot: Pot) -> list[str]:
+    """The ballot's rules as sentences for the page."""
+    if budget.ballot_kind == BallotKind.CUMULATIVE:
+        return [f"Spread up to {budget.points_per_voter} points over the proposals you support, "
+                "in whole numbers. Give more points to the ones you want most."]
+    lines = [f"Choose the proposals you want funded. Their total cost must not be more than "
+             f"{format_pence(pot.amount_pence)}, the money in this pot."]
+    if budget.min_spend_pence:
+        lines.append(f"Your choices must cost at least {format_pence(budget.min_spend_pence)} in all.")
+    low, high = budget.min_projects, budget.max_projects
+    if low and high:
+        lines.append(f"Choose between {low} and {high} proposals." if low != high else
+                     f"Choose exactly {low} proposal{'' if low == 1 else 's'}.")
+    elif low:
+        lines.append(f"Choose at least {low} proposal{'' if low == 1 else 's'}.")
+    elif high:
+        lines.append(f"Choose no more than {high} proposal{'' if high == 1 else 's'}.")
+    return lines
+
+
+def voting_closed_message(budget: Budget) -> str | None:
+    """Why nobody can vote in ``budget`` now, or None while voting is open."""
+    if budget.phase == Phase.VOTING:
+        return None
+    if budget.phase in (Phase.COLLECTING, Phase.REVIEW):
+        return "Voting has not opened yet. You can vote once the budget reaches its voting phase."
+    return "Voting has closed. Ballots can no longer be cast or changed."
+
+
+def ineligible_message(voter: Any, pot: Pot) -> str | None:
+    """Why ``voter`` (signed in) may not vote in ``pot``, with what to do, or None when they may."""
+    try:
+        check_may_vote(voter, pot)
+    except PermissionDenied as refusal:
+        return refusal.message
+    return None
+
+
+def _check_open(pot: Pot) -> None:
+    message = voting_closed_message(pot.budget)
+    if message:
+        raise ValidationFailed(message, field=CHOICES)
+
+
+def check_choices(pot: Pot, choices: Choices) -> dict[int, int]:
+    """Validate ``choices`` for ``pot`` under its budget's rule; return them as proposal id -> points."""
+    points = as_points(choices)
+    budget = pot.budget
+    for value in points.values():
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ValidationFailed("Points must be whole numbers of 1 or more", field=CHOICES)
+    proposals = _load(points.keys())
+    for proposal_id in points:
+        proposal = proposals.get(proposal_id)
+        if proposal is None:
+            raise ValidationFailed("One of your choices is not a proposal (it may have been removed). "
+                                   "Choose again from the list.", field=CHOICES)
+        _check_on_ballot(pot, proposal)
+    if budget.ballot_kind == BallotKind.CUMULATIVE:
+        _check_points(budget, points)
+    else:
+        _check_approval(budget, pot, points, [proposals[pid] for pid in points])
+    return points
+
+
+def _load(ids: Iterable[int]) -> dict[int, Proposal]:
+    ids = list(ids)
+    if not ids:
+        return {}
+    query = select(Proposal).where(Proposal.id.in_(ids)).options(joinedload(Proposal.pot))
+    return {p.id: p for p in db.session.scalars(query)}
+
+
+def _check_on_ballot(pot: Pot, proposal: Proposal) -> None:
+    if proposal.pot_id != pot.id:
+        raise ValidationFailed(f"“{proposal.title}” is a proposal for another pot ({proposal.pot.title}), "
+                               f"not {pot.title}. Remove it from your ballot.", field=CHOICES)
+    if proposal.status == ProposalStatus.WITHDRAWN:
+        raise ValidationFailed(f"“{proposal.title}” was withdrawn by its author, so it cannot be voted for. "
+                               "Remove it from your ballot.", field=CHOICES)
+    if proposal.status == ProposalStatus.NOT_FEASIBLE:
+        raise ValidationFailed(f"“{proposal.title}” was found not feasible, so it cannot be voted for. "
+                               "Remove it from your ballot.", field=CHOICES)
+    if proposal.status not in ProposalStatus.COUNTED:  # pragma: no cover - every status is named above
+        raise ValidationFailed(f"“{proposal.title}” cannot be voted for.", field=CHOICES)
+
+
+def _check_points(budget: Budget, points: dict[int, int]) -> None:
+    allowed = budget.points_per_voter or 0
+    used = sum(points.values())
+    if not points:
+        raise ValidationFailed("Give points to at least one proposal", field=CHOICES)
+    if used > allowed:
+        raise ValidationFailed(f"You gave {used} points, {used - allowed} more than the {allowed} you have to "
+                               "spread. Take some away.", field=CHOICES)
+
+
+def _check_approval(budget: Budget, pot: Pot, points: dict[int, int], chosen: list[Proposal]) -> None:
+    if any(value != 1 for value in points.values()):
+        raise ValidationFailed("On this ballot a proposal is either chosen or not: points are not used",
+                               field=CHOICES)
+    count, spent = len(chosen), sum(p.cost_pence for p in chosen)
+    if not chosen:
+        raise ValidationFailed("Choose at least one proposal", field=CHOICES)
+    if spent > pot.amount_pence:
+        raise ValidationFailed(
+            f"Your choices cost {format_pence(spent)}, {format_pence(spent - pot.amount_pence)} more than the "
+            f"{format_pence(pot.amount_pence)} in this pot. Remove a proposal.", field=CHOICES)
+    if budget.min_projects and count < budget.min_projects:
+        raise ValidationFailed(f"Choose at least {budget.min_projects} proposals (you chose {count})",
+                               field=CHOICES)
+    if budget.max_projects and count > budget.max_projects:
+        raise ValidationFailed(f"Choose no more than {budget.max_projects} proposals (you chose {count})",
+                               field=CHOICES)
+    if budget.min_spend_pence and spent < budget.min_spend_pence:
+        raise ValidationFailed(f"Your choices must cost at least {format_pence(budget.min_spend_pence)} in all "
+                               f"(they cost {format_pence(spent)}). Add a proposal.", field=CHOICES)
+
+
+def _upsert_ballot(pot: Pot, voter: User, now: datetime) -> int:
+    """Insert the voter's ballot or, when they have one, touch it; the row stays locked until commit."""
+    dialect = db.session.get_bind().dialect.name
+    insert_for = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = (
+        insert_for(Ballot)
+        .values(pot_id=pot.id, voter_id=voter.id, channel=Channel.ONLINE, created_at=now, updated_at=now)
+        .on_conflict_do_update(index_elements=[Ballot.pot_id, Ballot.voter_id], set_={"updated_at": now})
+        .returning(Ballot.id)
+    )
+    return db.session.execute(statement).scalar_one()
+
+
+def _write_choices(ballot_id: int, points: dict[int, int]) -> None:
+    db.session.execute(delete(BallotChoice).where(BallotChoice.ballot_id == ballot_id))
+    if points:
+        db.session.execute(insert(BallotChoice), [
+            {"ballot_id": ballot_id, "proposal_id": pid, "points": pts} for pid, pts in sorted(points.items())
+        ])
+
+
+def cast_ballot(pot: Pot, voter: User, choices: Choices) -> Ballot:
+    """Cast (or replace) ``voter``'s ballot for ``pot``. Refusals raise ValidationFailed (field ``choices``)
+    or PermissionDenied (not eligible), and leave the stored ballot as it was."""
+    _check_open(pot)
+    check_may_vote(voter, pot)
+    points = check_choices(pot, choices)
+    for attempt in (1, 2):
+        try:
+            ballot_id = _upsert_ballot(pot, voter, utcnow())
+            _write_choices(ballot_id, points)
+            db.session.commit()
+            break
+        except IntegrityError:
+            # A conflict the upsert cannot absorb (a proposal deleted meanwhile, a driver without the
+            # upsert's locking): start again once from what is committed now.
+            db.session.rollback()
+            if attempt == 2:
+                raise ValidationFailed("Your ballot could not be saved just now. Submit it again.",
+                                       field=CHOICES) from None
+    return db.session.scalars(select(Ballot).where(Ballot.id == ballot_id)
+                              .execution_options(populate_existing=True)).one()
+
+
+def was_changed(ballot: Ballot) -> bool:
+    """Whether the ballot was cast again after it was first cast."""
+    return ballot.updated_at > ballot.created_at
+
+
+# Paper ballots ------------------------------------------------------------------------------------------------
+
+
+def _staff_only(user: Any) -> None:
+    if not getattr(user, "is_authenticated", False) or not user.runs_budgets:
+        raise PermissionDenied("Only civil servants and administrators can enter paper ballots")
+
+
+def clean_reference(reference: str) -> str:
+    """A paper's reference as stored: spaces collapsed and capitals, so "ab 12" and "AB  12" are one paper."""
+    cleaned = normalise_space(reference).upper()
+    if not cleaned:
+        raise ValidationFailed("Enter the reference number printed on the paper ballot", field="reference")
+    if len(cleaned) > REFERENCE_MAX:
+        raise ValidationFailed(f"The reference must be {REFERENCE_MAX} characters or fewer", field="reference")
+    return cleaned
+
+
+def _duplicate(reference: str) -> ValidationFailed:
+    return ValidationFailed(f"Paper ballot {reference} has already been entered for this pot. Check the "
+                            "reference: the same paper cannot be counted twice.", field="reference")
+
+
+def enter_paper_ballot(pot: Pot, staff: User, reference: str, choices: Choices) -> Ballot:
+    """Record a paper ballot from an in-person event (staff only, while voting is open). Staff vouch for who
+    voted on paper, so there is no eligibility check; the choices are checked as an online ballot's are."""
+    _staff_only(staff)
+    _check_open(pot)
+    reference = clean_reference(reference)
+    key = PAPER_PREFIX + reference
+    points = check_choices(pot, choices)
+    taken = select(Ballot.id).where(Ballot.pot_id == pot.id, Ballot.anonymous_key == key)
+    if db.session.scalar(taken) is not None:
+        raise _duplicate(reference)
+    now = utcnow()
+    ballot = Ballot(pot_id=pot.id, voter_id=None, anonymous_key=key, channel=Channel.PAPER,
+                    entered_by_id=staff.id, created_at=now, updated_at=now)
+    db.session.add(ballot)
+    try:
+        db.session.flush()
+        _write_choices(ballot.id, points)
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()  # the same paper entered by someone else at the same moment
+        raise _duplicate(reference) from None
+    return ballot
+
+
+@dataclass
+class PaperBallotRow:
+    reference: str
+    entered_by: User | None
+    entered_at: datetime
+    choices: int
+
+
+def paper_ballots(pot: Pot, viewer: Any, number: int, per_page: int = 25) -> Page:
+    """One page of ``pot``'s paper ballots, newest first, with who entered them and how many choices each has
+    (two queries: the count, and the page with its counts and people)."""
+    _staff_only(viewer)
+    where = (Ballot.pot_id == pot.id, Ballot.channel == Channel.PAPER)
+    total = db.session.scalar(select(func.count()).select_from(Ballot).where(*where)) or 0
+    counts = (select(BallotChoice.ballot_id, func.count().label("n")).group_by(BallotChoice.ballot_id)
+              .subquery())
+    query = (
+        select(Ballot, func.coalesce(counts.c.n, 0))
+        .outerjoin(counts, counts.c.ballot_id == Ballot.id)
+        .where(*where)
+        .options(joinedload(Ballot.entered_by))
+        .order_by(Ballot.created_at.desc(), Ballot.id.desc())
+        .limit(per_page).offset((number - 1) * per_page)
+    )
+    rows = [PaperBallotRow(reference=(ballot.anonymous_key or "").removeprefix(PAPER_PREFIX),
+                           entered_by=ballot.entered_by, entered_at=ballot.created_at, choices=n)
+            for ballot, n in db.session.execute(query)]
+    return Page(items=rows, number=number, per_page=per_page, total=total)

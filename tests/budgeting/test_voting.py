@@ -1,0 +1,284 @@
+"""The voting service: every rule of a ballot, every refusal (with the stored ballot kept), changing a ballot,
+and paper ballots entered by staff."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from forum.budgeting.models import (
+    Ballot,
+    BallotChoice,
+    Channel,
+    Eligibility,
+    Phase,
+    ProposalStatus,
+    ResidentVerification,
+    VerificationMethod,
+)
+from forum.budgeting.services import budgets, voting
+from forum.budgeting.services.ballots import stream_ballots
+from forum.common.errors import PermissionDenied, ValidationFailed
+from forum.extensions import db
+from tests.budgeting.support import make_budget
+from tests.factories import make_user
+
+POUND = 100
+
+
+def _stored(pot, voter) -> dict[int, int] | None:
+    ballot, points = voting.current_ballot(pot, voter)
+    return None if ballot is None else points
+
+
+def _refused(pot, voter, choices, *words: str) -> ValidationFailed:
+    """Casting ``choices`` is refused with a message holding every one of ``words``; nothing changes."""
+    before = _stored(pot, voter)
+    with pytest.raises(ValidationFailed) as refusal:
+        voting.cast_ballot(pot, voter, choices)
+    db.session.rollback()
+    for word in words:
+        assert word in refusal.value.message, refusal.value.message
+    assert refusal.value.field == voting.CHOICES
+    assert _stored(pot, voter) == before
+    return refusal.value
+
+
+def test_an_approval_ballot_within_the_money_is_cast_and_read_back(app) -> None:
+    with app.app_context():
+        setup, voter = make_budget(), make_user()
+        p1, p2, p3, p4, p5 = setup.ids
+        ballot = voting.cast_ballot(setup.pot, voter, [p1, p2, p5])  # £40k + £30k + £10k = £80k: exactly the pot
+        assert ballot.channel == Channel.ONLINE and ballot.voter_id == voter.id
+        assert ballot.created_at == ballot.updated_at and not voting.was_changed(ballot)
+        assert _stored(setup.pot, voter) == {p1: 1, p2: 1, p5: 1}
+        [counted] = list(stream_ballots(setup.pot))
+        assert counted.points == {p1: 1, p2: 1, p5: 1} and counted.channel == Channel.ONLINE
+
+
+def test_casting_again_replaces_the_choices_and_keeps_one_ballot(app) -> None:
+    with app.app_context():
+        setup, voter = make_budget(), make_user()
+        p1, p2, p3, p4, p5 = setup.ids
+        first = voting.cast_ballot(setup.pot, voter, [p1, p2])
+        first_id, first_cast = first.id, first.created_at
+        again = voting.cast_ballot(setup.pot, voter, [p3, p4])
+        assert again.id == first_id and again.created_at == first_cast
+        assert again.updated_at >= first_cast
+        assert _stored(setup.pot, voter) == {p3: 1, p4: 1}
+        assert db.session.scalar(select(func.count()).select_from(Ballot)) == 1
+        assert db.session.scalar(select(func.count()).select_from(BallotChoice)) == 2
+
+
+def test_over_the_money_is_refused_naming_the_overspend(app) -> None:
+    with app.app_context():
+        setup, voter = make_budget(), make_user()
+        p1, p2, p3, p4, p5 = setup.ids
+        voting.cast_ballot(setup.pot, voter, [p5])
+        _refused(setup.pot, voter, [p1, p2, p3], "£95,000", "£15,000 more than the £80,000")
+
+
+def test_a_proposal_from_another_pot_is_refused(app) -> None:
+    with app.app_context():
+        setup, voter = make_budget(), make_user()
+        other_pot = budgets.create_pot(setup.budget, budgets.create_area("Hillside"), "Hillside", 50_000 * POUND)
+        stranger = budgets.create_proposal(other_pot, "Hillside swings", 5_000 * POUND)
+        _refused(setup.pot, voter, [setup.ids[4], stranger.id], "Hillside swings", "another pot", "Hillside")
+
+
+@pytest.mark.parametrize(("status", "word"), [(ProposalStatus.WITHDRAWN, "withdrawn"),
+                                              (ProposalStatus.NOT_FEASIBLE, "not feasible")])
+def test_a_withdrawn_or_not_feasible_proposal_is_refused(app, status: str, word: str) -> None:
+    with app.app_context():
+        setup, voter = make_budget(), make_user()
+        setup.proposals[3].status = status
+        db.session.commit()
+        voting.cast_ballot(setup.pot, voter, [setup.ids[4]])
+        _refused(setup.pot, voter, [setup.ids[3]], "Project 4", word)
+        assert setup.ids[3] not in [p.id for p in voting.ballot_proposals(setup.pot)]
+
+
+def test_feasible_and_proposed_proposals_both_go_on_the_ballot(app) -> None:
+    with app.app_context():
+        setup, voter = make_budget(), make_user()
+        setup.proposals[0].status = ProposalStatus.FEASIBLE
+        db.session.commit()
+        voting.cast_ballot(setup.pot, voter, [setup.ids[0], setup.ids[1]])
+        assert _stored(setup.pot, voter) == {setup.ids[0]: 1, setup.ids[1]: 1}
+
+
+def test_an_unknown_proposal_and_an_empty_ballot_are_refused(app) -> None:
+    with app.app_context():
+        setup, voter = make_budget(), make_user()
+        _refused(setup.pot, voter, [999_999], "not a proposal")
+        _refused(setup.pot, voter, [], "at least one proposal")
+
+
+@pytest.mark.parametrize("phase", [Phase.COLLECTING, Phase.REVIEW, Phase.RESULTS, Phase.DELIVERY])
+def test_voting_must_be_open(app, phase: str) -> None:
+    with app.app_context():
+        setup, voter = make_budget(), make_user()
+        voting.cast_ballot(setup.pot, voter, [setup.ids[0]])
+        setup.budget.phase = phase
+        db.session.commit()
+        word = "not opened" if phase in (Phase.COLLECTING, Phase.REVIEW) else "closed"
+        _refused(setup.pot, voter, [setup.ids[1]], word)
+
+
+def test_only_verified_residents_vote_in_a_verified_residents_budget(app) -> None:
+    with app.app_context():
+        setup = make_budget(eligibility=Eligibility.VERIFIED_RESIDENTS)
+        resident, officer = make_user(), make_user(role="civil_servant")
+        with pytest.raises(PermissionDenied) as refusal:
+            voting.cast_ballot(setup.pot, resident, [setup.ids[0]])
+        db.session.rollback()
+        assert "Riverside" in refusal.value.message and "verification code" in refusal.value.message
+        assert _stored(setup.pot, resident) is None
+        assert voting.ineligible_message(resident, setup.pot) == refusal.value.message
+        db.session.add(ResidentVerification(user_id=resident.id, area_id=setup.pot.area_id,
+                                            method=VerificationMethod.STAFF, verified_by_id=officer.id))
+        db.session.commit()
+        assert voting.ineligible_message(resident, setup.pot) is None
+        voting.cast_ballot(setup.pot, resident, [setup.ids[0]])
+        assert _stored(setup.pot, resident) == {setup.ids[0]: 1}
+
+
+def test_minimum_and_maximum_number_of_projects(app) -> None:
+    with app.app_context():
+        setup = make_budget(min_projects=2, max_projects=3, costs=(30_000, 20_000, 10_000, 10_000, 5_000))
+        voter = make_user()
+        p1, p2, p3, p4, p5 = setup.ids
+        _refused(setup.pot, voter, [p5], "at least 2 proposals", "you chose 1")
+        _refused(setup.pot, voter, [p2, p3, p4, p5], "no more than 3", "you chose 4")
+        voting.cast_ballot(setup.pot, voter, [p4, p5])
+        voting.cast_ballot(setup.pot, voter, [p3, p4, p5])
+        assert _stored(setup.pot, voter) == {p3: 1, p4: 1, p5: 1}
+        assert "Choose between 2 and 3 proposals." in voting.rules_in_words(setup.budget, setup.pot)
+
+
+def test_minimum_spend(app) -> None:
+    with app.app_context():
+        setup, voter = make_budget(min_spend_pence=50_000 * POUND), make_user()
+        p1, p2, p3, p4, p5 = setup.ids
+        _refused(setup.pot, voter, [p4, p5], "at least £50,000", "they cost £30,000")
+        voting.cast_ballot(setup.pot, voter, [p3, p4, p5])
+        assert _stored(setup.pot, voter) == {p3: 1, p4: 1, p5: 1}
+
+
+def test_approval_ballots_take_no_points(app) -> None:
+    with app.app_context():
+        setup, voter = make_budget(), make_user()
+        _refused(setup.pot, voter, {setup.ids[0]: 3}, "points are not used")
+
+
+def test_cumulative_points_up_to_the_allowance(app) -> None:
+    with app.app_context():
+        setup, voter = make_budget(ballot_kind="cumulative", points_per_voter=10), make_user()
+        p1, p2, p3, p4, p5 = setup.ids
+        voting.cast_ballot(setup.pot, voter, {p1: 6, p2: 3, p3: 1})  # cost is no limit on a points ballot
+        assert _stored(setup.pot, voter) == {p1: 6, p2: 3, p3: 1}
+        _refused(setup.pot, voter, {p1: 8, p2: 4}, "12 points", "2 more than the 10")
+        _refused(setup.pot, voter, {p1: 0, p2: 4}, "whole numbers of 1 or more")
+        _refused(setup.pot, voter, {p1: -2, p2: 4}, "whole numbers of 1 or more")
+        _refused(setup.pot, voter, {p1: 2.5}, "whole numbers")
+        _refused(setup.pot, voter, {}, "at least one proposal")
+        voting.cast_ballot(setup.pot, voter, {p5: 10})
+        assert _stored(setup.pot, voter) == {p5: 10}
+
+
+def test_summary_adds_up_money_and_points(app) -> None:
+    with app.app_context():
+        setup = make_budget()
+        p1, p2, p3, p4, p5 = setup.proposals
+        proposals = voting.ballot_proposals(setup.pot)
+        summary = voting.summarise(setup.pot, proposals, [p1.id, p5.id])
+        assert [p.id for p in summary.chosen] == [p1.id, p5.id]
+        assert (summary.spent_pence, summary.left_pence, summary.over) == (50_000 * POUND, 30_000 * POUND, False)
+        assert voting.summarise(setup.pot, proposals, [p1.id, p2.id, p3.id]).over
+        points = make_budget(ballot_kind="cumulative", points_per_voter=10, area="Hillside", title="Points")
+        summary = voting.summarise(points.pot, voting.ballot_proposals(points.pot), {points.ids[0]: 4})
+        assert (summary.points_used, summary.points_left, summary.over) == (4, 6, False)
+
+
+def test_a_voter_sees_only_their_own_ballot(app) -> None:
+    with app.app_context():
+        setup, alice, bob = make_budget(), make_user(), make_user()
+        voting.cast_ballot(setup.pot, alice, [setup.ids[0]])
+        assert _stored(setup.pot, bob) is None
+        voting.cast_ballot(setup.pot, bob, [setup.ids[1]])
+        assert _stored(setup.pot, alice) == {setup.ids[0]: 1}
+        assert db.session.scalar(select(func.count()).select_from(Ballot)) == 2
+
+
+# Paper ballots ------------------------------------------------------------------------------------------------
+
+
+def test_staff_enter_a_paper_ballot_recorded_with_who_entered_it(app) -> None:
+    with app.app_context():
+        setup, officer = make_budget(eligibility=Eligibility.VERIFIED_RESIDENTS), make_user(role="civil_servant")
+        ballot = voting.enter_paper_ballot(setup.pot, officer, "  rv  0042 ", [setup.ids[0], setup.ids[4]])
+        assert (ballot.channel, ballot.voter_id, ballot.entered_by_id) == (Channel.PAPER, None, officer.id)
+        assert ballot.anonymous_key == "paper:RV 0042"
+        [counted] = list(stream_ballots(setup.pot))
+        assert counted.channel == Channel.PAPER and counted.points == {setup.ids[0]: 1, setup.ids[4]: 1}
+        listing = voting.paper_ballots(setup.pot, officer, 1)
+        assert listing.total == 1
+        [row] = listing.items
+        assert (row.reference, row.entered_by.id, row.choices) == ("RV 0042", officer.id, 2)
+
+
+def test_the_same_paper_cannot_be_entered_twice(app) -> None:
+    with app.app_context():
+        setup, officer, admin = make_budget(), make_user(role="civil_servant"), make_user(role="admin")
+        voting.enter_paper_ballot(setup.pot, officer, "A17", [setup.ids[0]])
+        with pytest.raises(ValidationFailed) as refusal:
+            voting.enter_paper_ballot(setup.pot, admin, "a17", [setup.ids[1]])
+        db.session.rollback()
+        assert refusal.value.field == "reference" and "A17 has already been entered" in refusal.value.message
+        assert db.session.scalar(select(func.count()).select_from(Ballot)) == 1
+        other = make_budget(area="Hillside", title="Other budget")
+        voting.enter_paper_ballot(other.pot, officer, "A17", [other.ids[0]])  # unique per pot only
+
+
+def test_paper_ballots_are_checked_like_online_ones(app) -> None:
+    with app.app_context():
+        setup, officer = make_budget(), make_user(role="admin")
+        p1, p2, p3, p4, p5 = setup.ids
+        for choices, words in (([p1, p2, p3], "more than the £80,000"), ([], "at least one")):
+            with pytest.raises(ValidationFailed) as refusal:
+                voting.enter_paper_ballot(setup.pot, officer, "B1", choices)
+            assert words in refusal.value.message and refusal.value.field == voting.CHOICES
+        for reference, words in (("   ", "Enter the reference"), ("x" * 51, "50 characters")):
+            with pytest.raises(ValidationFailed) as refusal:
+                voting.enter_paper_ballot(setup.pot, officer, reference, [p1])
+            assert words in refusal.value.message and refusal.value.field == "reference"
+        setup.budget.phase = Phase.RESULTS
+        db.session.commit()
+        with pytest.raises(ValidationFailed, match="closed"):
+            voting.enter_paper_ballot(setup.pot, officer, "B1", [p1])
+        assert db.session.scalar(select(func.count()).select_from(Ballot)) == 0
+
+
+def test_residents_and_moderators_cannot_enter_or_list_paper_ballots(app) -> None:
+    with app.app_context():
+        setup = make_budget()
+        for role in ("resident", "moderator"):
+            someone = make_user(role=role)
+            with pytest.raises(PermissionDenied):
+                voting.enter_paper_ballot(setup.pot, someone, "C1", [setup.ids[0]])
+            with pytest.raises(PermissionDenied):
+                voting.paper_ballots(setup.pot, someone, 1)
+        assert db.session.scalar(select(func.count()).select_from(Ballot)) == 0
+
+
+def test_paper_ballots_list_in_pages_newest_first(app) -> None:
+    with app.app_context():
+        setup, officer = make_budget(), make_user(role="civil_servant")
+        for n in range(7):
+            voting.enter_paper_ballot(setup.pot, officer, f"P{n}", setup.ids[4 - n % 3:])
+        voting.cast_ballot(setup.pot, make_user(), [setup.ids[0]])  # online: not on the list
+        first, last = voting.paper_ballots(setup.pot, officer, 1, per_page=5), voting.paper_ballots(
+            setup.pot, officer, 2, per_page=5)
+        assert (first.total, first.pages) == (7, 2)
+        assert [r.reference for r in first.items] == ["P6", "P5", "P4", "P3", "P2"]
+        assert [(r.reference, r.choices) for r in last.items] == [("P1", 2), ("P0", 1)]
