@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovDateInput,
@@ -12,9 +14,11 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import DateField, IntegerField, RadioField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.fields import Field
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from forum.budgeting.models import BallotKind, Eligibility, ResultsRule
+from forum.common.money import parse_pence
 
 PHASE_DATES = (
     ("collecting_from", "Collecting proposals starts"),
@@ -36,6 +40,23 @@ ELIGIBILITY_CHOICES = [
     (Eligibility.ANY_REGISTERED, "Anyone with an account"),
     (Eligibility.VERIFIED_RESIDENTS, "Only residents verified for the pot's area"),
 ]
+
+
+def money(what: str) -> Callable[[FlaskForm, Field], None]:
+    """A validator for money typed like "£12,500" or "12500.50": above zero, else a message naming ``what``.
+    The services check again; this lets the form show every problem at once."""
+
+    def check(form: FlaskForm, field: Field) -> None:
+        if not field.data:
+            return
+        try:
+            pence = parse_pence(field.data)
+        except ValueError:
+            raise ValidationError(f"Enter {what} in pounds, like £12,500 or 12500.50") from None
+        if pence <= 0:
+            raise ValidationError(f"{what.capitalize()} must be more than £0")
+
+    return check
 
 
 def _strip(value: str | None) -> str | None:
@@ -81,7 +102,8 @@ class BudgetSettingsForm(FlaskForm):
     points_per_voter = _count_field("Points each voter spreads (points ballots only)")
     min_projects = _count_field("Fewest projects on a ballot (optional)")
     max_projects = _count_field("Most projects on a ballot (optional)")
-    min_spend = StringField("Least a ballot must spend (optional)", widget=GovTextInput(), filters=[_strip])
+    min_spend = StringField("Least a ballot must spend (optional)", widget=GovTextInput(), filters=[_strip],
+                            validators=[money("the minimum spend")])
     results_rule = RadioField("How are the results worked out?", choices=RULE_CHOICES, default=ResultsRule.MES,
                               widget=GovRadioInput())
     eligibility = RadioField("Who can vote?", choices=ELIGIBILITY_CHOICES, default=Eligibility.ANY_REGISTERED,
@@ -104,7 +126,7 @@ class PotFields(FlaskForm):
         Length(max=120, message="Area name must be 120 characters or fewer"),
     ])
     amount = StringField("Amount of money", widget=GovTextInput(), filters=[_strip], validators=[
-        InputRequired(message="Enter the amount of money in the pot"),
+        InputRequired(message="Enter the amount of money in the pot"), money("the amount"),
     ])
 
 
