@@ -1,1 +1,62 @@
-"""Budgeting pages: results (being built)."""
+"""A pot's results page, its election as a pabulib download, and a recount by staff.
+
+The page reads only the stored result (services/result_pages.py); the ballots are read when the pot is counted
+(moving the budget to results, this page's recount button, or ``flask budgets count POT``) and by the download.
+"""
+
+from __future__ import annotations
+
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from forum.budgeting import bp
+from forum.budgeting.services import result_pages
+from forum.budgeting.services.exchange import export_pabulib
+from forum.budgeting.views.common import pot_or_404, staff_required
+from forum.common.errors import ValidationFailed
+from forum.common.money import format_pence
+
+
+def proposal_href(proposal_id: int) -> str:
+    """The proposal page's address (its endpoint is built by another part; the path is fixed by the spec)."""
+    if "budgeting.proposal" in current_app.view_functions:
+        return url_for("budgeting.proposal", proposal_id=proposal_id)
+    return f"{request.script_root}{bp.url_prefix}/proposals/{proposal_id}"
+
+
+@bp.route("/pots/<id:pot_id>/results")
+def results(pot_id: int):
+    """Funded and unfunded proposals, the rule in plain English, the other rule side by side, fairness."""
+    pot = pot_or_404(pot_id)
+    page = result_pages.results_page(pot)
+    context = {"pot": pot, "budget": pot.budget, "proposal_href": proposal_href, "percent": result_pages.percent}
+    if page is None:
+        return render_template("budgeting/results/waiting.html", **context)
+    return render_template("budgeting/results/show.html", page=page, **context)
+
+
+@bp.route("/pots/<id:pot_id>/results.pb")
+def results_export(pot_id: int):
+    """The pot's election as a pabulib file: anonymous voter ids, our winners in the ``selected`` column."""
+    pot = pot_or_404(pot_id)
+    if not result_pages.is_published(pot) or result_pages.stored_result(pot) is None:
+        abort(404)
+    filename = result_pages.export_filename(pot)
+    return Response(export_pabulib(pot), content_type="text/plain; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@bp.route("/pots/<id:pot_id>/count", methods=["POST"])
+@staff_required
+def count_pot(pot_id: int):
+    """Count a pot's votes again (staff), while its budget is in the results phase."""
+    pot = pot_or_404(pot_id)
+    try:
+        result = result_pages.recount(pot, current_user)
+    except ValidationFailed as error:
+        flash(error.message, "error")
+    else:
+        funded = sum(1 for line in result.lines if line.funded)
+        flash(f"The votes were counted again: {result.voters:,} ballots, {funded} proposals funded, "
+              f"{format_pence(result.total_spent_pence)} spent.", "success")
+    return redirect(url_for("budgeting.results", pot_id=pot_id))
