@@ -16,6 +16,21 @@ def _staff_only(user: User) -> None:
         raise PermissionDenied("Only civil servants and administrators can do this")
 
 
+def can_review(proposal: Proposal, user: User | None) -> bool:
+    """Whether ``user`` may review ``proposal`` now: staff, before voting opens, and not withdrawn."""
+    return (bool(getattr(user, "is_authenticated", False)) and user.runs_budgets
+            and proposal.pot.budget.phase in (Phase.COLLECTING, Phase.REVIEW)
+            and proposal.status != ProposalStatus.WITHDRAWN)
+
+
+def check_can_review(proposal: Proposal, user: User) -> None:
+    """PermissionDenied, saying why, unless ``user`` may review ``proposal`` now (the review page's check)."""
+    _staff_only(user)
+    if not can_review(proposal, user):
+        raise PermissionDenied("This proposal cannot be reviewed now: proposals are reviewed before voting opens, "
+                               "and a withdrawn one is not reviewed.")
+
+
 def review_proposal(proposal: Proposal, reviewer: User, feasible: bool, reason: str = "",
                     cost: Money | None = None, cost_reason: str = "") -> Proposal:
     """Mark a proposal feasible or not feasible, with a public reason (required when not feasible), and

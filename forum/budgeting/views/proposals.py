@@ -1,1 +1,189 @@
-"""Budgeting pages: proposals (being built)."""
+"""A budget's proposal list, proposing a project, the proposal page, and its author editing or withdrawing it;
+staff review proposals (feasible or not, with a public reason and perhaps a revised cost)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required
+
+from forum.budgeting import bp
+from forum.budgeting.forms.proposals import FilterForm, ProposalForm, ReviewForm, field_error
+from forum.budgeting.models import Budget, Phase, Proposal, ProposalStatus
+from forum.budgeting.services import delivery, discussions, proposal_listing, submissions
+from forum.budgeting.services import proposals as reviews
+from forum.budgeting.views.common import budget_or_404, proposal_or_404, staff_required
+from forum.common.decorators import form_checks_csrf
+from forum.common.errors import ValidationFailed
+from forum.common.money import format_pence
+from forum.common.pagination import page_from_request
+from forum.threads.forms import MARKDOWN_HINT, explain_csrf_failure
+
+ORDER_SEED = "budgeting_proposal_seed"
+
+
+def endpoint_url(endpoint: str, path: str, **values: Any) -> str:
+    """``url_for(endpoint)``, or ``path`` while another part of the budgeting pages has not built it yet."""
+    if endpoint in current_app.view_functions:
+        return url_for(endpoint, **values)
+    return f"{request.script_root}{path}"
+
+
+def _visitor_seed() -> int:
+    """The visitor's seed for the random order, set on their first visit and kept in their session."""
+    seed = session.get(ORDER_SEED)
+    if not isinstance(seed, int) or not 1 <= seed < proposal_listing.PRIME:
+        seed = session[ORDER_SEED] = proposal_listing.new_seed()
+    return seed
+
+
+@bp.route("/<slug>/proposals")
+def proposals(slug: str):
+    """The budget's proposals, filtered by pot, status and tag, in the phase's order, a page at a time."""
+    budget = budget_or_404(slug)
+    args = request.args
+    filters = proposal_listing.clean_filters(budget, args.getlist("pot"), args.getlist("status"), args.get("tag", ""))
+    form = FilterForm(formdata=args)
+    pots = proposal_listing.pots_with_areas(budget)
+    form.offer(pots, proposal_listing.tag_names(budget))
+    seed = _visitor_seed() if proposal_listing.order_for(budget) == proposal_listing.Order.RANDOM else 0
+    listing = proposal_listing.list_proposals(budget, filters, page_from_request(), seed)
+
+    def page_url(n: int) -> str:
+        return url_for("budgeting.proposals", slug=slug, pot=filters.pot_ids or None, status=filters.statuses or None,
+                       tag=filters.tag or None, page=n if n > 1 else None)
+
+    return render_template(
+        "budgeting/proposals/index.html", budget=budget, filter_form=form, filters=filters, listing=listing,
+        pots=pots, pagination=listing.page.govuk_params(page_url), can_propose=budget.phase == Phase.COLLECTING,
+    )
+
+
+def _text(form: ProposalForm) -> submissions.ProposalText:
+    return submissions.ProposalText(form.title.data or "", form.description.data or "", form.cost.data or "",
+                                    form.location.data or "", form.tags.data or "")
+
+
+def _proposal_form_page(form: ProposalForm, budget: Budget, proposal: Proposal | None = None) -> str:
+    explain_csrf_failure(form)
+    return render_template("budgeting/proposals/form.html", form=form, budget=budget, proposal=proposal,
+                           markdown_hint=MARKDOWN_HINT, several_pots=len(budget.pots) > 1)
+
+
+@bp.route("/<slug>/proposals/new", methods=["GET", "POST"])
+@form_checks_csrf
+@login_required
+def new_proposal(slug: str):
+    """Propose a project (signed in, while the budget collects proposals); the form again on any error."""
+    budget = budget_or_404(slug)
+    submissions.check_can_propose(budget, current_user)
+    form = ProposalForm()
+    form.offer(proposal_listing.pots_with_areas(budget))
+    if form.validate_on_submit():
+        try:
+            proposal = submissions.propose(budget, form.chosen_pot(), current_user, _text(form))
+        except ValidationFailed as error:
+            field_error(form, error.field, error.message)
+        else:
+            flash("Your project has been proposed. Council staff will review it before voting opens.", "success")
+            return redirect(url_for("budgeting.proposal", proposal_id=proposal.id))
+    return _proposal_form_page(form, budget)
+
+
+@bp.route("/proposals/<id:proposal_id>/edit", methods=["GET", "POST"])
+@form_checks_csrf
+@login_required
+def edit_proposal(proposal_id: int):
+    """The author changes their proposal, while the budget collects proposals and before it is reviewed."""
+    proposal = proposal_or_404(proposal_id)
+    submissions.check_can_edit(proposal, current_user)
+    budget = proposal.pot.budget
+    form = ProposalForm(data=None if request.method == "POST" else _current_text(proposal))
+    form.offer(proposal_listing.pots_with_areas(budget))
+    if form.validate_on_submit():
+        try:
+            submissions.edit(proposal, current_user, form.chosen_pot(), _text(form))
+        except ValidationFailed as error:
+            field_error(form, error.field, error.message)
+        else:
+            flash("Your changes have been saved.", "success")
+            return redirect(url_for("budgeting.proposal", proposal_id=proposal.id))
+    return _proposal_form_page(form, budget, proposal)
+
+
+def _current_text(proposal: Proposal) -> dict[str, str]:
+    return {"pot": str(proposal.pot_id), "title": proposal.title, "description": proposal.description_source,
+            "cost": format_pence(proposal.cost_pence), "location": proposal.location or "",
+            "tags": ", ".join(tag.name for tag in proposal.tags)}
+
+
+@bp.route("/proposals/<id:proposal_id>/withdraw", methods=["GET", "POST"])
+@login_required
+def withdraw_proposal(proposal_id: int):
+    """Ask the author to confirm, then withdraw (the POST is CSRF-checked before it gets here)."""
+    proposal = proposal_or_404(proposal_id)
+    submissions.check_can_withdraw(proposal, current_user)
+    if request.method == "POST":
+        submissions.withdraw(proposal, current_user)
+        flash("You withdrew your proposal. It stays on the site, marked withdrawn, and will not be voted on.",
+              "success")
+        return redirect(url_for("budgeting.proposal", proposal_id=proposal.id))
+    return render_template("budgeting/proposals/withdraw.html", proposal=proposal, budget=proposal.pot.budget)
+
+
+@bp.route("/proposals/<id:proposal_id>")
+def proposal(proposal_id: int):
+    """A proposal: its cost (and any revision), review, pot, author, text, tags, what the viewer can do now,
+    delivery updates and discussions."""
+    proposal = proposal_or_404(proposal_id)
+    budget = proposal.pot.budget
+    return render_template(
+        "budgeting/proposals/show.html", proposal=proposal, budget=budget, tags=proposal.tags,
+        updates=delivery.updates_for(proposal), threads=discussions.readable_threads(proposal, current_user),
+        votes=proposal_listing.votes_for(proposal) if budget.phase in (Phase.RESULTS, Phase.DELIVERY) else None,
+        actions=_actions(proposal, budget),
+    )
+
+
+def _actions(proposal: Proposal, budget: Budget) -> dict[str, Any]:
+    """What the viewer can do with this proposal now."""
+    pot = proposal.pot
+    on_ballot = budget.phase == Phase.VOTING and proposal.status in ProposalStatus.COUNTED
+    return {
+        "edit": submissions.can_edit(proposal, current_user),
+        "withdraw": submissions.can_withdraw(proposal, current_user),
+        "review": reviews.can_review(proposal, current_user),
+        "post_update": delivery.can_post_update(proposal, current_user),
+        "vote_url": endpoint_url("budgeting.ballot", f"/budgets/pots/{pot.id}/ballot", pot_id=pot.id)
+        if on_ballot else None,
+        "results_url": endpoint_url("budgeting.results", f"/budgets/pots/{pot.id}/results", pot_id=pot.id)
+        if budget.phase in (Phase.RESULTS, Phase.DELIVERY) else None,
+    }
+
+
+@bp.route("/proposals/<id:proposal_id>/review", methods=["GET", "POST"])
+@form_checks_csrf
+@staff_required
+def review_proposal(proposal_id: int):
+    """A civil servant marks the proposal feasible or not, with a public reason, and may revise its cost."""
+    proposal = proposal_or_404(proposal_id)
+    reviews.check_can_review(proposal, current_user)
+    form = ReviewForm(data=None if request.method == "POST" else _current_review(proposal))
+    if form.validate_on_submit():
+        try:
+            reviews.review_proposal(proposal, current_user, form.feasible.data == "yes", form.reason.data or "",
+                                    cost=form.cost.data or None, cost_reason=form.cost_reason.data or "")
+        except ValidationFailed as error:
+            field_error(form, error.field, error.message)
+        else:
+            flash("The review has been saved and is shown on the proposal's page.", "success")
+            return redirect(url_for("budgeting.proposal", proposal_id=proposal.id))
+    explain_csrf_failure(form)
+    return render_template("budgeting/proposals/review.html", form=form, proposal=proposal,
+                           budget=proposal.pot.budget)
+
+
+def _current_review(proposal: Proposal) -> dict[str, str]:
+    feasible = {ProposalStatus.FEASIBLE: "yes", ProposalStatus.NOT_FEASIBLE: "no"}.get(proposal.status, "")
+    return {"feasible": feasible, "reason": proposal.feasibility_reason or ""}
