@@ -1,1 +1,203 @@
-"""Budgeting pages: ballots (being built)."""
+"""The ballot page (build, cast, change a ballot, with or without JavaScript), its confirmation, and staff's
+paper ballots.
+
+Without JavaScript the Add and Remove buttons submit the whole form: the selection so far travels in hidden
+``chosen`` inputs, the page comes back with the money left updated, and nothing is stored until "Submit my
+vote". static/js/ballot.js does the same in the page, without the round trip.
+"""
+
+from __future__ import annotations
+
+import random
+import secrets
+from typing import Any
+
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required
+
+from forum.budgeting import bp
+from forum.budgeting.forms.ballots import (
+    BallotForm,
+    approval_selection,
+    ballot_form,
+    paper_ballot_form,
+    points_field_name,
+)
+from forum.budgeting.models import BallotKind, Pot, Proposal
+from forum.budgeting.services import voting
+from forum.budgeting.views.common import pot_or_404, staff_required
+from forum.common.converters import parse_id
+from forum.common.decorators import form_checks_csrf
+from forum.common.errors import PermissionDenied, ValidationFailed
+from forum.common.money import format_pence
+from forum.common.pagination import page_from_request
+from forum.extensions import login_manager
+from forum.threads.forms import add_error, explain_csrf_failure
+
+ORDER_SEED = "budgeting_order_seed"
+PAPER_PER_PAGE = 25
+
+
+def proposal_href(proposal: Proposal) -> str:
+    """The proposal's page (built by the proposals pages; a plain path until that endpoint exists)."""
+    if "budgeting.proposal" in current_app.view_functions:
+        return url_for("budgeting.proposal", proposal_id=proposal.id)
+    return f"/budgets/proposals/{proposal.id}"
+
+
+def _visitor_order(pot: Pot, proposals: list[Proposal]) -> list[Proposal]:
+    """The proposals in a random order fixed per visitor (no advantage for being first on the ballot): seeded
+    by the person's id, or by a random value kept in an anonymous visitor's session."""
+    if current_user.is_authenticated:
+        seed = f"user:{current_user.id}"
+    else:
+        seed = session.setdefault(ORDER_SEED, secrets.token_hex(8))
+    ordered = list(proposals)
+    random.Random(f"{seed}:{pot.id}").shuffle(ordered)
+    return ordered
+
+
+def _ballot_url(pot: Pot, anchor: str | None = None) -> str:
+    return url_for("budgeting.ballot", pot_id=pot.id, _anchor=anchor)
+
+
+def _add(pot: Pot, proposals: dict[int, Proposal], selection: list[int], proposal_id: int | None) -> str | None:
+    """Put a proposal on the ballot being built, or say why not (the selection is then left as it was)."""
+    proposal = proposals.get(proposal_id or 0)
+    if proposal is None:
+        return "That proposal is not on this ballot. Choose one from the list."
+    if proposal_id in selection:
+        return None
+    budget = pot.budget
+    spent = sum(proposals[pid].cost_pence for pid in selection if pid in proposals)
+    left = pot.amount_pence - spent
+    if proposal.cost_pence > left:
+        return (f"{proposal.title} costs {format_pence(proposal.cost_pence)}, more than the "
+                f"{format_pence(left)} you have left. Remove a proposal first.")
+    if budget.max_projects and len(selection) >= budget.max_projects:
+        return f"You can choose no more than {budget.max_projects} proposals. Remove one first."
+    selection.append(proposal.id)
+    return None
+
+
+def _approval_round_trip(pot: Pot, proposals: list[Proposal], form: BallotForm) -> tuple[list[int], Any]:
+    """Apply an Add or Remove button to the posted selection; cast it on "Submit". Returns the selection and
+    a response when the ballot was cast (else None: the page is shown again)."""
+    selection = approval_selection(request.form)
+    if not form.validate_on_submit():
+        return selection, None
+    by_id = {p.id: p for p in proposals}
+    closed = voting.voting_closed_message(pot.budget)
+    if closed:
+        add_error(form, "choices", closed)
+    elif "add" in request.form:
+        problem = _add(pot, by_id, selection, parse_id(request.form.get("add")))
+        if problem:
+            add_error(form, "choices", problem)
+    elif "remove" in request.form:
+        removed = parse_id(request.form.get("remove"))
+        selection = [pid for pid in selection if pid != removed]
+    else:
+        return selection, _cast(pot, form, selection)
+    return selection, None
+
+
+def _cast(pot: Pot, form: BallotForm, choices: Any) -> Any:
+    try:
+        voting.cast_ballot(pot, current_user, choices)
+    except ValidationFailed as refusal:
+        add_error(form, "choices", refusal.message)
+        return None
+    return redirect(url_for("budgeting.ballot_confirmation", pot_id=pot.id))
+
+
+@bp.route("/pots/<id:pot_id>/ballot", methods=["GET", "POST"])
+@form_checks_csrf
+def ballot(pot_id: int):
+    """A pot's ballot: anyone sees the proposals; eligible voters build, cast and change their ballot."""
+    pot = pot_or_404(pot_id)
+    if request.method == "POST" and not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    kind = pot.budget.ballot_kind
+    proposals = _visitor_order(pot, voting.ballot_proposals(pot))
+    stored, stored_points = voting.current_ballot(pot, current_user)
+    closed = voting.voting_closed_message(pot.budget)
+    ineligible = voting.ineligible_message(current_user, pot) if current_user.is_authenticated else None
+    if request.method == "POST":
+        if ineligible:
+            raise PermissionDenied(ineligible)
+        form = ballot_form(kind, proposals, request.form)
+        if kind == BallotKind.CUMULATIVE:
+            selection: Any = form.points()
+            if form.validate_on_submit() and request.form.get("action") == "cast":
+                response = _cast(pot, form, selection)
+                if response is not None:
+                    return response
+        else:
+            selection, response = _approval_round_trip(pot, proposals, form)
+            if response is not None:
+                return response
+        explain_csrf_failure(form)
+    else:
+        form = ballot_form(kind, proposals, points=stored_points)
+        selection = stored_points
+    summary = voting.summarise(pot, proposals, selection)
+    return render_template(
+        "budgeting/ballots/show.html", pot=pot, budget=pot.budget, form=form, proposals=proposals,
+        summary=summary, stored=stored, closed_message=closed, ineligible_message=ineligible,
+        can_vote=current_user.is_authenticated and not closed and not ineligible,
+        proposal_href=proposal_href, points_field_name=points_field_name, ballot_url=_ballot_url(pot),
+    )
+
+
+@bp.route("/pots/<id:pot_id>/ballot/confirmation")
+@login_required
+def ballot_confirmation(pot_id: int):
+    """What the voter voted for, and how to change it."""
+    pot = pot_or_404(pot_id)
+    stored, points = voting.current_ballot(pot, current_user)
+    if stored is None:
+        return redirect(_ballot_url(pot))
+    summary = voting.summarise(pot, voting.ballot_proposals(pot), points)
+    return render_template("budgeting/ballots/confirmation.html", pot=pot, budget=pot.budget, stored=stored,
+                           summary=summary, changed=voting.was_changed(stored), proposal_href=proposal_href)
+
+
+@bp.route("/pots/<id:pot_id>/paper-ballots")
+@staff_required
+def paper_ballots(pot_id: int):
+    """The paper ballots entered for a pot, newest first: reference, who entered it, when, how many choices."""
+    pot = pot_or_404(pot_id)
+    number = page_from_request()
+    listing = voting.paper_ballots(pot, current_user, number, PAPER_PER_PAGE)
+    if number > listing.pages:
+        abort(404)
+
+    def page_url(n: int) -> str:
+        return url_for("budgeting.paper_ballots", pot_id=pot.id, page=n if n > 1 else None)
+
+    return render_template("budgeting/ballots/paper_list.html", pot=pot, budget=pot.budget, listing=listing,
+                           pagination=listing.govuk_params(page_url))
+
+
+@bp.route("/pots/<id:pot_id>/paper-ballots/new", methods=["GET", "POST"])
+@form_checks_csrf
+@staff_required
+def new_paper_ballot(pot_id: int):
+    """Enter one paper ballot; on success the empty form comes back for the next paper."""
+    pot = pot_or_404(pot_id)
+    proposals = sorted(voting.ballot_proposals(pot), key=lambda p: (p.title, p.id))
+    form = paper_ballot_form(pot.budget.ballot_kind, proposals)
+    if form.validate_on_submit():
+        try:
+            voting.enter_paper_ballot(pot, current_user, form.reference.data, form.points())
+        except ValidationFailed as refusal:
+            add_error(form, refusal.field if refusal.field in form._fields else "choices", refusal.message)
+        else:
+            flash(f"Paper ballot {voting.clean_reference(form.reference.data)} entered. Enter the next one below.",
+                  "success")
+            return redirect(url_for("budgeting.new_paper_ballot", pot_id=pot.id))
+    explain_csrf_failure(form)
+    return render_template("budgeting/ballots/paper_new.html", pot=pot, budget=pot.budget, form=form,
+                           proposals=proposals, closed_message=voting.voting_closed_message(pot.budget),
+                           points_field_name=points_field_name)

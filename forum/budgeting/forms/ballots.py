@@ -1,0 +1,140 @@
+"""Ballot forms: a voter's ballot (built across round trips without JavaScript) and staff's paper ballot.
+
+Syntax only: whole numbers of points, a reference that is present. Which proposals may be chosen, the money
+and the points allowance are the voting service's business (forum.budgeting.services.voting).
+
+An approval ballot keeps the selection being built in the page itself, as hidden ``chosen`` inputs sent back
+with every Add and Remove button, so nothing is stored until the voter casts it. A cumulative ballot has one
+points input per proposal (``points_<id>``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovTextInput
+from werkzeug.datastructures import MultiDict
+from wtforms import Field, HiddenField, SelectMultipleField, StringField
+from wtforms.validators import ValidationError
+
+from forum.budgeting.models import BallotKind, Proposal
+from forum.budgeting.services.voting import REFERENCE_MAX
+from forum.common.converters import parse_id
+from forum.common.money import format_pence
+
+MAX_POINTS_TYPED = 1_000_000
+
+
+def points_field_name(proposal_id: int) -> str:
+    return f"points_{proposal_id}"
+
+
+def _whole_number(form: FlaskForm, field: Field) -> None:
+    raw = (field.data or "").strip()
+    if not raw:
+        return
+    if not (raw.isascii() and raw.isdigit()):
+        raise ValidationError(f"Enter the points for {field.proposal_title} as a whole number, like 3")
+    if int(raw) > MAX_POINTS_TYPED:
+        raise ValidationError(f"Enter fewer points for {field.proposal_title}")
+
+
+class _PointsForm(FlaskForm):
+    """A form with a points input per proposal (added by :func:`_with_points`)."""
+
+    choices = HiddenField()  # holds refusals about the ballot as a whole; the page links them to the list
+
+    def points(self) -> dict[int, int]:
+        """Proposal id -> points for every input with a number above nought (blank or 0: not chosen)."""
+        found = {}
+        for name, field in self._fields.items():
+            if name.startswith("points_") and (field.data or "").strip().isdigit():
+                value = int(field.data.strip())
+                if value > 0:
+                    found[int(name.removeprefix("points_"))] = value
+        return found
+
+
+def _with_points(base: type[_PointsForm], proposals: Iterable[Proposal]) -> type[_PointsForm]:
+    attributes = {}
+    for proposal in proposals:
+        field = StringField(f"Points for {proposal.title}", validators=[_whole_number], widget=GovTextInput(),
+                            filters=[lambda v: v.strip() if isinstance(v, str) else v])
+        attributes[points_field_name(proposal.id)] = field
+    form_class = type(base.__name__, (base,), attributes)
+    return form_class
+
+
+def _titles(form: FlaskForm, proposals: Iterable[Proposal]) -> None:
+    for proposal in proposals:
+        field = form._fields.get(points_field_name(proposal.id))
+        if field is not None:
+            field.proposal_title = proposal.title
+
+
+class BallotForm(_PointsForm):
+    """A voter's ballot: only the CSRF token and the error holder for approval; points inputs for cumulative."""
+
+
+def ballot_form(kind: str, proposals: list[Proposal], formdata: MultiDict | None = None,
+                points: dict[int, int] | None = None) -> BallotForm:
+    """The ballot form for a pot of ``kind``; ``points`` fills the inputs when the page is first shown."""
+    form_class = _with_points(BallotForm, proposals) if kind == BallotKind.CUMULATIVE else BallotForm
+    if formdata is None:
+        data = {points_field_name(pid): str(value) for pid, value in (points or {}).items()}
+        form = form_class(formdata=None, data=data)
+    else:
+        form = form_class(formdata=formdata)
+    _titles(form, proposals)
+    return form
+
+
+def approval_selection(formdata: MultiDict) -> list[int]:
+    """The ``chosen`` proposal ids carried by the page, in order, once each; what is not an id is dropped."""
+    seen: list[int] = []
+    for raw in formdata.getlist("chosen"):
+        proposal_id = parse_id(raw)
+        if proposal_id is not None and proposal_id not in seen:
+            seen.append(proposal_id)
+    return seen
+
+
+def _reference_field() -> StringField:
+    return StringField(
+        "Reference number",
+        filters=[lambda v: v.strip() if isinstance(v, str) else v],
+        validators=[_reference_present],
+        widget=GovTextInput(),
+    )
+
+
+def _reference_present(form: FlaskForm, field: Field) -> None:
+    if not field.data:
+        raise ValidationError("Enter the reference number printed on the paper ballot")
+    if len(field.data) > REFERENCE_MAX:
+        raise ValidationError(f"The reference must be {REFERENCE_MAX} characters or fewer")
+
+
+class PaperPointsForm(_PointsForm):
+    reference = _reference_field()
+
+
+class PaperApprovalForm(FlaskForm):
+    reference = _reference_field()
+    choices = SelectMultipleField("Proposals marked on the paper", coerce=int, widget=GovCheckboxesInput(),
+                                  validate_choice=False)
+
+    def points(self) -> dict[int, int]:
+        return {pid: 1 for pid in self.choices.data or []}
+
+
+def paper_ballot_form(kind: str, proposals: list[Proposal]) -> PaperApprovalForm | PaperPointsForm:
+    """Staff's form for one paper ballot: a reference, then checkboxes (approval) or points (cumulative)."""
+    if kind == BallotKind.CUMULATIVE:
+        form = _with_points(PaperPointsForm, proposals)()
+        _titles(form, proposals)
+        return form
+    form = PaperApprovalForm()
+    form.choices.choices = [(p.id, f"{p.title} ({format_pence(p.cost_pence)})") for p in proposals]
+    return form

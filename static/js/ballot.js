@@ -1,0 +1,192 @@
+// The ballot page, live: Add and Remove (approval) or the points inputs (cumulative) update the money or points
+// left, the meter and "Your ballot" in the page, and a status region says what changed. Enhancement only:
+// without this file every button submits the form and the server does the same sums (views/ballots.py).
+
+const form = document.querySelector("form[data-ballot]");
+
+function formatPence(pence) {
+  const sign = pence < 0 ? "-" : "";
+  const whole = Math.abs(pence);
+  const pounds = Math.floor(whole / 100);
+  const rest = whole % 100;
+  return `${sign}£${pounds.toLocaleString("en-GB")}${rest ? "." + String(rest).padStart(2, "0") : ""}`;
+}
+
+function plural(n, word) {
+  return `${n} ${word}${Math.abs(n) === 1 ? "" : "s"}`;
+}
+
+class Ballot {
+  constructor(root) {
+    this.form = root;
+    this.kind = root.dataset.kind;
+    this.amount = Number(root.dataset.amount);
+    this.pointsAllowed = Number(root.dataset.points);
+    this.maxProjects = Number(root.dataset.maxProjects);
+    this.items = [...root.querySelectorAll("[data-ballot-item]")].map((el) => ({
+      el,
+      id: el.dataset.id,
+      cost: Number(el.dataset.cost),
+      title: el.dataset.title,
+    }));
+    this.chosenBox = root.querySelector("[data-ballot-chosen]");
+    this.status = root.querySelector("[data-ballot-status]");
+    this.summary = root.querySelector(".pb-ballot__summary");
+  }
+
+  start() {
+    if (this.kind === "cumulative") {
+      this.form.addEventListener("input", (event) => {
+        if (event.target.matches("[data-ballot-points]")) this.recount(false);
+      });
+      const recount = this.form.querySelector("[data-ballot-recount]");
+      if (recount) {
+        recount.addEventListener("click", (event) => {
+          event.preventDefault();
+          this.recount(true);
+        });
+      }
+    } else {
+      this.form.addEventListener("click", (event) => {
+        const button = event.target.closest("[data-ballot-toggle]");
+        if (!button) return;
+        event.preventDefault();
+        this.toggle(button);
+      });
+    }
+  }
+
+  // Approval ---------------------------------------------------------------------------------------------------
+
+  chosenIds() {
+    return [...this.chosenBox.querySelectorAll("input[name=chosen]")].map((input) => input.value);
+  }
+
+  spent() {
+    const chosen = new Set(this.chosenIds());
+    return this.items.filter((item) => chosen.has(item.id)).reduce((sum, item) => sum + item.cost, 0);
+  }
+
+  toggle(button) {
+    const item = this.items.find((candidate) => candidate.id === button.value);
+    if (!item) return;
+    if (button.name === "add") {
+      const left = this.amount - this.spent();
+      if (item.cost > left) {
+        this.say(`${item.title} costs ${formatPence(item.cost)}, more than the ${formatPence(left)} you have left. ` +
+          "Remove a proposal first.", true);
+        return;
+      }
+      if (this.maxProjects && this.chosenIds().length >= this.maxProjects) {
+        this.say(`You can choose no more than ${this.maxProjects} proposals. Remove one first.`, true);
+        return;
+      }
+      const input = document.createElement("input");
+      input.type = "hidden";
+      input.name = "chosen";
+      input.value = item.id;
+      this.chosenBox.append(input);
+      this.setButton(button, "remove", "Remove", item.title);
+      this.update();
+      this.say(`Added ${item.title}. ${formatPence(this.amount - this.spent())} left of ${formatPence(this.amount)}`);
+    } else {
+      for (const input of this.chosenBox.querySelectorAll("input[name=chosen]")) {
+        if (input.value === item.id) input.remove();
+      }
+      this.setButton(button, "add", "Add", item.title);
+      this.update();
+      this.say(`Removed ${item.title}. ${formatPence(this.amount - this.spent())} left of ${formatPence(this.amount)}`);
+    }
+    button.focus(); // the same button, now saying what it will do next
+  }
+
+  setButton(button, name, verb, title) {
+    button.name = name;
+    const hidden = document.createElement("span");
+    hidden.className = "govuk-visually-hidden";
+    hidden.textContent = ` ${title}`;
+    button.replaceChildren(document.createTextNode(verb), hidden);
+  }
+
+  update() {
+    const chosen = new Set(this.chosenIds());
+    const spent = this.spent();
+    this.setText("[data-ballot-left]", formatPence(this.amount - spent));
+    this.setText("[data-ballot-used]", formatPence(spent));
+    const meter = this.form.querySelector("[data-ballot-meter]");
+    meter.value = Math.min(spent, this.amount);
+    meter.textContent = formatPence(spent);
+    const picked = this.items.filter((item) => chosen.has(item.id));
+    this.showChosen(picked.map((item) => `${item.title} (${formatPence(item.cost)})`));
+    for (const item of this.items) {
+      item.el.classList.toggle("pb-ballot__item--chosen", chosen.has(item.id));
+      item.el.querySelector("[data-ballot-on]").hidden = !chosen.has(item.id);
+    }
+    this.summary.classList.toggle("pb-ballot__summary--over", spent > this.amount);
+  }
+
+  // Cumulative -------------------------------------------------------------------------------------------------
+
+  recount(announce) {
+    let used = 0;
+    let malformed = false;
+    const lines = [];
+    for (const item of this.items) {
+      const input = item.el.querySelector("[data-ballot-points]");
+      const raw = input.value.trim();
+      const points = /^\d+$/.test(raw) ? Number(raw) : 0;
+      if (raw && !/^\d+$/.test(raw)) malformed = true;
+      used += points;
+      item.el.classList.toggle("pb-ballot__item--chosen", points > 0);
+      item.el.querySelector("[data-ballot-on]").hidden = points <= 0;
+      if (points > 0) lines.push(`${item.title} (${plural(points, "point")})`);
+    }
+    const left = this.pointsAllowed - used;
+    this.setText("[data-ballot-left]", String(left));
+    this.setText("[data-ballot-used]", String(used));
+    this.setText("[data-ballot-unit]", Math.abs(left) === 1 ? "point" : "points");
+    const meter = this.form.querySelector("[data-ballot-meter]");
+    meter.value = Math.min(used, this.pointsAllowed);
+    meter.textContent = `${used} of ${this.pointsAllowed}`;
+    this.showChosen(lines);
+    this.summary.classList.toggle("pb-ballot__summary--over", left < 0);
+    if (malformed) {
+      this.say("Enter points as whole numbers, like 3.", true);
+    } else if (left < 0) {
+      this.say(`You have given ${used} points, ${-left} more than the ${this.pointsAllowed} you have. Take some away.`, true);
+    } else if (announce || this.lastLeft !== left) {
+      this.say(`${plural(left, "point")} left of ${this.pointsAllowed}`);
+    }
+    this.lastLeft = left;
+  }
+
+  // Both -------------------------------------------------------------------------------------------------------
+
+  showChosen(lines) {
+    const list = this.form.querySelector("[data-ballot-list]");
+    list.replaceChildren(...lines.map((line) => {
+      const li = document.createElement("li");
+      li.textContent = line;
+      return li;
+    }));
+    this.setText("[data-ballot-count]", `${plural(lines.length, "proposal")} chosen`);
+  }
+
+  setText(selector, text) {
+    const el = this.form.querySelector(selector);
+    if (el) el.textContent = text;
+  }
+
+  say(message, problem = false) {
+    this.status.classList.toggle("pb-ballot__status--problem", problem);
+    // Clear first, so saying the same thing twice is announced twice.
+    this.status.textContent = "";
+    window.setTimeout(() => {
+      this.status.textContent = message;
+    }, 50);
+  }
+}
+
+if (form) {
+  new Ballot(form).start();
+}
