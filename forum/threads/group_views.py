@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from forum.common.pagination import page_from_request
 from forum.groups import bp as groups_bp
-from forum.threads import listings, queries
+from forum.threads import links, listings, queries
 
 
 @groups_bp.route("/<slug>/")
@@ -23,4 +23,5 @@ def show(slug: str):
         tag=tag,
         group_tags=listings.group_tags(group),
         page=page,
+        thread_links=links.links_for(thread.id for thread in page.items),
     )

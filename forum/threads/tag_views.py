@@ -4,7 +4,7 @@ from flask import current_app, redirect, render_template, url_for
 from flask_login import current_user
 
 from forum.common.pagination import page_from_request
-from forum.threads import listings, tags_bp
+from forum.threads import links, listings, tags_bp
 
 TAGS_PER_PAGE_DEFAULT = 100
 
@@ -28,4 +28,5 @@ def show(name: str):
         return redirect(url_for("tags.show", name=canonical, **args), code=301)
     tag = listings.get_tag(canonical)
     page = listings.tag_threads(tag, current_user, number, current_app.config["THREADS_PER_PAGE"])
-    return render_template("tags/show.html", tag=tag, page=page)
+    thread_links = links.links_for(thread.id for thread in page.items)
+    return render_template("tags/show.html", tag=tag, page=page, thread_links=thread_links)

@@ -15,7 +15,7 @@ from forum.common.errors import ERROR_TITLES, ValidationFailed
 from forum.common.pagination import page_from_request
 from forum.extensions import limiter
 from forum.groups import bp as groups_bp
-from forum.threads import bp, queries, services
+from forum.threads import bp, links, queries, services
 from forum.threads.forms import (
     MARKDOWN_HINT,
     CommentForm,
@@ -106,6 +106,7 @@ def show(thread_id: int, slug: str | None = None):
         thread=thread,
         viewer=viewer,
         thread_page=page,
+        thread_links=links.links_for([thread.id]).get(thread.id, []),
         canonical_url=page_url(number, _external=True),
         pagination=page.page.govuk_params(page_url),
         reply_form=ReplyForm(formdata=None),

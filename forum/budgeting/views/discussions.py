@@ -1,1 +1,145 @@
-"""Budgeting pages: discussions (being built)."""
+"""Threads that discuss proposals: "Start a discussion" from a proposal, linking and unlinking threads, and
+the provider that tells the thread pages which proposals a thread discusses (registered at import)."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from werkzeug.routing import BuildError
+
+from forum.budgeting import bp
+from forum.budgeting.forms.discussions import DiscussForm, LinkThreadForm
+from forum.budgeting.models import Proposal
+from forum.budgeting.services import discussions
+from forum.budgeting.views.common import proposal_or_404, staff_required
+from forum.common.converters import parse_id
+from forum.common.decorators import form_checks_csrf
+from forum.common.errors import ValidationFailed
+from forum.common.money import format_pence
+from forum.threads import links
+from forum.threads.forms import MARKDOWN_HINT, add_error, explain_csrf_failure
+from forum.threads.views import posting_limit
+
+#: The group a discussion goes in when the person can post there (the demo's group for deliberation).
+DEFAULT_GROUP_SLUG = "make-a-bigger-difference"
+MARKER = "Spending proposal"
+
+STATUS_LABELS = {
+    "proposed": "Proposed",
+    "feasible": "Feasible",
+    "not_feasible": "Not feasible",
+    "withdrawn": "Withdrawn",
+    "selected": "Funded",
+    "not_selected": "Not funded",
+}
+PHASE_LABELS = {
+    "collecting": "Collecting proposals",
+    "review": "Review",
+    "voting": "Voting",
+    "results": "Results",
+    "delivery": "Delivery",
+}
+
+
+def proposal_url(proposal_id: int) -> str:
+    """The proposal's page (``budgeting.proposal``), or its path while that page is not registered."""
+    try:
+        return url_for("budgeting.proposal", proposal_id=proposal_id)
+    except BuildError:
+        return f"/budgets/proposals/{proposal_id}"
+
+
+def _pot_name(proposal: Proposal) -> str:
+    pot = proposal.pot
+    return pot.title if pot.title == pot.area.name else f"{pot.title} ({pot.area.name})"
+
+
+def thread_link(proposal: Proposal) -> links.ThreadLink:
+    """What a thread page shows of a proposal it discusses: its title, page, and a summary."""
+    budget = proposal.pot.budget
+    facts = (
+        ("Cost", format_pence(proposal.cost_pence)),
+        ("Status", STATUS_LABELS.get(proposal.status, proposal.status)),
+        ("Pot", _pot_name(proposal)),
+        ("Budget", budget.title),
+        ("Phase", PHASE_LABELS.get(budget.phase, budget.phase)),
+    )
+    return links.ThreadLink(kind="proposal", title=proposal.title, url=proposal_url(proposal.id), facts=facts,
+                            marker=MARKER)
+
+
+def proposal_links(thread_ids: list[int]) -> dict[int, list[links.ThreadLink]]:
+    """The provider: for each thread among ``thread_ids`` that discusses proposals, one link per proposal."""
+    found: dict[int, list[links.ThreadLink]] = {}
+    for thread_id, proposal in discussions.proposals_for_threads(thread_ids):
+        found.setdefault(thread_id, []).append(thread_link(proposal))
+    return found
+
+
+links.register(proposal_links)
+
+
+def _default_group(choices: list[tuple[str, str]], slugs: dict[str, str]) -> str | None:
+    for value, _ in choices:
+        if slugs.get(value) == DEFAULT_GROUP_SLUG:
+            return value
+    return choices[0][0] if len(choices) == 1 else None
+
+
+@bp.route("/proposals/<id:proposal_id>/discuss", methods=["GET", "POST"])
+@form_checks_csrf
+@posting_limit
+@login_required
+def discuss_proposal(proposal_id: int):
+    """Start a thread about a proposal in a group the person can post in, linked to the proposal."""
+    proposal = proposal_or_404(proposal_id)
+    groups = discussions.postable_groups(current_user)
+    form = DiscussForm()
+    form.group.choices = [(str(g.id), g.name) for g in groups]
+    if request.method == "GET":
+        form.title.data = discussions.discussion_title(proposal)
+        form.group.data = _default_group(form.group.choices, {str(g.id): g.slug for g in groups})
+    elif form.validate_on_submit():
+        try:
+            thread = discussions.start_discussion(proposal, current_user, parse_id(form.group.data),
+                                                  form.title.data, form.body.data, form.tags.data or "")
+        except ValidationFailed as error:
+            add_error(form, error.field, error.message)
+        else:
+            flash(f"Your discussion of “{proposal.title}” has started.", "success")
+            return redirect(url_for("threads.show", thread_id=thread.id, slug=thread.slug))
+    if request.method == "POST" and not parse_id(form.group.data) and not form.group.errors:
+        add_error(form, "group", "Choose a group you can post in")
+    explain_csrf_failure(form)
+    return render_template("budgeting/discussions/discuss.html", form=form, proposal=proposal, groups=groups,
+                           proposal_url=proposal_url(proposal.id), markdown_hint=MARKDOWN_HINT)
+
+
+@bp.route("/proposals/<id:proposal_id>/threads/link", methods=["GET", "POST"])
+@form_checks_csrf
+@login_required
+def link_thread(proposal_id: int):
+    """Link an existing thread to a proposal: staff link any thread they can read, authors their own."""
+    proposal = proposal_or_404(proposal_id)
+    form = LinkThreadForm()
+    if form.validate_on_submit():
+        try:
+            thread = discussions.link_thread(proposal, current_user, form.thread.data or "")
+        except ValidationFailed as error:
+            add_error(form, error.field or "thread", error.message)
+        else:
+            flash(f"“{thread.title}” is now linked to this proposal.", "success")
+            return redirect(proposal_url(proposal.id))
+    explain_csrf_failure(form)
+    return render_template("budgeting/discussions/link.html", form=form, proposal=proposal,
+                           proposal_url=proposal_url(proposal.id))
+
+
+@bp.route("/proposals/<id:proposal_id>/threads/<id:thread_id>/unlink", methods=["POST"])
+@staff_required
+def unlink_thread(proposal_id: int, thread_id: int):
+    """Remove a thread's link to a proposal (the thread stays where it is)."""
+    proposal = proposal_or_404(proposal_id)
+    discussions.unlink_thread(proposal, current_user, thread_id)
+    flash("The thread is no longer linked to this proposal.", "success")
+    return redirect(proposal_url(proposal.id))
