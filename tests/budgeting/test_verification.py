@@ -210,3 +210,42 @@ def test_area_summaries_count_current_verifications_and_codes(ctx):
     summary = {s.area.name: (s.verified, s.codes, s.codes_used) for s in verification.area_summaries()}
     assert summary == {"Riverside": (3, 4, 1), "Hillside": (0, 0, 0)}
     assert other.id
+
+
+def test_two_people_entering_one_code_at_once_verify_one(app, backend):
+    """On PostgreSQL, eight people race for one code: exactly one is verified and the code is used once."""
+    if backend != "postgresql":
+        pytest.skip("a real race needs concurrent connections (PostgreSQL)")
+    import threading
+
+    from forum.accounts.models import User
+
+    with app.app_context():
+        staff, area = staff_and_area()
+        [code] = verification.generate_codes(area, staff, 1, "x")
+        ids = [factories.make_user().id for _ in range(8)]
+    barrier = threading.Barrier(len(ids))
+    outcomes: list[str] = []
+
+    def enter(user_id: int) -> None:
+        with app.app_context():
+            user = db.session.get(User, user_id)
+            barrier.wait()
+            try:
+                verification.redeem_code(user, code)
+                outcomes.append("verified")
+            except ValidationFailed as error:
+                outcomes.append(error.message)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=enter, args=(i,)) for i in ids]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert sorted(outcomes) == sorted(["verified"] + [verification.INVALID_CODE] * 7)
+    with app.app_context():
+        assert db.session.scalar(select(db.func.count(ResidentVerification.id))) == 1
+        used = db.session.scalar(select(VerificationCode))
+        assert used.used_by_id == db.session.scalar(select(ResidentVerification.user_id))
