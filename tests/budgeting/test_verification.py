@@ -156,7 +156,8 @@ def test_revoking_keeps_the_record_and_stops_the_vote(ctx):
     verification.revoke(row, staff, "Moved away")
     kept = db.session.get(ResidentVerification, row.id)
     assert kept.revoked_at is not None and kept.revoked_by_id == staff.id
-    assert kept.note.startswith("Seen at the library\nRevoked ") and kept.note.endswith("by Sam Staff: Moved away")
+    day = kept.revoked_at.strftime("%-d %B %Y")
+    assert kept.note == f"Seen at the library\nVerified {day} by Sam Staff; revoked {day} by Sam Staff: Moved away"
     assert not may_vote(resident, setup.pot)
     with pytest.raises(ValidationFailed, match="already revoked"):
         verification.revoke(kept, staff, "Again")
@@ -173,7 +174,7 @@ def test_after_revocation_a_code_does_not_reverify_but_staff_can(ctx):
     assert db.session.scalar(select(VerificationCode.used_at)) is None
     again = verification.verify_resident(area, staff, resident.email, note="Moved back")
     assert again.id == row.id and again.revoked_at is None and again.revoked_by_id is None
-    assert "Revoked" in again.note and again.note.endswith("Verified again " + again.created_at.strftime("%-d %B %Y")
+    assert "; revoked " in again.note and again.note.endswith("Verified again " + again.created_at.strftime("%-d %B %Y")
                                                          + " by Sam Staff: Moved back")
     assert is_verified_for(resident, area.id)
 

@@ -3,7 +3,7 @@
 Every verification records how (staff or code), by whom (the member of staff, or the code's id) and when.
 Revoking keeps the row: ``revoked_at`` and ``revoked_by`` are set and the reason is added to its ``note``.
 A person has one row per area (a unique constraint), so verifying someone again after a revocation reopens
-that row and its note keeps the earlier history as dated lines ("Revoked ... by ...: reason").
+that row and its note keeps the earlier history as dated lines ("Verified ... by ...; revoked ... by ...: reason").
 
 A resident whose verification for an area was revoked cannot verify themselves again with a code for that
 area: only staff can (they know why it was revoked). The code is then left unused.
@@ -173,10 +173,16 @@ def _existing(user: User, area: Area) -> ResidentVerification | None:
         ResidentVerification.user_id == user.id, ResidentVerification.area_id == area.id))
 
 
-def _history_line(verification: ResidentVerification) -> str:
-    when = verification.revoked_at.strftime("%-d %B %Y") if verification.revoked_at else "?"
+def _history_line(verification: ResidentVerification, reason: str) -> str:
+    """The line a revocation adds to the note: how the person had been verified, and who revoked it and why
+    (a later re-verification overwrites method, verifier and date, so the note keeps them)."""
+    how = f"by {verification.verified_by.display_name}" if verification.verified_by else "with a code"
+    if verification.method == VerificationMethod.CODE and verification.code_id:
+        how = f"with code no. {verification.code_id}"
+    verified = verification.created_at.strftime("%-d %B %Y")
+    revoked = verification.revoked_at.strftime("%-d %B %Y") if verification.revoked_at else ""
     by = verification.revoked_by.display_name if verification.revoked_by else "staff"
-    return f"Revoked {when} by {by}"
+    return f"Verified {verified} {how}; revoked {revoked} by {by}: {reason}"
 
 
 def _record(user: User, area: Area, method: str, verified_by: User | None = None,
@@ -268,8 +274,8 @@ def revoke(verification: ResidentVerification, staff: User, reason: str) -> Resi
     verification.revoked_at = utcnow()
     verification.revoked_by_id = staff.id
     db.session.flush()
-    db.session.refresh(verification, ["revoked_by"])
-    line = f"{_history_line(verification)}: {reason}"
+    db.session.refresh(verification, ["revoked_by", "verified_by"])
+    line = _history_line(verification, reason)
     verification.note = "\n".join(part for part in (verification.note or "", line) if part)
     db.session.commit()
     return verification
