@@ -20,7 +20,7 @@ from forum.budgeting.models import (
     ResidentVerification,
     VerificationMethod,
 )
-from forum.budgeting.services import budgets, voting
+from forum.budgeting.services import budgets, proposal_listing, voting
 from forum.extensions import db
 from tests.budgeting.support import make_budget
 from tests.factories import make_user
@@ -194,6 +194,7 @@ def test_an_unverified_resident_is_told_why_and_what_to_do_then_votes_once_verif
     page = text(client.get(world.url))
     assert "You cannot vote in this pot yet" in page and "verified for Riverside" in page
     assert "verification code" in page and "Add<span" not in page and "Submit my vote" not in page
+    assert 'href="/budgets/verify">Enter your verification code' in page
     response = post(client, world, [world.ids[0]], action="cast")
     assert response.status_code == 403 and "verified for Riverside" in text(response)
     assert stored(app, world) is None
@@ -242,9 +243,11 @@ def test_an_unknown_pot_is_a_404_and_the_confirmation_needs_a_ballot(app, client
 def test_proposals_come_in_an_order_fixed_per_voter(app, client) -> None:
     world = build(app, costs=tuple(1_000 + n for n in range(12)))
     sign_in(client, world.voter_session)
-    order = re.findall(r'id="proposal-(\d+)"', text(client.get(world.url)))
-    assert sorted(map(int, order)) == sorted(world.ids)
-    assert re.findall(r'id="proposal-(\d+)"', text(client.get(world.url))) == order
+    order = [int(pid) for pid in re.findall(r'id="proposal-(\d+)"', text(client.get(world.url)))]
+    with client.session_transaction() as session:
+        seed = session["budgeting_proposal_seed"]  # the proposal list's seed: both pages show one order
+    assert order == sorted(world.ids, key=lambda pid: (proposal_listing.random_key(pid, seed), pid))
+    assert [int(p) for p in re.findall(r'id="proposal-(\d+)"', text(client.get(world.url)))] == order
 
 
 def _page_queries(app: Flask, client: FlaskClient, url: str) -> int:

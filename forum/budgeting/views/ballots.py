@@ -8,11 +8,9 @@ vote". static/js/ballot.js does the same in the page, without the round trip.
 
 from __future__ import annotations
 
-import random
-import secrets
 from typing import Any
 
-from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 
 from forum.budgeting import bp
@@ -24,7 +22,7 @@ from forum.budgeting.forms.ballots import (
     points_field_name,
 )
 from forum.budgeting.models import BallotKind, Pot, Proposal
-from forum.budgeting.services import voting
+from forum.budgeting.services import proposal_listing, voting
 from forum.budgeting.views.common import pot_or_404, staff_required
 from forum.common.converters import parse_id
 from forum.common.decorators import form_checks_csrf
@@ -34,27 +32,21 @@ from forum.common.pagination import page_from_request
 from forum.extensions import login_manager
 from forum.threads.forms import add_error, explain_csrf_failure
 
-ORDER_SEED = "budgeting_order_seed"
+ORDER_SEED = "budgeting_proposal_seed"  # shared with the proposal list (views/proposals.py)
 PAPER_PER_PAGE = 25
 
 
 def proposal_href(proposal: Proposal) -> str:
-    """The proposal's page (built by the proposals pages; a plain path until that endpoint exists)."""
-    if "budgeting.proposal" in current_app.view_functions:
-        return url_for("budgeting.proposal", proposal_id=proposal.id)
-    return f"/budgets/proposals/{proposal.id}"
+    return url_for("budgeting.proposal", proposal_id=proposal.id)
 
 
-def _visitor_order(pot: Pot, proposals: list[Proposal]) -> list[Proposal]:
-    """The proposals in a random order fixed per visitor (no advantage for being first on the ballot): seeded
-    by the person's id, or by a random value kept in an anonymous visitor's session."""
-    if current_user.is_authenticated:
-        seed = f"user:{current_user.id}"
-    else:
-        seed = session.setdefault(ORDER_SEED, secrets.token_hex(8))
-    ordered = list(proposals)
-    random.Random(f"{seed}:{pot.id}").shuffle(ordered)
-    return ordered
+def _visitor_order(proposals: list[Proposal]) -> list[Proposal]:
+    """The proposals in the random order fixed per visitor that the proposal list uses (no advantage for being
+    first on the ballot either): the same seed, kept in the session, so both pages agree."""
+    seed = session.get(ORDER_SEED)
+    if not isinstance(seed, int) or not 1 <= seed < proposal_listing.PRIME:
+        seed = session[ORDER_SEED] = proposal_listing.new_seed()
+    return sorted(proposals, key=lambda p: (proposal_listing.random_key(p.id, seed), p.id))
 
 
 def _ballot_url(pot: Pot, anchor: str | None = None) -> str:
@@ -119,7 +111,7 @@ def ballot(pot_id: int):
     if request.method == "POST" and not current_user.is_authenticated:
         return login_manager.unauthorized()
     kind = pot.budget.ballot_kind
-    proposals = _visitor_order(pot, voting.ballot_proposals(pot))
+    proposals = _visitor_order(voting.ballot_proposals(pot))
     stored, stored_points = voting.current_ballot(pot, current_user)
     closed = voting.voting_closed_message(pot.budget)
     ineligible = voting.ineligible_message(current_user, pot) if current_user.is_authenticated else None
