@@ -3,6 +3,7 @@
 from flask import render_template
 from flask_login import current_user
 
+from forum.budgeting.services import overview
 from forum.home import bp
 from forum.threads import links, listings
 
@@ -16,4 +17,5 @@ def index():
         groups=listings.home_groups(current_user),
         latest=latest,
         thread_links=links.links_for(thread.id for thread in latest),
+        open_budgets=overview.open_budgets(),
     )

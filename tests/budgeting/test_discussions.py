@@ -261,6 +261,9 @@ def test_group_and_tag_lists_mark_linked_threads(app, client, world):
     assert "Spending proposal" in item
     assert "Spending proposal" not in group_page.split(">Plain one</a>")[1].split("</h3>")[0]
     assert client.get("/tags/parks/").get_data(as_text=True).count("Spending proposal") == 1
+    latest = client.get("/").get_data(as_text=True).split("Latest activity")[1]
+    assert "Spending proposal" in latest.split(">Linked one</a>")[1].split("</h3>")[0]
+    assert "Spending proposal" not in latest.split(">Plain one</a>")[1].split("</h3>")[0]
 
 
 def test_private_threads_are_listed_only_to_those_who_can_read_them(app, client, world):

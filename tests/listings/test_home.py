@@ -26,7 +26,8 @@ def test_visitors_read_the_purpose_and_the_public_groups_in_order(client, world)
     page = text(response)
     assert page.count("<h1") == 1
     assert "residents, civil servants and moderators" in page
-    assert "Participatory budgeting is coming" in page
+    assert 'href="/budgets/">participatory budgets</a>' in page
+    assert "Have your say on public money" not in page  # no budget is open
     assert _group_names(page) == ["Make a bigger difference", "Allotments"]
     assert "About Make a bigger difference" in page
     assert "2 threads" in page and "4 posts" in page and "2 members" in page
@@ -84,3 +85,17 @@ def test_a_reply_brings_a_thread_to_the_top_with_its_last_poster(app, client, wo
     latest = _latest_section(text(client.get("/")))
     first = latest[: latest.index("</li>")]
     assert "Benches in the park" in first and "Carol Officer" in first
+
+
+def test_budgets_open_for_voting_or_proposals_are_on_the_home_page(app, client, world):
+    from tests.budgeting.support import make_budget
+
+    with app.app_context():
+        make_budget(phase="voting", title="Green Budget 2027")
+        make_budget(phase="collecting", title="Play Streets 2028", area="Hillside")
+        make_budget(phase="results", title="Old Budget 2025", area="Dale")
+    page = text(client.get("/"))
+    panel = page[page.index("Have your say on public money"):page.index(">Groups</h2>")]
+    assert panel.index("Green Budget 2027") < panel.index("Play Streets 2028")
+    assert "Voting is open." in panel and "£80,000 for Riverside" in panel
+    assert "Old Budget 2025" not in page

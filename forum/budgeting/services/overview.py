@@ -27,6 +27,11 @@ def budgets_in_order() -> list[Budget]:
     return sorted(budgets, key=lambda b: order.get(b.phase, 9))
 
 
+def open_budgets() -> list[Budget]:
+    """Budgets people can take part in now (voting first, then collecting proposals), for the home page."""
+    return [b for b in budgets_in_order() if b.phase in (Phase.VOTING, Phase.COLLECTING)]
+
+
 def pot_summaries(budget: Budget) -> list[PotSummary]:
     """Each pot of ``budget`` with its number of proposals and ballots (two grouped queries)."""
     pot_ids = [pot.id for pot in budget.pots]
