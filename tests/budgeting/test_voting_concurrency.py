@@ -98,3 +98,23 @@ def test_one_person_submitting_at_once_is_left_with_one_ballot(app: Flask, copie
             ballot, points = voting.current_ballot(db.session.get(Pot, pot_id), db.session.get(User, voter_id))
             assert ballot is not None and list(points) in choices and list(points.values()) == [1]
             assert db.session.scalar(select(func.count()).select_from(BallotChoice)) == 1
+
+
+def test_one_paper_entered_by_several_staff_at_once_is_recorded_once(app: Flask) -> None:
+    with app.app_context():
+        setup = make_budget()
+        staff = [make_user(f"Clerk {n}", role="civil_servant") for n in range(6)]
+        sessions, pot_id, ids = [s.get_id() for s in staff], setup.pot.id, setup.ids
+    url = f"/budgets/pots/{pot_id}/paper-ballots/new"
+
+    def entry(session_id: str) -> Callable[[], int]:
+        client = app.test_client()
+        with client.session_transaction() as session:
+            session["_user_id"] = session_id
+            session["_fresh"] = True
+        return lambda: client.post(url, data={"reference": "RV-7", "choices": [str(ids[4])]}).status_code
+
+    results = all_at_once([entry(s) for s in sessions])
+    assert sorted(results) == [200] * 5 + [302], results  # one entered; the others told it already was
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Ballot)) == 1
