@@ -1,0 +1,124 @@
+"""The results page in Chromium: axe-core finds nothing on it (counted by greedy and by equal shares, seen by a
+visitor and by staff) nor on the page shown before results exist; the charts have text alternatives (an SVG
+title and description, and a table of the same figures); the download and the recount work from the page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from playwright.sync_api import Page, expect
+
+from tests import factories
+from tests.browser.conftest import Session
+from tests.browser.helpers import sign_in
+from tests.budgeting.test_result_pages import build_pot
+
+pytestmark = pytest.mark.browser
+
+
+@dataclass
+class World:
+    greedy: int
+    mes: int
+    voting: int
+    uncounted: int
+    staff: str
+
+
+@pytest.fixture
+def app(module_app: Flask) -> Flask:
+    """The pages here only read (the recount test counts a pot that is counted already): one app per database."""
+    return module_app
+
+
+@pytest.fixture
+def live_server(module_live_server: str) -> str:
+    return module_live_server
+
+
+@pytest.fixture(scope="module")
+def world(module_app: Flask) -> World:
+    with module_app.app_context():
+        return World(
+            greedy=build_pot("greedy", title="Green Budget 2027", area="Riverside").pot.id,
+            mes=build_pot("mes", title="Fair Budget 2027", area="Hillside").pot.id,
+            voting=build_pot("greedy", phase="voting", count=False, title="Open Budget", area="Dockside").pot.id,
+            uncounted=build_pot("mes", count=False, title="Late Budget", area="Uplands").pot.id,
+            staff=factories.make_user("Cal Servant", role="civil_servant").get_id(),
+        )
+
+
+def results(pot_id: int) -> str:
+    return f"/budgets/pots/{pot_id}/results"
+
+
+def assert_charts_have_text_alternatives(page: Page) -> None:
+    charts = page.locator("svg[role=img]")
+    expect(charts).to_have_count(2)
+    for n in range(2):
+        chart = charts.nth(n)
+        title = chart.locator("title")
+        expect(title).to_have_count(1)
+        assert title.text_content().strip()
+        labelled_by = chart.get_attribute("aria-labelledby").split()
+        assert [page.locator(f"#{ident}").count() for ident in labelled_by] == [1, 1]
+        table = chart.locator("xpath=ancestor::figure[1]//table")
+        expect(table).to_have_count(1)
+        assert table.locator("tbody tr").count() >= 2
+
+
+@pytest.mark.parametrize("rule", ["greedy", "mes"])
+def test_results_page_is_accessible_with_charts_described(world: World, page: Page, check_a11y, rule: str) -> None:
+    page.goto(results(getattr(world, rule)))
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Results:")
+    expect(page.get_by_role("heading", name="Funded proposals")).to_be_visible()
+    assert_charts_have_text_alternatives(page)
+    other = "Most votes first" if rule == "mes" else "Equal shares"
+    expect(page.locator(".pb-results-difference")).to_contain_text(f"{other} would also have funded")
+    # A chart is a named image to a screen reader.
+    expect(page.get_by_role("img", name="Bar chart of the votes for each proposal")).to_be_visible()
+    check_a11y(page)
+
+
+def test_staff_see_the_recount_button_and_the_page_stays_accessible(
+        app: Flask, world: World, browser_session: Session, page: Page, check_a11y) -> None:
+    sign_in(app, page, browser_session.base_url, world.staff)
+    page.goto(results(world.mes))
+    with page.expect_navigation():
+        page.get_by_role("button", name="Count the votes again").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("The votes were counted again: 9 ballots")
+    check_a11y(page)
+
+
+@pytest.mark.parametrize("pot", ["voting", "uncounted"])
+def test_page_before_results_is_accessible(world: World, page: Page, check_a11y, pot: str) -> None:
+    response = page.goto(results(getattr(world, pot)))
+    assert response is not None and response.status == 200
+    words = "Results come when voting closes" if pot == "voting" else "have not been counted yet"
+    expect(page.locator("main")).to_contain_text(words)
+    expect(page.locator("main svg")).to_have_count(0)
+    check_a11y(page)
+
+
+def test_the_chart_scrolls_by_keyboard_on_a_narrow_screen(world: World, page: Page) -> None:
+    page.set_viewport_size({"width": 360, "height": 800})
+    page.goto(results(world.greedy))
+    frame = page.locator(".pb-chart__frame").first
+    frame.focus()
+    before = frame.evaluate("el => el.scrollLeft")
+    assert frame.evaluate("el => el.scrollWidth > el.clientWidth")
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("el => el.scrollLeft > 0", arg=frame.element_handle())
+    assert frame.evaluate("el => el.scrollLeft") > before
+
+
+def test_the_download_link_gives_the_pabulib_file(world: World, page: Page) -> None:
+    page.goto(results(world.greedy))
+    with page.expect_download() as download:
+        page.get_by_role("link", name="pabulib file (.pb)").click()
+    assert download.value.suggested_filename == f"green-budget-2027-riverside-pot-{world.greedy}.pb"
+    text = Path(download.value.path()).read_text(encoding="utf-8")
+    assert "project_id;cost;name;selected" in text and "VOTES" in text
