@@ -17,8 +17,10 @@ from forum.budgeting.services.results import compute_results
 from forum.common.errors import PermissionDenied, ValidationFailed
 from forum.common.timefmt import utcnow
 from forum.extensions import db
+from forum.tags import services as tag_services
 from tests.budgeting.support import make_budget, store_ballot
 from tests.factories import make_user
+from tests.query_counting import counting_queries
 from tests.threads.support import Person, person, sign_in
 
 
@@ -193,3 +195,26 @@ def test_updates_are_only_for_funded_proposals_after_voting(app, client) -> None
     response = client.post(f"/budgets/proposals/{data.funded}/updates/new", data=form_data())
     assert response.status_code == 403
     assert updates(app, data.funded) == []
+
+
+def test_the_proposal_page_query_count_does_not_grow_with_updates_or_tags(app, client) -> None:
+    data = build(app, Phase.DELIVERY)
+    with app.app_context():
+        officers = [make_user(f"Officer {n}", role="civil_servant") for n in range(5)]
+        officer = officers[0]
+        few, many = db.session.get(Proposal, data.funded), db.session.get(Proposal, data.unfunded)
+        many.status = few.status  # both funded, for the page's sake
+        few.tags = tag_services.get_or_create(["parks"])
+        many.tags = tag_services.get_or_create(["a", "b", "c", "d", "e"])
+        db.session.commit()
+        delivery.add_update(few, officer, "planned", today(), 0, "Planned.")
+        for n in range(30):
+            delivery.add_update(many, officers[n % 5], "in_progress", today() - timedelta(days=n), n, f"Update {n}.")
+    counts = []
+    for proposal_id in (data.funded, data.unfunded, data.funded):
+        client.get(f"/budgets/proposals/{proposal_id}")
+        with counting_queries(app) as statements:
+            page = client.get(f"/budgets/proposals/{proposal_id}")
+        assert page.status_code == 200
+        counts.append(len(statements))
+    assert counts[0] == counts[1] == counts[2] <= 8, counts
