@@ -34,6 +34,10 @@ def channel_of(n: int) -> str:
     return Channel.PAPER if n % 3 == 2 else Channel.ONLINE
 
 
+def titles(indexes: set[int]) -> list[str]:
+    return [f"Project {i + 1}" for i in sorted(indexes)]
+
+
 def build_pot(rule: str = "greedy", phase: str = "results", count: bool = True, **settings) -> BudgetSetup:
     """The election above, counted by ``rule`` (call inside an app context)."""
     setup = make_budget(phase=phase, results_rule=rule, **settings)
@@ -67,9 +71,8 @@ def test_funded_in_rank_order_with_running_totals_and_the_other_rule_beside(app,
         assert {line.proposal_id for line in page.unfunded} == set(ids) - {ids[i] for i in winners}
         assert [line.votes for line in page.lines] == [6, 4, 3, 2, 2]  # most votes first, then by title
         assert {line.proposal_id for line in page.lines if line.funded_by_other} == {ids[i] for i in other}
-        named = lambda indexes: [f"Project {i + 1}" for i in sorted(indexes)]  # noqa: E731
-        assert [line.title for line in page.other_only] == named(set(other) - set(winners))
-        assert [line.title for line in page.ours_only] == named(set(winners) - set(other))
+        assert [line.title for line in page.other_only] == titles(set(other) - set(winners))
+        assert [line.title for line in page.ours_only] == titles(set(winners) - set(other))
         assert page.money_left_pence == setup.pot.amount_pence - sum(costs)
 
 

@@ -294,3 +294,19 @@ def test_the_page_query_count_does_not_grow_with_proposals_or_ballots(app, clien
     assert counts["visitor"][0] == counts["visitor"][1] and counts["staff"][0] == counts["staff"][1], counts
     assert max(max(pair) for pair in counts.values()) <= 5, counts
     print(f"results page queries (5 proposals, 10 ballots = 60 proposals, 1000 ballots): {counts}")
+
+
+def test_equal_shares_names_the_final_step_and_agreement_between_the_rules(app, client) -> None:
+    """Equal shares funds projects 4 and 5, then the final step funds project 1: what greedy funds too."""
+    with app.app_context():
+        setup = make_budget(phase="results", results_rule="mes")
+        for n, chosen in enumerate([[1], [4, 3], [1, 3, 0], [0, 3, 2], [2, 3, 0]]):
+            store_ballot(setup.pot, None, [setup.ids[i] for i in chosen], anonymous_key=f"v{n}")
+        compute_results(setup.pot)
+        pot_id = setup.pot.id
+    page = text_of(client.get(results_url(pot_id)))
+    funded = section(page, "Funded proposals", "Proposals not funded")
+    assert ("1 Project 4 4 £20,000 £20,000 Equal shares 2 Project 5 1 £10,000 £30,000 Equal shares "
+            "3 Project 1 3 £40,000 £70,000 Final step: most votes") in funded
+    assert "Here 2 proposals were funded by equal shares (steps 1 to 3) and 1 by the final step." in page
+    assert "Both rules fund the same proposals." in page and "(the rules differ)" not in page
