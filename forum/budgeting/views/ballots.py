@@ -34,6 +34,7 @@ from forum.threads.forms import add_error, explain_csrf_failure
 
 ORDER_SEED = "budgeting_proposal_seed"  # shared with the proposal list (views/proposals.py)
 PAPER_PER_PAGE = 25
+SESSION_EXPIRED = "Your session expired: your choices are kept below; check them and submit again"
 
 
 def proposal_href(proposal: Proposal) -> str:
@@ -103,6 +104,13 @@ def _cast(pot: Pot, form: BallotForm, choices: Any) -> Any:
     return redirect(url_for("budgeting.ballot_confirmation", pot_id=pot.id))
 
 
+def _explain_expiry(form: BallotForm) -> None:
+    """An expired form: the choices are on the page again (as sent), ready to submit."""
+    explain_csrf_failure(form)
+    if form.csrf_token.errors:
+        form.csrf_token.errors = [SESSION_EXPIRED]
+
+
 @bp.route("/pots/<id:pot_id>/ballot", methods=["GET", "POST"])
 @form_checks_csrf
 def ballot(pot_id: int):
@@ -129,7 +137,7 @@ def ballot(pot_id: int):
             selection, response = _approval_round_trip(pot, proposals, form)
             if response is not None:
                 return response
-        explain_csrf_failure(form)
+        _explain_expiry(form)
     else:
         form = ballot_form(kind, proposals, points=stored_points)
         selection = stored_points
