@@ -193,6 +193,9 @@ def test_with_several_pots_the_resident_chooses_one(app, client, cast) -> None:
         hill = budgets.create_pot(budget, budgets.create_area("Hill"), "Hill fund", "£5,000").id
     sign_in(client, cast.other)
     assert "Which pot of money is your project for?" in text(client.get(f"/budgets/{cast.slug}/proposals/new"))
+    chosen = text(client.get(f"/budgets/{cast.slug}/proposals/new?pot={hill}"))
+    assert re.search(rf'name="pot" type="radio" value="{hill}" checked', chosen), "the budget page's pot link"
+    assert "checked" not in text(client.get(f"/budgets/{cast.slug}/proposals/new?pot=999"))
     page = text(client.post(f"/budgets/{cast.slug}/proposals/new", data={**GOOD, "title": ""}))
     assert "Choose the pot of money your project is for" in page and "Enter a title" in page
     page = text(client.post(f"/budgets/{cast.slug}/proposals/new", data={**GOOD, "pot": str(hill)}))

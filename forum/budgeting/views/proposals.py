@@ -80,6 +80,8 @@ def new_proposal(slug: str):
     submissions.check_can_propose(budget, current_user)
     form = ProposalForm()
     form.offer(proposal_listing.pots_with_areas(budget))
+    if request.method == "GET" and request.args.get("pot") in {str(pot.id) for pot in budget.pots}:
+        form.pot.data = request.args["pot"]  # "Propose a project" next to a pot on the budget's page
     if form.validate_on_submit():
         try:
             proposal = submissions.propose(budget, form.chosen_pot(), current_user, _text(form))
