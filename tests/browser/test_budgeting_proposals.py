@@ -85,7 +85,7 @@ def test_a_resident_proposes_a_project(app: Flask, browser_session, check_a11y, 
     driver.press("Propose the project")
     expect(page.locator("h1")).to_have_text("Benches by the weir")
     expect(page.locator(".govuk-notification-banner")).to_contain_text("Your project has been proposed")
-    expect(page.locator(".pb-prose").first).to_contain_text("Six benches where people rest.")
+    expect(page.locator(".pb-description").first).to_contain_text("Six benches where people rest.")
     expect(page.locator(".govuk-summary-list")).to_contain_text("£12,500")
     check(page)
 
