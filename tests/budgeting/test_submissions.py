@@ -104,8 +104,10 @@ def test_the_author_withdraws_before_voting_only(app) -> None:
             submissions.withdraw(first, make_user(role="admin"))
         submissions.withdraw(first, author)
         assert first.status == ProposalStatus.WITHDRAWN
-        with pytest.raises(PermissionDenied):
+        with pytest.raises(PermissionDenied, match="already been withdrawn"):
             submissions.withdraw(first, author)
+        with pytest.raises(PermissionDenied, match="withdrawn, so it can no longer be changed"):
+            submissions.edit(first, author, None, _text())
         setup.budget.phase = Phase.VOTING
         db.session.commit()
         assert not submissions.can_withdraw(second, author)

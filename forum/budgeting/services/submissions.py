@@ -125,6 +125,8 @@ def can_edit(proposal: Proposal, user: Any) -> bool:
 def check_can_edit(proposal: Proposal, user: Any) -> None:
     if not is_author(proposal, user):
         raise PermissionDenied("Only the person who proposed this project can change it.")
+    if proposal.status == ProposalStatus.WITHDRAWN:
+        raise PermissionDenied("This proposal was withdrawn, so it can no longer be changed.")
     if not can_edit(proposal, user):
         raise PermissionDenied("This proposal can no longer be changed: proposals can be changed only while the "
                                "budget is collecting proposals, before council staff review them.")
@@ -151,6 +153,8 @@ def can_withdraw(proposal: Proposal, user: Any) -> bool:
 def check_can_withdraw(proposal: Proposal, user: Any) -> None:
     if not is_author(proposal, user):
         raise PermissionDenied("Only the person who proposed this project can withdraw it.")
+    if proposal.status == ProposalStatus.WITHDRAWN:
+        raise PermissionDenied("This proposal has already been withdrawn.")
     if not can_withdraw(proposal, user):
         raise PermissionDenied("This proposal can no longer be withdrawn: proposals can be withdrawn only "
                                "before voting opens.")
