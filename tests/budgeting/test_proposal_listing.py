@@ -245,3 +245,19 @@ def test_the_list_query_count_does_not_grow_with_the_proposals(app, client, phas
         assert len(counts[who]) == 1, (who, counts[who])
     assert max(max(c) for c in counts.values()) <= 7, counts
     print(f"proposal list queries ({phase}, 3 = 90 proposals): {counts}")
+
+
+def test_the_random_key_stays_exact_for_the_largest_ids(app, client) -> None:
+    """Ids up to 2**31 - 1 (the URL converter's limit) with the largest multipliers: no overflow on either
+    database, and the same order as Python's arithmetic."""
+    data = build(app, count=0)
+    ids = [2**31 - 1, 2**31 - 2, 2**31 - 1000, 1_000_000_007, 3]
+    with app.app_context():
+        for pid in ids:
+            db.session.add(Proposal(id=pid, pot_id=data.pot_ids[0], title=f"P{pid}", cost_pence=100,
+                                    status=ProposalStatus.PROPOSED))
+        db.session.commit()
+    for seed in (1, 7, proposal_listing.PRIME - 1):
+        set_seed(client, seed)
+        assert listed(client, f"/budgets/{data.slug}/proposals") == sorted(
+            ids, key=lambda pid, s=seed: (proposal_listing.random_key(pid, s), pid))
