@@ -278,6 +278,7 @@ class Result(db.Model):
     voters_with_funded: Mapped[int] = mapped_column(Integer, default=0)
     other_rule: Mapped[str | None] = mapped_column(String(40))
     other_spent_pence: Mapped[int | None] = mapped_column(BigInteger)
+    other_voters_with_funded: Mapped[int | None] = mapped_column(Integer)
 
     pot: Mapped[Pot] = relationship(Pot)
     lines: Mapped[list[ResultLine]] = relationship(

@@ -121,9 +121,10 @@ def test_fairness_figures_for_each_rule(client, greedy_pot, mes_pot) -> None:
     assert "Voters with at least one project they chose funded 88.9% (8 of 9)" in greedy
     assert "Spending per voter £8,888.89" in greedy
     assert "Spending per voter by equal shares £8,333.33" in greedy
-    assert "for the rule used (most votes first) only" in greedy
+    assert "The same, had equal shares been used 100% (9 of 9)" in greedy
     mes = text_of(client.get(results_url(mes_pot[0])))
     assert "Voters with at least one project they chose funded 100% (9 of 9)" in mes
+    assert "The same, had most votes first been used 88.9% (8 of 9)" in mes
     assert "Spending per voter £8,333.33" in mes and "Spending per voter by most votes first £8,888.89" in mes
 
 

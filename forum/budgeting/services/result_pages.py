@@ -2,8 +2,8 @@
 
 Everything the page shows comes from the stored :class:`Result` and its lines (two queries, whatever the number
 of proposals or ballots): the ballots are read only when the pot is counted. The fairness figures are what the
-count kept: the share of voters with at least one funded project is known for the rule used only (the other
-rule's would need the ballots again); spending per voter is known for both.
+count kept: the share of voters with at least one funded project and the spending per voter, under both rules
+(a result counted before the other rule's share was kept shows it for the rule used only).
 
 The charts' geometry is worked out here, in plain numbers, so the template only prints SVG attributes.
 """
@@ -56,6 +56,8 @@ class Fairness:
     share_with_funded: Fraction | None
     spend_per_voter_pence: int | None
     other_spend_per_voter_pence: int | None
+    other_voters_with_funded: int | None = None
+    other_share_with_funded: Fraction | None = None
 
 
 @dataclass(frozen=True)
@@ -182,6 +184,9 @@ def fairness(result: Result) -> Fairness:
         share_with_funded=Fraction(result.voters_with_funded, voters) if voters else None,
         spend_per_voter_pence=per_voter(result.total_spent_pence, voters),
         other_spend_per_voter_pence=per_voter(result.other_spent_pence, voters),
+        other_voters_with_funded=result.other_voters_with_funded,
+        other_share_with_funded=(Fraction(result.other_voters_with_funded, voters)
+                                 if voters and result.other_voters_with_funded is not None else None),
     )
 
 

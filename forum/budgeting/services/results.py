@@ -134,7 +134,7 @@ def _store_result(pot: Pot, rule: str, counted: CountedPot, outcome: Outcome, ot
     old = select(Result.id).where(Result.pot_id == pot.id).scalar_subquery()
     db.session.execute(delete(ResultLine).where(ResultLine.result_id == old).execution_options(**unsynced))
     db.session.execute(delete(Result).where(Result.pot_id == pot.id).execution_options(**unsynced))
-    funded = set(outcome.winners)
+    funded, other_funded = set(outcome.winners), set(other.winners)
     result = Result(
         pot_id=pot.id, rule=rule, computed_at=utcnow(), voters=len(counted.election.ballots),
         total_spent_pence=outcome.spent * counted.pence_per_unit,
@@ -142,10 +142,10 @@ def _store_result(pot: Pot, rule: str, counted: CountedPot, outcome: Outcome, ot
         imported_voters=counted.channels.get(Channel.IMPORTED, 0),
         voters_with_funded=sum(1 for b in counted.election.ballots if not funded.isdisjoint(b.points)),
         other_spent_pence=other.spent * counted.pence_per_unit,
+        other_voters_with_funded=sum(1 for b in counted.election.ballots if not other_funded.isdisjoint(b.points)),
     )
     db.session.add(result)
     db.session.flush()
-    other_funded = set(other.winners)
     lines = [
         {"result_id": result.id, "proposal_id": counted.proposal_ids[key], "votes": pr.support,
          "funded": pr.selected, "rank": pr.rank, "stage": pr.stage, "funded_by_other_rule": key in other_funded}
