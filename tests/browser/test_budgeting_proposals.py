@@ -13,13 +13,13 @@ from playwright.sync_api import Page, expect
 
 from forum.budgeting.models import Phase, Proposal
 from forum.budgeting.services import budgets, delivery
-from forum.budgeting.services.proposals import move_phase, review_proposal
+from forum.budgeting.services.proposals import review_proposal
 from forum.budgeting.services.results import compute_results
 from forum.common.timefmt import utcnow
 from forum.extensions import db
 from forum.tags import services as tag_services
 from tests.browser.helpers import FIELD_LABELLED, KeyboardDriver, MouseDriver, sign_in, tab_to
-from tests.budgeting.support import make_budget, store_ballot
+from tests.budgeting.support import make_budget, set_phase, store_ballot
 from tests.factories import make_user
 
 pytestmark = pytest.mark.browser
@@ -168,9 +168,9 @@ def test_a_funded_project_with_delivery_updates_is_accessible(app: Flask, browse
         setup = make_budget(phase=Phase.VOTING, costs=(40_000, 30_000), amount=50_000)
         store_ballot(setup.pot, make_user(), [setup.ids[0]])
         officer = make_user("Colin Officer", role="civil_servant", organisation="Riverside Council")
-        move_phase(setup.budget, officer, Phase.RESULTS)
+        set_phase(setup.budget, Phase.RESULTS)
         compute_results(setup.pot)
-        move_phase(setup.budget, officer, Phase.DELIVERY)
+        set_phase(setup.budget, Phase.DELIVERY)
         funded = db.session.get(Proposal, setup.ids[0])
         delivery.add_update(funded, officer, "planned", utcnow().date() - timedelta(days=60), 0, "Designs agreed.")
         funded_id, officer_id = funded.id, officer.get_id()

@@ -48,3 +48,11 @@ def store_ballot(pot: Pot, voter: User | None, choices: dict[int, int] | list[in
         db.session.add(BallotChoice(ballot_id=ballot.id, proposal_id=pid, points=pts))
     db.session.commit()
     return ballot
+
+
+def set_phase(budget: Budget, phase: str) -> Budget:
+    """Put a budget in any phase for a test's setup (staff move phases through forum.budgeting.services.phases,
+    which only goes forward and counts on the way to results)."""
+    budget.phase = phase
+    db.session.commit()
+    return budget

@@ -12,13 +12,12 @@ import pytest
 
 from forum.budgeting.models import DeliveryUpdate, Phase, Proposal
 from forum.budgeting.services import delivery
-from forum.budgeting.services.proposals import move_phase
 from forum.budgeting.services.results import compute_results
 from forum.common.errors import PermissionDenied, ValidationFailed
 from forum.common.timefmt import utcnow
 from forum.extensions import db
 from forum.tags import services as tag_services
-from tests.budgeting.support import make_budget, store_ballot
+from tests.budgeting.support import make_budget, set_phase, store_ballot
 from tests.factories import make_user
 from tests.query_counting import counting_queries
 from tests.threads.support import Person, person, sign_in
@@ -43,9 +42,9 @@ def build(app, phase: str = Phase.RESULTS) -> Delivered:
         store_ballot(setup.pot, make_user(), [first])
         store_ballot(setup.pot, make_user(), [first, second])
         admin = make_user("Ada Admin", role="admin")
-        move_phase(setup.budget, admin, Phase.RESULTS)
+        set_phase(setup.budget, Phase.RESULTS)
         compute_results(setup.pot)
-        move_phase(setup.budget, admin, phase)
+        set_phase(setup.budget, phase)
         return Delivered(first, second, setup.budget.slug,
                          person(make_user("Colin Officer", role="civil_servant", organisation="Riverside Council")),
                          person(admin), person(make_user("Rita Resident")), person(make_user(role="moderator")))
@@ -191,7 +190,7 @@ def test_updates_are_only_for_funded_proposals_after_voting(app, client) -> None
     assert "Council staff will post updates here" in page
     with app.app_context():
         proposal = db.session.get(Proposal, data.funded)
-        move_phase(proposal.pot.budget, make_user(role="admin"), Phase.VOTING)
+        set_phase(proposal.pot.budget, Phase.VOTING)
     response = client.post(f"/budgets/proposals/{data.funded}/updates/new", data=form_data())
     assert response.status_code == 403
     assert updates(app, data.funded) == []

@@ -6,7 +6,7 @@ import pytest
 
 from forum.budgeting.models import Phase, Proposal, ProposalStatus
 from forum.budgeting.services import budgets
-from forum.budgeting.services.proposals import move_phase, review_proposal
+from forum.budgeting.services.proposals import review_proposal
 from forum.common.errors import PermissionDenied, ValidationFailed
 from tests.factories import make_user
 
@@ -56,14 +56,3 @@ def test_residents_cannot_review_and_nobody_reviews_during_voting(app) -> None:
             review_proposal(_proposal(), make_user(), True)
         with pytest.raises(ValidationFailed, match="before voting"):
             review_proposal(_proposal(Phase.VOTING), make_user(role="civil_servant"), True)
-
-
-def test_staff_move_a_budget_between_phases(app) -> None:
-    with app.app_context():
-        budget = _proposal().pot.budget
-        move_phase(budget, make_user(role="admin"), Phase.VOTING)
-        assert budget.phase == Phase.VOTING
-        with pytest.raises(PermissionDenied):
-            move_phase(budget, make_user(), Phase.RESULTS)
-        with pytest.raises(ValidationFailed):
-            move_phase(budget, make_user(role="admin"), "dreaming")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from forum.accounts.models import User
-from forum.budgeting.models import Budget, Phase, Proposal, ProposalStatus
+from forum.budgeting.models import Phase, Proposal, ProposalStatus
 from forum.budgeting.services.budgets import Money, money_in_pence
 from forum.common.errors import PermissionDenied, ValidationFailed
 from forum.common.text import normalise_space
@@ -63,14 +63,3 @@ def _revise_cost(proposal: Proposal, pence: int, reason: str) -> None:
     proposal.cost_pence = pence
     proposal.cost_revision_reason = reason
     proposal.cost_revised_at = utcnow()
-
-
-def move_phase(budget: Budget, user: User, phase: str) -> Budget:
-    """Move a budget to another phase (staff only). Counting results when voting closes is a separate step:
-    :func:`forum.budgeting.services.results.compute_results`, or a command for a large pot."""
-    _staff_only(user)
-    if phase not in Phase.ALL:
-        raise ValidationFailed(f"Choose one of: {', '.join(Phase.ALL)}", field="phase")
-    budget.phase = phase
-    db.session.commit()
-    return budget

@@ -1,0 +1,67 @@
+"""Moving a budget through its phases (forum.budgeting.services.phases): forward only, staff only, and the
+move to results counts every pot in the same transaction."""
+
+from __future__ import annotations
+
+import pytest
+
+from forum.budgeting.models import Phase, Proposal, Result
+from forum.budgeting.services import budgets, phases
+from forum.common.errors import PermissionDenied, ValidationFailed
+from forum.extensions import db
+from tests.budgeting.support import make_budget, store_ballot
+from tests.factories import make_user
+
+
+def test_phases_move_forward_one_step_or_several(app) -> None:
+    with app.app_context():
+        budget = make_budget(phase=Phase.COLLECTING).budget
+        staff = make_user(role="civil_servant")
+        assert phases.allowed_moves(budget) == [Phase.REVIEW, Phase.VOTING, Phase.RESULTS, Phase.DELIVERY]
+        phases.move_budget(budget, staff, Phase.REVIEW)
+        assert phases.allowed_moves(budget) == [Phase.COLLECTING, Phase.VOTING, Phase.RESULTS, Phase.DELIVERY]
+        phases.move_budget(budget, staff, Phase.COLLECTING)  # review may reopen proposals
+        phases.move_budget(budget, staff, Phase.VOTING)
+        assert phases.allowed_moves(budget) == [Phase.RESULTS, Phase.DELIVERY]
+        for back in (Phase.COLLECTING, Phase.REVIEW, Phase.VOTING, "dreaming"):
+            with pytest.raises(ValidationFailed):
+                phases.move_budget(budget, staff, back)
+        assert db.session.get(type(budget), budget.id).phase == Phase.VOTING
+
+
+@pytest.mark.parametrize("role", ["resident", "moderator"])
+def test_only_civil_servants_and_admins_move_phases(app, role: str) -> None:
+    with app.app_context():
+        budget = make_budget(phase=Phase.COLLECTING).budget
+        with pytest.raises(PermissionDenied):
+            phases.move_budget(budget, make_user(role=role), Phase.REVIEW)
+        assert budget.phase == Phase.COLLECTING
+
+
+def test_moving_to_results_counts_every_pot(app) -> None:
+    with app.app_context():
+        setup = make_budget(phase=Phase.VOTING, results_rule="greedy")
+        second = budgets.create_pot(setup.budget, budgets.create_area("Hillside"), "Hillside", 1_000_000)
+        hill = budgets.create_proposal(second, "Benches", 500_000)
+        store_ballot(setup.pot, make_user(), [setup.ids[1]])
+        store_ballot(second, make_user(), [hill.id])
+        phases.move_budget(setup.budget, make_user(role="admin"), Phase.DELIVERY)
+        assert db.session.scalar(db.select(db.func.count()).select_from(Result)) == 2
+        assert db.session.get(Proposal, hill.id).status == "selected"
+        assert db.session.get(Proposal, setup.ids[1]).status == "selected"
+
+
+def test_a_failed_count_leaves_the_budget_in_voting(app, monkeypatch) -> None:
+    with app.app_context():
+        setup = make_budget(phase=Phase.VOTING)
+        store_ballot(setup.pot, make_user(), [setup.ids[0]])
+
+        def broken(*args, **kwargs):
+            raise RuntimeError("the count failed")
+
+        monkeypatch.setattr(phases, "count_and_store", broken)
+        with pytest.raises(RuntimeError):
+            phases.move_budget(setup.budget, make_user(role="admin"), Phase.RESULTS)
+        db.session.expire_all()
+        assert db.session.get(type(setup.budget), setup.budget.id).phase == Phase.VOTING
+        assert db.session.scalar(db.select(db.func.count()).select_from(Result)) == 0
