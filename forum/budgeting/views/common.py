@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from flask import abort, url_for
+from flask import abort
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
-from werkzeug.routing import BuildError
 
 from forum.accounts.models import Role
-from forum.budgeting import bp
 from forum.budgeting.models import Budget, Pot, Proposal
 from forum.common.decorators import role_required
 from forum.extensions import db
@@ -44,11 +42,3 @@ def proposal_or_404(proposal_id: int) -> Proposal:
         abort(404)
     return proposal
 
-
-@bp.app_template_global()
-def budget_link(endpoint: str, **values: object) -> str | None:
-    """``url_for`` that gives None for an endpoint not registered (a part of budgeting switched off)."""
-    try:
-        return url_for(endpoint, **values)
-    except BuildError:
-        return None

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from werkzeug.routing import BuildError
 
 from forum.budgeting import bp
 from forum.budgeting.forms.discussions import DiscussForm, LinkThreadForm
@@ -42,11 +41,7 @@ PHASE_LABELS = {
 
 
 def proposal_url(proposal_id: int) -> str:
-    """The proposal's page (``budgeting.proposal``), or its path while that page is not registered."""
-    try:
-        return url_for("budgeting.proposal", proposal_id=proposal_id)
-    except BuildError:
-        return f"/budgets/proposals/{proposal_id}"
+    return url_for("budgeting.proposal", proposal_id=proposal_id)
 
 
 def _pot_name(proposal: Proposal) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 
 from forum.budgeting import bp
@@ -21,13 +21,6 @@ from forum.common.pagination import page_from_request
 from forum.threads.forms import MARKDOWN_HINT, explain_csrf_failure
 
 ORDER_SEED = "budgeting_proposal_seed"
-
-
-def endpoint_url(endpoint: str, path: str, **values: Any) -> str:
-    """``url_for(endpoint)``, or ``path`` while another part of the budgeting pages has not built it yet."""
-    if endpoint in current_app.view_functions:
-        return url_for(endpoint, **values)
-    return f"{request.script_root}{path}"
 
 
 def _visitor_seed() -> int:
@@ -157,9 +150,9 @@ def _actions(proposal: Proposal, budget: Budget) -> dict[str, Any]:
         "withdraw": submissions.can_withdraw(proposal, current_user),
         "review": reviews.can_review(proposal, current_user),
         "post_update": delivery.can_post_update(proposal, current_user),
-        "vote_url": endpoint_url("budgeting.ballot", f"/budgets/pots/{pot.id}/ballot", pot_id=pot.id)
+        "vote_url": url_for("budgeting.ballot", pot_id=pot.id)
         if on_ballot else None,
-        "results_url": endpoint_url("budgeting.results", f"/budgets/pots/{pot.id}/results", pot_id=pot.id)
+        "results_url": url_for("budgeting.results", pot_id=pot.id)
         if budget.phase in (Phase.RESULTS, Phase.DELIVERY) else None,
     }
 

@@ -6,7 +6,7 @@ The page reads only the stored result (services/result_pages.py); the ballots ar
 
 from __future__ import annotations
 
-from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from forum.budgeting import bp
@@ -18,10 +18,7 @@ from forum.common.money import format_pence
 
 
 def proposal_href(proposal_id: int) -> str:
-    """The proposal page's address (its endpoint is built by another part; the path is fixed by the spec)."""
-    if "budgeting.proposal" in current_app.view_functions:
-        return url_for("budgeting.proposal", proposal_id=proposal_id)
-    return f"{request.script_root}{bp.url_prefix}/proposals/{proposal_id}"
+    return url_for("budgeting.proposal", proposal_id=proposal_id)
 
 
 @bp.route("/pots/<id:pot_id>/results")
