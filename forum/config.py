@@ -31,6 +31,11 @@ DEFAULTS: dict[str, Any] = {
     "RATELIMIT_HEADERS_ENABLED": True,
     "RATELIMIT_LOGIN": "10 per minute;50 per hour",
     "RATELIMIT_POSTING": "10 per minute;100 per hour",
+    # Spam (forum/threads/spam.py): a post equal to the author's latest within the window is refused, and
+    # accounts younger than NEW_ACCOUNT_DAYS may put at most NEW_ACCOUNT_MAX_LINKS links in a post.
+    "DUPLICATE_POST_WINDOW_SECONDS": 600,
+    "NEW_ACCOUNT_DAYS": 3,
+    "NEW_ACCOUNT_MAX_LINKS": 2,
     "RATELIMIT_REGISTER": "10 per hour",
     "RATELIMIT_RESET": "5 per hour",
     "PASSWORD_RESET_MAX_AGE": 60 * 60,

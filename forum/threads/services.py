@@ -21,6 +21,7 @@ from forum.extensions import db
 from forum.groups import permissions
 from forum.groups.models import Group
 from forum.tags import services as tag_services
+from forum.threads import spam
 from forum.threads.models import Comment, Post, PostRevision, Thread
 
 TITLE_MAX = 200
@@ -86,8 +87,10 @@ def _bump_group(group_id: int, threads: int = 0, posts: int = 0) -> None:
 
 
 def _new_post(thread: Thread, author: User, body: str, quoted_post_id: int | None = None) -> Post:
-    number = _bump_thread(thread.id, author.id)
     html = markup.render(body)
+    spam.check_links(author, html)
+    number = _bump_thread(thread.id, author.id)
+    spam.check_not_duplicate(author, body)  # after the first write: a copy sent at the same time waits here
     post = Post(
         thread_id=thread.id, number=number, author_id=author.id, body_source=body, body_html=html,
         quoted_post_id=quoted_post_id,
@@ -179,6 +182,9 @@ def edit_post(post: Post, editor: User, body: str, title: str | None = None, tag
     if not can_edit(post, editor):
         raise PermissionDenied("Only the author can edit this post.")
     _check_text(body)
+    html = markup.render(body) if body != post.body_source else post.body_html
+    if body != post.body_source:
+        spam.check_links(editor, html)
     thread = post.thread
     opening = post.number == 1
     new_title = _check_title(title) if opening and title is not None else None
@@ -192,7 +198,6 @@ def edit_post(post: Post, editor: User, body: str, title: str | None = None, tag
     if title_changed:
         thread.title, thread.slug = new_title, thread_slug(new_title)
     if body != post.body_source or title_changed:
-        html = markup.render(body) if body != post.body_source else post.body_html
         post.revision_count += 1
         post.body_source, post.body_html, post.edited_at = body, html, utcnow()
         db.session.add(
@@ -232,7 +237,9 @@ def add_comment(post: Post, author: User, body: str) -> Comment:
     """A short comment beneath a post (comments do not nest)."""
     check_can_comment(post, author)
     _check_text(body, field="body", limit=COMMENT_MAX)
-    comment = Comment(post_id=post.id, author_id=author.id, body_source=body, body_html=markup.render(body))
+    html = markup.render(body)
+    spam.check_links(author, html)
+    comment = Comment(post_id=post.id, author_id=author.id, body_source=body, body_html=html)
     db.session.add(comment)
     db.session.execute(update(Thread).where(Thread.id == post.thread_id).values(last_activity_at=utcnow()))
     db.session.commit()
