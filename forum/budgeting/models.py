@@ -43,6 +43,8 @@ class Phase:
     RESULTS = "results"
     DELIVERY = "delivery"
     ALL = (COLLECTING, REVIEW, VOTING, RESULTS, DELIVERY)
+    LABELS = {COLLECTING: "Collecting proposals", REVIEW: "Review", VOTING: "Voting", RESULTS: "Results",
+              DELIVERY: "Delivery"}
 
 
 class BallotKind:
@@ -75,6 +77,8 @@ class ProposalStatus:
     ALL = (PROPOSED, FEASIBLE, NOT_FEASIBLE, WITHDRAWN, SELECTED, NOT_SELECTED)
     # What goes on the ballot and into the count: anything not ruled out.
     COUNTED = (PROPOSED, FEASIBLE, SELECTED, NOT_SELECTED)
+    LABELS = {PROPOSED: "Proposed", FEASIBLE: "Feasible", NOT_FEASIBLE: "Not feasible", SELECTED: "Funded",
+              NOT_SELECTED: "Not funded", WITHDRAWN: "Withdrawn"}
 
 
 class Channel:

@@ -24,15 +24,6 @@ from forum.common.errors import ValidationFailed
 from forum.common.money import format_pence
 from forum.tags import services as tag_services
 
-STATUS_LABELS = {
-    ProposalStatus.PROPOSED: "Proposed",
-    ProposalStatus.FEASIBLE: "Feasible",
-    ProposalStatus.NOT_FEASIBLE: "Not feasible",
-    ProposalStatus.SELECTED: "Funded",
-    ProposalStatus.NOT_SELECTED: "Not funded",
-    ProposalStatus.WITHDRAWN: "Withdrawn",
-}
-
 
 def _strip(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
@@ -67,7 +58,7 @@ class FilterForm(FlaskForm):
         csrf = False
 
     pot = SelectMultipleField("Pot", choices=[], validate_choice=False, widget=GovCheckboxesInput())
-    status = SelectMultipleField("Status", choices=list(STATUS_LABELS.items()), validate_choice=False,
+    status = SelectMultipleField("Status", choices=list(ProposalStatus.LABELS.items()), validate_choice=False,
                                  widget=GovCheckboxesInput())
     tag = SelectField("Tag", choices=[], validate_choice=False, widget=GovSelect())
     submit = SubmitField("Apply filters", widget=GovSubmitInput())

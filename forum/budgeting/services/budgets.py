@@ -18,8 +18,9 @@ from forum.budgeting.models import (
     ProposalStatus,
     ResultsRule,
 )
+from forum.budgeting.services.staff import check_runs_budgets
 from forum.common import markup
-from forum.common.errors import PermissionDenied, ValidationFailed
+from forum.common.errors import ValidationFailed
 from forum.common.money import parse_pence
 from forum.common.text import normalise_space, slugify
 from forum.extensions import db
@@ -138,8 +139,7 @@ VOTING_SETTINGS = ("ballot_kind", "results_rule", "eligibility", "min_projects",
 
 def update_budget(budget: Budget, user: User, title: str, description: str, **settings: Any) -> Budget:
     """Change a budget's title, description, phase dates and (before voting opens) its voting settings."""
-    if not user.runs_budgets:
-        raise PermissionDenied("Only civil servants and administrators can change a budget")
+    check_runs_budgets(user, "change a budget")
     title = _title(title)
     _check_settings(settings)  # also turns a typed minimum spend into pence
     changing = [name for name in VOTING_SETTINGS if name in settings and settings[name] != getattr(budget, name)]

@@ -18,18 +18,22 @@ class PotSummary:
     ballots: int
 
 
-def budgets_in_order() -> list[Budget]:
-    """Budgets open for taking part first (voting, collecting, review), then results and delivery; newest first."""
-    order = {Phase.VOTING: 0, Phase.COLLECTING: 1, Phase.REVIEW: 2, Phase.RESULTS: 3, Phase.DELIVERY: 4}
+ORDER = {Phase.VOTING: 0, Phase.COLLECTING: 1, Phase.REVIEW: 2, Phase.RESULTS: 3, Phase.DELIVERY: 4}
+
+
+def budgets_in_order(phases: tuple[str, ...] = Phase.ALL) -> list[Budget]:
+    """Budgets in ``phases``: open for taking part first (voting, collecting, review), then results and
+    delivery; newest first within a phase. One query, pots and areas with it."""
     budgets = list(db.session.scalars(
-        select(Budget).options(joinedload(Budget.pots).joinedload(Pot.area)).order_by(Budget.created_at.desc())
+        select(Budget).where(Budget.phase.in_(phases))
+        .options(joinedload(Budget.pots).joinedload(Pot.area)).order_by(Budget.created_at.desc())
     ).unique())
-    return sorted(budgets, key=lambda b: order.get(b.phase, 9))
+    return sorted(budgets, key=lambda b: ORDER[b.phase])
 
 
 def open_budgets() -> list[Budget]:
     """Budgets people can take part in now (voting first, then collecting proposals), for the home page."""
-    return [b for b in budgets_in_order() if b.phase in (Phase.VOTING, Phase.COLLECTING)]
+    return budgets_in_order((Phase.VOTING, Phase.COLLECTING))
 
 
 def pot_summaries(budget: Budget) -> list[PotSummary]:

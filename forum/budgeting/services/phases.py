@@ -13,7 +13,8 @@ from __future__ import annotations
 from forum.accounts.models import User
 from forum.budgeting.models import Budget, Phase
 from forum.budgeting.services.results import count_and_store
-from forum.common.errors import PermissionDenied, ValidationFailed
+from forum.budgeting.services.staff import check_runs_budgets
+from forum.common.errors import ValidationFailed
 from forum.extensions import db
 
 
@@ -26,8 +27,7 @@ def allowed_moves(budget: Budget) -> list[str]:
 
 def move_budget(budget: Budget, user: User, phase: str) -> Budget:
     """Move ``budget`` to ``phase`` (staff only); moving to results counts every pot first."""
-    if not user.runs_budgets:
-        raise PermissionDenied("Only civil servants and administrators can move a budget between phases")
+    check_runs_budgets(user, "move a budget between phases")
     if phase == budget.phase:
         raise ValidationFailed("The budget is already in that phase", field="phase")
     if phase not in allowed_moves(budget):

@@ -5,15 +5,11 @@ from __future__ import annotations
 from forum.accounts.models import User
 from forum.budgeting.models import Phase, Proposal, ProposalStatus
 from forum.budgeting.services.budgets import Money, money_in_pence
+from forum.budgeting.services.staff import check_runs_budgets
 from forum.common.errors import PermissionDenied, ValidationFailed
 from forum.common.text import normalise_space
 from forum.common.timefmt import utcnow
 from forum.extensions import db
-
-
-def _staff_only(user: User) -> None:
-    if not user.runs_budgets:
-        raise PermissionDenied("Only civil servants and administrators can do this")
 
 
 def can_review(proposal: Proposal, user: User | None) -> bool:
@@ -25,7 +21,7 @@ def can_review(proposal: Proposal, user: User | None) -> bool:
 
 def check_can_review(proposal: Proposal, user: User) -> None:
     """PermissionDenied, saying why, unless ``user`` may review ``proposal`` now (the review page's check)."""
-    _staff_only(user)
+    check_runs_budgets(user, "review proposals")
     if not can_review(proposal, user):
         raise PermissionDenied("This proposal cannot be reviewed now: proposals are reviewed before voting opens, "
                                "and a withdrawn one is not reviewed.")
@@ -35,7 +31,7 @@ def review_proposal(proposal: Proposal, reviewer: User, feasible: bool, reason: 
                     cost: Money | None = None, cost_reason: str = "") -> Proposal:
     """Mark a proposal feasible or not feasible, with a public reason (required when not feasible), and
     optionally revise its cost with a reason; the first cost is kept so the change can be shown."""
-    _staff_only(reviewer)
+    check_runs_budgets(reviewer, "review proposals")
     if proposal.pot.budget.phase not in (Phase.COLLECTING, Phase.REVIEW):
         raise ValidationFailed("Proposals can only be reviewed before voting opens", field="feasible")
     if proposal.status == ProposalStatus.WITHDRAWN:

@@ -19,7 +19,8 @@ from sqlalchemy import func, select
 from forum.accounts.models import User
 from forum.budgeting.models import Ballot, Phase, Pot, Proposal, Result, ResultLine, ResultsRule
 from forum.budgeting.services.results import compute_results
-from forum.common.errors import PermissionDenied, ValidationFailed
+from forum.budgeting.services.staff import check_runs_budgets
+from forum.common.errors import ValidationFailed
 from forum.common.money import format_pence
 from forum.extensions import db
 
@@ -277,8 +278,8 @@ def pot_size(pot: Pot) -> tuple[int, int]:
 
 def recount(pot: Pot, user: User | None, rule: str | None = None) -> Result:
     """Count ``pot`` again by ``rule`` (the budget's by default). ``user`` None is the command line."""
-    if user is not None and not user.runs_budgets:
-        raise PermissionDenied("Only civil servants and administrators can count the votes")
+    if user is not None:
+        check_runs_budgets(user, "count the votes")
     if rule is not None and rule not in ResultsRule.ALL:
         raise ValidationFailed(f"Choose a rule: {' or '.join(ResultsRule.ALL)}", field="rule")
     check_countable(pot)

@@ -29,6 +29,7 @@ from sqlalchemy.orm import joinedload
 
 from forum.accounts.models import User
 from forum.budgeting.models import Area, ResidentVerification, VerificationCode, VerificationMethod
+from forum.budgeting.services.staff import check_runs_budgets
 from forum.common.errors import NotFound, PermissionDenied, ValidationFailed
 from forum.common.pagination import Page
 from forum.common.text import normalise_space, slugify
@@ -43,11 +44,6 @@ BATCH_MAX = 120
 NOTE_MAX = 2000
 INVALID_CODE = "That code is not valid or has already been used. Check it and try again"
 HASH_CHUNK = 500
-
-
-def _staff_only(user: User) -> None:
-    if not getattr(user, "runs_budgets", False):
-        raise PermissionDenied("Only civil servants and administrators can verify residents")
 
 
 # Codes
@@ -87,7 +83,7 @@ def _taken_hashes(hashes: list[str]) -> set[str]:
 def generate_codes(area: Area, staff: User, count: int | None, batch: str = "") -> list[str]:
     """Make ``count`` (1 to 5,000) one-time codes for ``area``, store their hashes and return the codes
     (formatted ABCD-EFGH-JK): the only time anyone sees them."""
-    _staff_only(staff)
+    check_runs_budgets(staff, "verify residents")
     if not isinstance(count, int) or isinstance(count, bool) or not 1 <= count <= MAX_CODES:
         raise ValidationFailed(f"Enter a number of codes from 1 to {MAX_CODES:,}", field="count")
     batch = normalise_space(batch)
@@ -209,7 +205,7 @@ def _record(user: User, area: Area, method: str, verified_by: User | None = None
 
 def verify_resident(area: Area, staff: User, identifier: str, note: str = "") -> ResidentVerification:
     """Staff verify a person, named by email or handle, as a resident of ``area``."""
-    _staff_only(staff)
+    check_runs_budgets(staff, "verify residents")
     user = find_person(identifier)
     note = normalise_space(note)
     if len(note) > NOTE_MAX:
@@ -263,7 +259,7 @@ def redeem_code(user: User, text: str) -> ResidentVerification:
 
 def revoke(verification: ResidentVerification, staff: User, reason: str) -> ResidentVerification:
     """Withdraw a verification, with a reason; the row stays, marked revoked, for the record."""
-    _staff_only(staff)
+    check_runs_budgets(staff, "verify residents")
     reason = normalise_space(reason)
     if not reason:
         raise ValidationFailed("Explain why the verification is revoked", field="reason")

@@ -36,6 +36,7 @@ from forum.budgeting.models import (
     ProposalStatus,
 )
 from forum.budgeting.services.eligibility import check_may_vote
+from forum.budgeting.services.staff import check_runs_budgets
 from forum.common.errors import PermissionDenied, ValidationFailed
 from forum.common.money import format_pence
 from forum.common.pagination import Page
@@ -298,11 +299,6 @@ def was_changed(ballot: Ballot) -> bool:
 # Paper ballots ------------------------------------------------------------------------------------------------
 
 
-def _staff_only(user: Any) -> None:
-    if not getattr(user, "is_authenticated", False) or not user.runs_budgets:
-        raise PermissionDenied("Only civil servants and administrators can enter paper ballots")
-
-
 def clean_reference(reference: str) -> str:
     """A paper's reference as stored: spaces collapsed and capitals, so "ab 12" and "AB  12" are one paper."""
     cleaned = normalise_space(reference).upper()
@@ -321,7 +317,7 @@ def _duplicate(reference: str) -> ValidationFailed:
 def enter_paper_ballot(pot: Pot, staff: User, reference: str, choices: Choices) -> Ballot:
     """Record a paper ballot from an in-person event (staff only, while voting is open). Staff vouch for who
     voted on paper, so there is no eligibility check; the choices are checked as an online ballot's are."""
-    _staff_only(staff)
+    check_runs_budgets(staff, "enter paper ballots")
     _check_open(pot)
     reference = clean_reference(reference)
     key = PAPER_PREFIX + reference
@@ -354,7 +350,7 @@ class PaperBallotRow:
 def paper_ballots(pot: Pot, viewer: Any, number: int, per_page: int = 25) -> Page:
     """One page of ``pot``'s paper ballots, newest first, with who entered them and how many choices each has
     (two queries: the count, and the page with its counts and people)."""
-    _staff_only(viewer)
+    check_runs_budgets(viewer, "see paper ballots")
     where = (Ballot.pot_id == pot.id, Ballot.channel == Channel.PAPER)
     total = db.session.scalar(select(func.count()).select_from(Ballot).where(*where)) or 0
     counts = (select(BallotChoice.ballot_id, func.count().label("n")).group_by(BallotChoice.ballot_id)

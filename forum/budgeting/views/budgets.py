@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from forum.budgeting import bp
 from forum.budgeting.forms.budgets import PHASE_DATES, BudgetSettingsForm, NewBudgetForm, PhaseForm, PotForm
-from forum.budgeting.models import Area, BallotKind, Budget
+from forum.budgeting.models import Area, BallotKind, Budget, Phase
 from forum.budgeting.services import budgets as budget_services
 from forum.budgeting.services import overview, phases
 from forum.budgeting.views.common import budget_or_404, staff_required
@@ -21,10 +21,6 @@ from forum.extensions import db
 from forum.groups.forms import explain_expired_session
 from forum.threads.forms import add_error
 
-PHASE_NAMES = {
-    "collecting": "Collecting proposals", "review": "Review", "voting": "Voting", "results": "Results",
-    "delivery": "Delivery",
-}
 # Service field names that differ from the form's.
 FORM_FIELDS = {"min_spend_pence": "min_spend", "title": "title", "amount": "amount"}
 
@@ -158,7 +154,7 @@ def new_pot(slug: str):
 
 def _phase_form(budget: Budget, formdata: Any = None) -> PhaseForm:
     form = PhaseForm(formdata=formdata) if formdata is not None else PhaseForm(formdata=None)
-    form.phase.choices = [(p, PHASE_NAMES[p]) for p in phases.allowed_moves(budget)]
+    form.phase.choices = [(p, Phase.LABELS[p]) for p in phases.allowed_moves(budget)]
     return form
 
 
@@ -175,7 +171,7 @@ def move_phase(slug: str):
         except ValidationFailed as error:
             form.phase.errors = [error.message]
         else:
-            flash(f"{budget.title} is now in its {PHASE_NAMES[budget.phase].lower()} phase.", "success")
+            flash(f"{budget.title} is now in its {Phase.LABELS[budget.phase].lower()} phase.", "success")
             return redirect(url_for("budgeting.show", slug=budget.slug))
     explain_expired_session(form)
     return render_template("budgeting/budgets/show.html", budget=budget, pots=overview.pot_summaries(budget),

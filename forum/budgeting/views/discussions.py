@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 
 from forum.budgeting import bp
 from forum.budgeting.forms.discussions import DiscussForm, LinkThreadForm
-from forum.budgeting.models import Proposal
+from forum.budgeting.models import Phase, Proposal, ProposalStatus
 from forum.budgeting.services import discussions
 from forum.budgeting.views.common import proposal_or_404, staff_required
 from forum.common.converters import parse_id
@@ -23,21 +23,6 @@ from forum.threads.views import posting_limit
 DEFAULT_GROUP_SLUG = "make-a-bigger-difference"
 MARKER = "Spending proposal"
 
-STATUS_LABELS = {
-    "proposed": "Proposed",
-    "feasible": "Feasible",
-    "not_feasible": "Not feasible",
-    "withdrawn": "Withdrawn",
-    "selected": "Funded",
-    "not_selected": "Not funded",
-}
-PHASE_LABELS = {
-    "collecting": "Collecting proposals",
-    "review": "Review",
-    "voting": "Voting",
-    "results": "Results",
-    "delivery": "Delivery",
-}
 
 
 def proposal_url(proposal_id: int) -> str:
@@ -54,10 +39,10 @@ def thread_link(proposal: Proposal) -> links.ThreadLink:
     budget = proposal.pot.budget
     facts = (
         ("Cost", format_pence(proposal.cost_pence)),
-        ("Status", STATUS_LABELS.get(proposal.status, proposal.status)),
+        ("Status", ProposalStatus.LABELS.get(proposal.status, proposal.status)),
         ("Pot", _pot_name(proposal)),
         ("Budget", budget.title),
-        ("Phase", PHASE_LABELS.get(budget.phase, budget.phase)),
+        ("Phase", Phase.LABELS.get(budget.phase, budget.phase)),
     )
     return links.ThreadLink(kind="proposal", title=proposal.title, url=proposal_url(proposal.id), facts=facts,
                             marker=MARKER)
