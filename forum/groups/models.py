@@ -32,6 +32,11 @@ class Group(db.Model):
     description_source: Mapped[str] = mapped_column(Text, default="")
     description_html: Mapped[str] = mapped_column(Text, default="")
     is_private: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Every post by someone who is not a moderator waits for review before anyone else sees it.
+    premoderated: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The group's own house rules, shown to a member before their first post here (with the site's).
+    rules_source: Mapped[str] = mapped_column(Text, default="")
+    rules_html: Mapped[str] = mapped_column(Text, default="")
     position: Mapped[int] = mapped_column(Integer, default=100)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

@@ -18,6 +18,20 @@ from forum.extensions import db
 from forum.groups.models import Group
 from forum.tags.models import Tag
 
+class Visibility:
+    """Whether a thread, post or comment is shown (issue 5). Nothing is ever deleted by moderation.
+
+    ``HELD`` waits for a moderator (pre-moderation): its author sees "awaiting review", nobody else sees it.
+    ``HIDDEN`` was hidden by a moderator, or automatically once enough people flagged it: its author sees the
+    reason and may edit it to resubmit it; nobody else sees it. Moderators of the group see everything.
+    A thread's state is its opening post's state, copied onto the thread so lists filter on one column.
+    """
+
+    VISIBLE = "visible"
+    HELD = "held"
+    HIDDEN = "hidden"
+
+
 thread_tags = Table(
     "thread_tags",
     db.metadata,
@@ -39,8 +53,11 @@ class Thread(db.Model):
     last_post_author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     # Every post ever made in the thread, the opening one included; the next post's number is this plus one.
     post_count: Mapped[int] = mapped_column(Integer, default=0)
+    # Replies everyone may see (visible, not withdrawn): what lists show as the reply count.
+    visible_reply_count: Mapped[int] = mapped_column(Integer, default=0)
     pinned: Mapped[bool] = mapped_column(Boolean, default=False)
     locked: Mapped[bool] = mapped_column(Boolean, default=False)
+    state: Mapped[str] = mapped_column(String(10), default=Visibility.VISIBLE)
 
     group: Mapped[Group] = relationship(Group)
     author: Mapped[User] = relationship(User, foreign_keys=[author_id])
@@ -48,13 +65,17 @@ class Thread(db.Model):
     tags: Mapped[list[Tag]] = relationship(Tag, secondary=thread_tags, order_by=Tag.name)
 
     __table_args__ = (
-        Index("ix_threads_group_listing", "group_id", "pinned", "last_activity_at"),
-        Index("ix_threads_last_activity_at", "last_activity_at"),
+        Index("ix_threads_group_listing", "group_id", "state", "pinned", "last_activity_at"),
+        Index("ix_threads_state_last_activity", "state", "last_activity_at"),
     )
 
     @property
     def reply_count(self) -> int:
-        return max(self.post_count - 1, 0)
+        return self.visible_reply_count
+
+    @property
+    def is_visible(self) -> bool:
+        return self.state == Visibility.VISIBLE
 
 
 class Post(db.Model):
@@ -71,6 +92,9 @@ class Post(db.Model):
     revision_count: Mapped[int] = mapped_column(Integer, default=1)
     withdrawn_at: Mapped[datetime | None] = mapped_column()
     quoted_post_id: Mapped[int | None] = mapped_column(ForeignKey("posts.id", ondelete="SET NULL"))
+    state: Mapped[str] = mapped_column(String(10), default=Visibility.VISIBLE)
+    # The moderator's reason for hiding, shown to the author.
+    hidden_reason: Mapped[str | None] = mapped_column(Text)
 
     thread: Mapped[Thread] = relationship(Thread)
     author: Mapped[User] = relationship(User)
@@ -78,11 +102,21 @@ class Post(db.Model):
     __table_args__ = (
         UniqueConstraint("thread_id", "number", name="uq_posts_thread_number"),
         Index("ix_posts_author_created", "author_id", "created_at"),
+        Index("ix_posts_author_state", "author_id", "state"),
     )
 
     @property
     def is_withdrawn(self) -> bool:
         return self.withdrawn_at is not None
+
+    @property
+    def is_visible(self) -> bool:
+        return self.state == Visibility.VISIBLE
+
+    @property
+    def is_shown(self) -> bool:
+        """Whether everyone who can read the thread sees it (and it counts in reply and group counts)."""
+        return self.state == Visibility.VISIBLE and self.withdrawn_at is None
 
 
 class PostRevision(db.Model):
@@ -116,11 +150,21 @@ class Comment(db.Model):
     body_html: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     withdrawn_at: Mapped[datetime | None] = mapped_column()
+    state: Mapped[str] = mapped_column(String(10), default=Visibility.VISIBLE)
+    hidden_reason: Mapped[str | None] = mapped_column(Text)
 
     author: Mapped[User] = relationship(User)
+    post: Mapped[Post] = relationship(Post)
 
-    __table_args__ = (Index("ix_comments_post_created", "post_id", "created_at"),)
+    __table_args__ = (
+        Index("ix_comments_post_created", "post_id", "created_at"),
+        Index("ix_comments_author_state", "author_id", "state"),
+    )
 
     @property
     def is_withdrawn(self) -> bool:
         return self.withdrawn_at is not None
+
+    @property
+    def is_visible(self) -> bool:
+        return self.state == Visibility.VISIBLE

@@ -1,0 +1,147 @@
+"""Flags, the review queue and warnings.
+
+Items are named by kind and id ("post", 12) rather than by a foreign key per kind: a thread is flagged and
+moderated through its opening post, so the kinds are posts and comments. The queue holds one row per item,
+reopened when it is flagged again after a decision, so a moderator sees an item once with all its flags.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from forum.accounts.models import User
+from forum.common.timefmt import utcnow
+from forum.extensions import db
+from forum.groups.models import Group
+
+
+class ItemType:
+    POST = "post"
+    COMMENT = "comment"
+    ALL = (POST, COMMENT)
+
+
+class FlagReason:
+    OFF_TOPIC = "off_topic"
+    INAPPROPRIATE = "inappropriate"
+    SPAM = "spam"
+    PERSONAL_INFORMATION = "personal_information"
+    OTHER = "other"
+
+    LABELS = {
+        OFF_TOPIC: "It is off-topic",
+        INAPPROPRIATE: "It is inappropriate (rude, abusive or hateful)",
+        SPAM: "It is spam or advertising",
+        PERSONAL_INFORMATION: "It shares someone's personal information",
+        OTHER: "Something else",
+    }
+    SHORT = {
+        OFF_TOPIC: "Off-topic",
+        INAPPROPRIATE: "Inappropriate",
+        SPAM: "Spam",
+        PERSONAL_INFORMATION: "Personal information",
+        OTHER: "Other",
+    }
+
+
+class Outcome:
+    """What became of a flag or a queue item; flaggers see these words on their flags page."""
+
+    UPHELD = "upheld"  # the item was hidden
+    DISMISSED = "dismissed"  # the item was kept
+    APPROVED = "approved"  # a held item was published
+
+    LABELS = {
+        UPHELD: "A moderator agreed and hid it",
+        DISMISSED: "A moderator reviewed it and kept it",
+        APPROVED: "Approved and published",
+    }
+
+
+class ReviewStatus:
+    PENDING = "pending"
+    RESOLVED = "resolved"
+
+
+class Flag(db.Model):
+    __tablename__ = "flags"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_type: Mapped[str] = mapped_column(String(10))
+    item_id: Mapped[int] = mapped_column(Integer)
+    flagger_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    reason: Mapped[str] = mapped_column(String(30))
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    outcome: Mapped[str | None] = mapped_column(String(20))
+    resolved_at: Mapped[datetime | None] = mapped_column()
+
+    flagger: Mapped[User] = relationship(User)
+
+    __table_args__ = (
+        UniqueConstraint("item_type", "item_id", "flagger_id", name="uq_flags_item_flagger"),
+        Index("ix_flags_flagger_created", "flagger_id", "created_at"),
+    )
+
+    @property
+    def reason_label(self) -> str:
+        return FlagReason.SHORT.get(self.reason, self.reason)
+
+    @property
+    def outcome_label(self) -> str:
+        return Outcome.LABELS.get(self.outcome or "", "Waiting for a moderator")
+
+
+class ReviewItem(db.Model):
+    """An item waiting for (or once given) a moderator's decision."""
+
+    __tablename__ = "review_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_type: Mapped[str] = mapped_column(String(10))
+    item_id: Mapped[int] = mapped_column(Integer)
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"))
+    thread_id: Mapped[int] = mapped_column(ForeignKey("threads.id", ondelete="CASCADE"))
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    status: Mapped[str] = mapped_column(String(10), default=ReviewStatus.PENDING)
+    # Held for pre-moderation (rather than, or as well as, flagged).
+    held: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Flags not yet decided on.
+    open_flags: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    resolved_at: Mapped[datetime | None] = mapped_column()
+    resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    outcome: Mapped[str | None] = mapped_column(String(20))
+
+    group: Mapped[Group] = relationship(Group)
+    author: Mapped[User] = relationship(User, foreign_keys=[author_id])
+    resolved_by: Mapped[User | None] = relationship(User, foreign_keys=[resolved_by_id])
+
+    __table_args__ = (
+        UniqueConstraint("item_type", "item_id", name="uq_review_items_item"),
+        Index("ix_review_items_queue", "status", "group_id", "updated_at"),
+        Index("ix_review_items_status_updated", "status", "updated_at"),
+    )
+
+
+class ModeratorWarning(db.Model):
+    """A moderator's formal warning to a person, shown on their account page."""
+
+    __tablename__ = "warnings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    moderator_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    group_id: Mapped[int | None] = mapped_column(ForeignKey("groups.id", ondelete="SET NULL"))
+    reason: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    user: Mapped[User] = relationship(User, foreign_keys=[user_id])
+    moderator: Mapped[User] = relationship(User, foreign_keys=[moderator_id])
+    group: Mapped[Group | None] = relationship(Group)
+
+    __table_args__ = (Index("ix_warnings_user_created", "user_id", "created_at"),)
