@@ -36,6 +36,13 @@ DEFAULTS: dict[str, Any] = {
     "DUPLICATE_POST_WINDOW_SECONDS": 600,
     "NEW_ACCOUNT_DAYS": 3,
     "NEW_ACCOUNT_MAX_LINKS": 2,
+    # Moderation (forum/moderation, docs/moderation.md): an item flagged by this many different people is
+    # hidden until a moderator looks (0: never); an account's first posts and comments wait for review.
+    "FLAG_HIDE_THRESHOLD": 3,
+    "PREMODERATE_FIRST_POSTS": 2,
+    "RATELIMIT_FLAGGING": "10 per hour;30 per day",
+    "QUEUE_PER_PAGE": 20,
+    "AUDIT_PER_PAGE": 50,
     "RATELIMIT_REGISTER": "10 per hour",
     "RATELIMIT_RESET": "5 per hour",
     "PASSWORD_RESET_MAX_AGE": 60 * 60,

@@ -35,6 +35,8 @@ def base_config(uri: str) -> dict:
         "SERVER_NAME": None,
         # Factories post the same text many times; tests/threads/test_spam.py switches the check on.
         "DUPLICATE_POST_WINDOW_SECONDS": 0,
+        # Factories make fresh accounts that post at once; tests/moderation switches pre-moderation on.
+        "PREMODERATE_FIRST_POSTS": 0,
     }
 
 

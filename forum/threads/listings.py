@@ -1,7 +1,9 @@
 """Read-only queries behind the list pages: a group's threads, tags, the home page and profiles.
 
 Every list is filtered by ``permissions.readable_groups_clause``, so private-group content never reaches a
-page for someone who cannot read the group. Each query loads what its page shows in a fixed number of
+page for someone who cannot read the group, and by ``Thread.state`` (and ``Post.state``), so content held or
+hidden by moderation reaches no list, not even its author's or a moderator's (they find it in the queue).
+Each query loads what its page shows in a fixed number of
 statements (authors and last posters joined, tags in one ``selectin`` query), so a page with a hundred threads
 costs the same number of queries as a page with five.
 """
@@ -23,7 +25,7 @@ from forum.groups import permissions
 from forum.groups.models import Group, Membership, MemberStatus
 from forum.tags import services as tag_services
 from forum.tags.models import Tag
-from forum.threads.models import Post, Thread, thread_tags
+from forum.threads.models import Post, Thread, Visibility, thread_tags
 
 HOME_LATEST = 10
 PROFILE_RECENT_POSTS = 10
@@ -66,9 +68,12 @@ def _visible_threads(user: Any) -> Select:
     return (
         select(Thread)
         .join(Group, Thread.group_id == Group.id)
-        .where(permissions.readable_groups_clause(user))
+        .where(permissions.readable_groups_clause(user), _SHOWN)
         .options(*_thread_list_options(with_group=True))
     )
+
+
+_SHOWN = Thread.state == Visibility.VISIBLE
 
 
 def _threads_tagged(name: str):
@@ -84,7 +89,7 @@ def group_threads(group: Group, number: int, per_page: int, tag: str | None = No
     """The group's threads: pinned first, then by latest activity, optionally only those with ``tag``."""
     stmt = (
         select(Thread)
-        .where(Thread.group_id == group.id)
+        .where(Thread.group_id == group.id, _SHOWN)
         .options(*_thread_list_options())
         .order_by(Thread.pinned.desc(), Thread.last_activity_at.desc(), Thread.id.desc())
     )
@@ -100,7 +105,7 @@ def group_tags(group: Group, limit: int = GROUP_TAGS) -> list[TagCount]:
         select(Tag.name, count.label("count"))
         .join(thread_tags, thread_tags.c.tag_id == Tag.id)
         .join(Thread, Thread.id == thread_tags.c.thread_id)
-        .where(Thread.group_id == group.id)
+        .where(Thread.group_id == group.id, _SHOWN)
         .group_by(Tag.id, Tag.name)
         .order_by(count.desc(), Tag.name)
         .limit(limit)
@@ -119,7 +124,7 @@ def tag_counts(user: Any, number: int, per_page: int) -> Page:
         .join(thread_tags, thread_tags.c.tag_id == Tag.id)
         .join(Thread, Thread.id == thread_tags.c.thread_id)
         .join(Group, Group.id == Thread.group_id)
-        .where(permissions.readable_groups_clause(user))
+        .where(permissions.readable_groups_clause(user), _SHOWN)
         .group_by(Tag.id, Tag.name)
         .order_by(count.desc(), Tag.name)
     )
@@ -206,7 +211,7 @@ def profile_groups(person: User, viewer: Any) -> list[Group]:
 
 
 def recent_posts(person: User, viewer: Any, limit: int = PROFILE_RECENT_POSTS) -> list[Post]:
-    """The person's latest posts, not withdrawn, in threads the viewer may see (each with its thread)."""
+    """The person's latest shown posts (not withdrawn, held or hidden) in shown threads the viewer may read."""
     stmt = (
         select(Post)
         .join(Thread, Thread.id == Post.thread_id)
@@ -214,6 +219,8 @@ def recent_posts(person: User, viewer: Any, limit: int = PROFILE_RECENT_POSTS) -
         .where(
             Post.author_id == person.id,
             Post.withdrawn_at.is_(None),
+            Post.state == Visibility.VISIBLE,
+            _SHOWN,
             permissions.readable_groups_clause(viewer),
         )
         .options(contains_eager(Post.thread).contains_eager(Thread.group))

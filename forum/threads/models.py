@@ -18,6 +18,7 @@ from forum.extensions import db
 from forum.groups.models import Group
 from forum.tags.models import Tag
 
+
 class Visibility:
     """Whether a thread, post or comment is shown (issue 5). Nothing is ever deleted by moderation.
 

@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from forum.common.errors import NotFound
@@ -20,7 +20,8 @@ from forum.common.pagination import Page
 from forum.extensions import db
 from forum.groups import permissions
 from forum.groups.models import Group, Membership
-from forum.threads.models import Comment, Post, PostRevision, Thread
+from forum.threads.models import Comment, Post, PostRevision, Thread, Visibility
+from forum.threads.visibility import shown_to
 
 
 @dataclass
@@ -73,7 +74,7 @@ def readable_thread(thread_id: int, user: Any, with_tags: bool = False) -> tuple
     if thread is None:
         raise NotFound("No such thread.")
     viewer = viewer_for(thread.group, user)
-    if not viewer.can_read:
+    if not viewer.can_read or not shown_to(thread, user, viewer.can_moderate):
         raise NotFound("No such thread.")
     return thread, viewer
 
@@ -88,7 +89,9 @@ def readable_post(post_id: int, user: Any) -> tuple[Post, Viewer]:
     if post is None:
         raise NotFound("No such post.")
     viewer = viewer_for(post.thread.group, user)
-    if not viewer.can_read:
+    if not viewer.can_read or not shown_to(post.thread, user, viewer.can_moderate):
+        raise NotFound("No such post.")
+    if not shown_to(post, user, viewer.can_moderate):
         raise NotFound("No such post.")
     return post, viewer
 
@@ -99,6 +102,8 @@ def readable_comment(comment_id: int, user: Any) -> tuple[Comment, Post, Viewer]
     if comment is None:
         raise NotFound("No such comment.")
     post, viewer = readable_post(comment.post_id, user)
+    if not shown_to(comment, user, viewer.can_moderate):
+        raise NotFound("No such comment.")
     return comment, post, viewer
 
 
@@ -122,44 +127,58 @@ class ThreadPage:
         return self.comments.get(post.id, [])
 
 
-def thread_page(thread: Thread, number: int, per_page: int) -> ThreadPage:
+def _seen_by(model: type[Post] | type[Comment], viewer: Viewer | None) -> ColumnElement[bool] | None:
+    """Which posts or comments the viewer sees: moderators all, authors also their own held or hidden ones."""
+    if viewer is not None and viewer.can_moderate:
+        return None
+    if viewer is not None and viewer.signed_in:
+        return or_(model.state == Visibility.VISIBLE, model.author_id == viewer.user.id)
+    return model.state == Visibility.VISIBLE
+
+
+def thread_page(thread: Thread, number: int, per_page: int, viewer: Viewer | None = None) -> ThreadPage:
     """Posts ``(number-1)*per_page+1 .. number*per_page`` with authors, and their comments with authors.
 
     Posts are numbered without gaps (withdrawn posts keep their place), so a page is an index range on
-    ``(thread_id, number)``, never an OFFSET scan. A page past the end is a NotFound.
+    ``(thread_id, number)``, never an OFFSET scan. Posts and comments held or hidden by moderation are left
+    out for everyone but their authors and the group's moderators. A page past the end is a NotFound.
     """
     total = thread.post_count
     pages = max(1, math.ceil(total / per_page))
     if number > pages:
         raise NotFound("No such page.")
     first, last = (number - 1) * per_page + 1, number * per_page
-    posts = list(
-        db.session.scalars(
-            select(Post)
-            .options(joinedload(Post.author))
-            .where(Post.thread_id == thread.id, Post.number >= first, Post.number <= last)
-            .order_by(Post.number)
-        )
+    post_stmt = (
+        select(Post)
+        .options(joinedload(Post.author))
+        .where(Post.thread_id == thread.id, Post.number >= first, Post.number <= last)
+        .order_by(Post.number)
     )
+    if (seen := _seen_by(Post, viewer)) is not None:
+        post_stmt = post_stmt.where(seen)
+    posts = list(db.session.scalars(post_stmt))
     comments: dict[int, list[Comment]] = {}
     if posts:
-        rows = db.session.scalars(
+        comment_stmt = (
             select(Comment)
             .options(joinedload(Comment.author))
             .where(Comment.post_id.in_([p.id for p in posts]))
             .order_by(Comment.created_at, Comment.id)
         )
+        if (seen := _seen_by(Comment, viewer)) is not None:
+            comment_stmt = comment_stmt.where(seen)
+        rows = db.session.scalars(comment_stmt)
         for comment in rows:
             comments.setdefault(comment.post_id, []).append(comment)
     return ThreadPage(page=Page(items=posts, number=number, per_page=per_page, total=total), comments=comments)
 
 
 def post_in_thread(thread: Thread, post_id: int) -> Post | None:
-    """A post of this thread with its author (None when it belongs elsewhere or was withdrawn)."""
+    """A post of this thread with its author (None when it belongs elsewhere, was withdrawn or is not shown)."""
     post = db.session.scalar(
         select(Post).options(joinedload(Post.author)).where(Post.id == post_id, Post.thread_id == thread.id)
     )
-    if post is None or post.is_withdrawn:
+    if post is None or not post.is_shown:
         return None
     return post
 

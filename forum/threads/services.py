@@ -21,8 +21,8 @@ from forum.extensions import db
 from forum.groups import permissions
 from forum.groups.models import Group
 from forum.tags import services as tag_services
-from forum.threads import spam
-from forum.threads.models import Comment, Post, PostRevision, Thread
+from forum.threads import signals, spam, visibility
+from forum.threads.models import Comment, Post, PostRevision, Thread, Visibility
 
 TITLE_MAX = 200
 BODY_MAX = 50_000
@@ -63,14 +63,17 @@ def thread_slug(title: str) -> str:
     return f"{slug}-thread" if slug in RESERVED_SLUGS else slug
 
 
-def _bump_thread(thread_id: int, author_id: int) -> int:
-    """Count a new post in the thread and return its number (the row lock serialises concurrent replies)."""
-    now = utcnow()
-    db.session.execute(
-        update(Thread)
-        .where(Thread.id == thread_id)
-        .values(post_count=Thread.post_count + 1, last_activity_at=now, last_post_author_id=author_id)
-    )
+def _bump_thread(thread_id: int, author_id: int, shown: bool, opening: bool) -> int:
+    """Count a new post in the thread and return its number (the row lock serialises concurrent replies).
+
+    A post held for review takes its number now but is not activity anyone else can see yet.
+    """
+    values: dict[str, Any] = {"post_count": Thread.post_count + 1}
+    if shown:
+        values.update(last_activity_at=utcnow(), last_post_author_id=author_id)
+        if not opening:
+            values["visible_reply_count"] = Thread.visible_reply_count + 1
+    db.session.execute(update(Thread).where(Thread.id == thread_id).values(**values))
     return db.session.scalar(select(Thread.post_count).where(Thread.id == thread_id))
 
 
@@ -86,18 +89,23 @@ def _bump_group(group_id: int, threads: int = 0, posts: int = 0) -> None:
     )
 
 
-def _new_post(thread: Thread, author: User, body: str, quoted_post_id: int | None = None) -> Post:
+def _new_post(thread: Thread, author: User, body: str, quoted_post_id: int | None = None,
+              held: bool = False) -> Post:
     html = markup.render(body)
     spam.check_links(author, html)
-    number = _bump_thread(thread.id, author.id)
+    opening = thread.post_count == 0
+    shown = not held and (opening or thread.state == Visibility.VISIBLE)
+    number = _bump_thread(thread.id, author.id, shown=shown, opening=opening)
     spam.check_not_duplicate(author, body)  # after the first write: a copy sent at the same time waits here
     post = Post(
         thread_id=thread.id, number=number, author_id=author.id, body_source=body, body_html=html,
-        quoted_post_id=quoted_post_id,
+        quoted_post_id=quoted_post_id, state=Visibility.HELD if held else Visibility.VISIBLE,
     )
     db.session.add(post)
     db.session.flush()
     db.session.add(PostRevision(post_id=post.id, number=1, body_source=body, body_html=html, editor_id=author.id))
+    if held:
+        signals.content_held.send(post, group_id=thread.group_id, thread_id=thread.id, resubmitted=False)
     return post
 
 
@@ -108,12 +116,17 @@ def start_thread(group: Group, author: User, title: str, body: str, tags: str | 
     _check_text(body)
     names = tag_services.parse(tags) if isinstance(tags, str) else [tag_services.normalise(t) for t in tags if t]
     tag_services.check(names)
-    thread = Thread(group_id=group.id, author_id=author.id, title=title, slug=thread_slug(title), post_count=0)
+    held = visibility.should_hold(group, author)
+    thread = Thread(
+        group_id=group.id, author_id=author.id, title=title, slug=thread_slug(title), post_count=0,
+        visible_reply_count=0, state=Visibility.HELD if held else Visibility.VISIBLE,
+    )
     thread.tags = tag_services.get_or_create(names)
     db.session.add(thread)
     db.session.flush()
-    _new_post(thread, author, body)
-    _bump_group(group.id, threads=1, posts=1)
+    _new_post(thread, author, body, held=held)
+    if not held:
+        _bump_group(group.id, threads=1, posts=1)
     db.session.commit()
     return thread
 
@@ -124,22 +137,36 @@ def reply(thread: Thread, author: User, body: str, quoted_post_id: int | None = 
     _check_text(body)
     if quoted_post_id is not None:
         quoted = db.session.get(Post, quoted_post_id)
-        if quoted is None or quoted.thread_id != thread.id or quoted.is_withdrawn:
+        if quoted is None or quoted.thread_id != thread.id or not quoted.is_shown:
             quoted_post_id = None
-    post = _new_post(thread, author, body, quoted_post_id)
-    _bump_group(thread.group_id, posts=1)
+    held = visibility.should_hold(thread.group, author)
+    post = _new_post(thread, author, body, quoted_post_id, held=held)
+    if not held and thread.state == Visibility.VISIBLE:
+        _bump_group(thread.group_id, posts=1)
     db.session.commit()
     return post
 
 
+def check_not_suspended(user: Any) -> None:
+    """Refuse (403) a suspended person, saying until when and why (they can still read)."""
+    if getattr(user, "is_authenticated", False) and user.is_suspended:
+        until = user.suspended_until.strftime("%-d %B %Y at %-I:%M%p").replace("AM", "am").replace("PM", "pm")
+        raise PermissionDenied(
+            f"Your account is suspended until {until} (UTC), so you cannot post, comment, edit or flag. "
+            f"The reason given: {user.suspension_reason or 'none'}. You can still read everything."
+        )
+
+
 def check_can_start_thread(group: Group, user: Any, membership: Any = None) -> None:
-    """Refuse (403) someone who may read the group but not post in it."""
+    """Refuse (403) someone who may read the group but not post in it, or who is suspended."""
+    check_not_suspended(user)
     if not permissions.can_post(group, user, membership):
         raise PermissionDenied("Only members of this group can start a thread in it. Join the group first.")
 
 
 def check_can_reply(thread: Thread, user: Any, membership: Any = None) -> None:
-    """Refuse (403) a reply from a non-member, or to a locked thread."""
+    """Refuse (403) a reply from a non-member or a suspended person, or to a locked thread."""
+    check_not_suspended(user)
     if not permissions.can_post(thread.group, user, membership):
         raise PermissionDenied("Only members of this group can reply. Join the group first.")
     if thread.locked:
@@ -147,7 +174,9 @@ def check_can_reply(thread: Thread, user: Any, membership: Any = None) -> None:
 
 
 def check_can_comment(post: Post, user: Any, membership: Any = None) -> None:
-    """Refuse (403) a comment from a non-member or on a locked thread; a withdrawn post takes none (404)."""
+    """Refuse (403) a comment from a non-member or a suspended person or on a locked thread; a withdrawn post
+    takes none (404)."""
+    check_not_suspended(user)
     if not permissions.can_post(post.thread.group, user, membership):
         raise PermissionDenied("Only members of this group can comment. Join the group first.")
     if post.thread.locked:
@@ -181,6 +210,7 @@ def edit_post(post: Post, editor: User, body: str, title: str | None = None, tag
     """
     if not can_edit(post, editor):
         raise PermissionDenied("Only the author can edit this post.")
+    check_not_suspended(editor)
     _check_text(body)
     html = markup.render(body) if body != post.body_source else post.body_html
     if body != post.body_source:
@@ -206,6 +236,9 @@ def edit_post(post: Post, editor: User, body: str, title: str | None = None, tag
                 editor_id=editor.id, title=thread.title if opening else None,
             )
         )
+    if post.state == Visibility.HIDDEN:  # the author's edit resubmits a hidden post for review
+        visibility.change_post(post, state=Visibility.HELD)
+        signals.content_held.send(post, group_id=thread.group_id, thread_id=thread.id, resubmitted=True)
     db.session.commit()
     return post
 
@@ -215,22 +248,8 @@ def withdraw_post(post: Post, user: User) -> None:
     if not getattr(user, "is_authenticated", False) or post.author_id != user.id:
         raise PermissionDenied("Only the author can withdraw this post.")
     if post.withdrawn_at is None:
-        post.withdrawn_at = utcnow()
-        db.session.flush()
-        _name_last_poster(post.thread_id)
+        visibility.change_post(post, withdraw=True)
     db.session.commit()
-
-
-def _name_last_poster(thread_id: int) -> None:
-    """Lists say who posted last: never the author of a withdrawn post (its placeholder names nobody)."""
-    last_visible = (
-        select(Post.author_id)
-        .where(Post.thread_id == thread_id, Post.withdrawn_at.is_(None))
-        .order_by(Post.number.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
-    db.session.execute(update(Thread).where(Thread.id == thread_id).values(last_post_author_id=last_visible))
 
 
 def add_comment(post: Post, author: User, body: str) -> Comment:
@@ -239,9 +258,19 @@ def add_comment(post: Post, author: User, body: str) -> Comment:
     _check_text(body, field="body", limit=COMMENT_MAX)
     html = markup.render(body)
     spam.check_links(author, html)
-    comment = Comment(post_id=post.id, author_id=author.id, body_source=body, body_html=html)
+    held = visibility.should_hold(post.thread.group, author)
+    comment = Comment(
+        post_id=post.id, author_id=author.id, body_source=body, body_html=html,
+        state=Visibility.HELD if held else Visibility.VISIBLE,
+    )
     db.session.add(comment)
-    db.session.execute(update(Thread).where(Thread.id == post.thread_id).values(last_activity_at=utcnow()))
+    db.session.flush()
+    if held:
+        signals.content_held.send(
+            comment, group_id=post.thread.group_id, thread_id=post.thread_id, resubmitted=False
+        )
+    else:
+        db.session.execute(update(Thread).where(Thread.id == post.thread_id).values(last_activity_at=utcnow()))
     db.session.commit()
     return comment
 

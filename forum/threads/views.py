@@ -96,7 +96,7 @@ def show(thread_id: int, slug: str | None = None):
     """A page of the thread's posts; the slug is decoration, the canonical link names the real one."""
     number = page_from_request()
     thread, viewer = queries.readable_thread(thread_id, current_user, with_tags=True)
-    page = queries.thread_page(thread, number, current_app.config["POSTS_PER_PAGE"])
+    page = queries.thread_page(thread, number, current_app.config["POSTS_PER_PAGE"], viewer)
 
     def page_url(n: int, **extra: Any) -> str:
         return url_for("threads.show", thread_id=thread.id, slug=thread.slug, page=n if n > 1 else None, **extra)

@@ -17,19 +17,26 @@ from forum.extensions import db
 from forum.groups import permissions
 from forum.groups.models import Group, Membership, MemberStatus
 from forum.threads import services as thread_services
-from forum.threads.models import Thread
+from forum.threads.models import Thread, Visibility
 from forum.threads.services import TITLE_MAX
 
 THREADS_ON_PROPOSAL_PAGE = 50
 
 
 def readable_threads(proposal: Proposal, user: Any, limit: int = THREADS_ON_PROPOSAL_PAGE) -> list[Thread]:
-    """The threads linked to ``proposal`` in groups ``user`` may read, latest activity first (one query)."""
+    """The shown threads linked to ``proposal`` in groups ``user`` may read, latest activity first (one query).
+
+    A thread held or hidden by moderation is left out, for everyone: the proposal page is a list like any other.
+    """
     query = (
         select(Thread)
         .join(ProposalThread, ProposalThread.thread_id == Thread.id)
         .join(Group, Thread.group_id == Group.id)
-        .where(ProposalThread.proposal_id == proposal.id, permissions.readable_groups_clause(user))
+        .where(
+            ProposalThread.proposal_id == proposal.id,
+            Thread.state == Visibility.VISIBLE,
+            permissions.readable_groups_clause(user),
+        )
         .options(contains_eager(Thread.group), joinedload(Thread.author))
         .order_by(Thread.last_activity_at.desc(), Thread.id.desc())
         .limit(limit)
@@ -110,7 +117,7 @@ def thread_from_reference(reference: str, user: Any) -> Thread:
     if thread_id is not None:
         thread = db.session.scalar(select(Thread).where(Thread.id == thread_id)
                                    .options(joinedload(Thread.group)))
-    if thread is None or not permissions.can_read(thread.group, user):
+    if thread is None or not thread.is_visible or not permissions.can_read(thread.group, user):
         raise ValidationFailed("There is no thread at that address or number", field="thread")
     return thread
 

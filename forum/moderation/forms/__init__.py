@@ -1,0 +1,1 @@
+"""Moderation forms: flagging, decisions on items, thread actions, warnings and suspensions, the log filter."""

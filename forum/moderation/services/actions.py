@@ -1,0 +1,136 @@
+"""Decisions on posts and comments: approve (publish, or keep despite flags), hide with a reason, restore.
+
+Each checks that the person moderates the item's group, changes the item through ``threads.visibility`` (which
+keeps every count right), closes its queue row, decides its open flags and records the action in the audit
+log, in one transaction. An action that is already done (someone else hid it a moment ago) raises
+``AlreadyDone``, which says who did what and when instead of failing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from forum.audit import services as audit
+from forum.audit.models import Action, AuditEntry
+from forum.common.errors import DomainError, ValidationFailed
+from forum.common.timefmt import relative
+from forum.extensions import db
+from forum.moderation.models import ItemType, Outcome
+from forum.moderation.services import review, scope
+from forum.moderation.services.items import Item, title_of
+from forum.threads import visibility
+from forum.threads.models import Visibility
+
+REASON_MAX = 1000
+
+
+class AlreadyDone(DomainError):
+    """The item is already in the state the action would put it in: nothing changed."""
+
+
+def check_reason(reason: str | None, field: str = "reason") -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed("Enter a reason: the person will see it", field=field)
+    if len(reason) > REASON_MAX:
+        raise ValidationFailed(f"Reason must be {REASON_MAX:,} characters or fewer", field=field)
+    return reason
+
+
+def _last_action(item: Item) -> str:
+    entry = db.session.scalar(
+        select(AuditEntry).options(joinedload(AuditEntry.actor))
+        .where(AuditEntry.item_type == item.kind, AuditEntry.item_id == item.id)
+        .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc()).limit(1)
+    )
+    if entry is None:
+        return ""
+    who = entry.actor.display_name if entry.actor else "the forum"
+    return f" ({entry.action_label.lower()} by {who} {relative(entry.created_at)})"
+
+
+def _set_state(item: Item, state: str, reason: str | None = None) -> None:
+    if item.kind == ItemType.COMMENT:
+        visibility.change_comment(item.obj, state=state, reason=reason)
+    else:
+        visibility.change_post(item.obj, state=state, reason=reason)
+
+
+def approve(item: Item, moderator: Any) -> str:
+    """Publish a held item, or keep a flagged one (restoring it if flags hid it); its flags are dismissed."""
+    scope.check_moderates(item.group, moderator)
+    pending = review.pending_review(item.kind, item.id)
+    if pending is None and item.state == Visibility.VISIBLE:
+        raise AlreadyDone(f"Nothing to approve: {title_of(item)} is already published{_last_action(item)}.")
+    was = item.state
+    if was != Visibility.VISIBLE:
+        _set_state(item, Visibility.VISIBLE)
+    outcome = Outcome.APPROVED if was == Visibility.HELD else Outcome.DISMISSED
+    review.close_review(item.kind, item.id, moderator, outcome, Outcome.DISMISSED)
+    action = Action.APPROVE if was == Visibility.HELD else (
+        Action.RESTORE if was == Visibility.HIDDEN else Action.DISMISS_FLAGS)
+    audit.record(moderator, action, item_type=item.kind, item_id=item.id, group_id=item.group.id,
+                 subject_id=item.author_id)
+    db.session.commit()
+    return {
+        Action.APPROVE: f"Approved and published {title_of(item)}.",
+        Action.RESTORE: f"Restored {title_of(item)}; its flags were dismissed.",
+        Action.DISMISS_FLAGS: f"Kept {title_of(item)}; its flags were dismissed.",
+    }[action]
+
+
+def hide(item: Item, moderator: Any, reason: str) -> str:
+    """Hide an item with a reason its author sees; its flags are upheld. Nothing is deleted."""
+    scope.check_moderates(item.group, moderator)
+    reason = check_reason(reason)
+    pending = review.pending_review(item.kind, item.id)
+    if item.state == Visibility.HIDDEN and pending is None:
+        raise AlreadyDone(f"{title_of(item).capitalize()} is already hidden{_last_action(item)}.")
+    _set_state(item, Visibility.HIDDEN, reason)
+    review.close_review(item.kind, item.id, moderator, Outcome.UPHELD, Outcome.UPHELD)
+    audit.record(moderator, Action.HIDE, item_type=item.kind, item_id=item.id, group_id=item.group.id,
+                 subject_id=item.author_id, reason=reason)
+    db.session.commit()
+    return f"Hid {title_of(item)}. Its author sees your reason and can edit it to ask for another review."
+
+
+def restore(item: Item, moderator: Any) -> str:
+    """Show a hidden item again."""
+    scope.check_moderates(item.group, moderator)
+    if item.state != Visibility.HIDDEN:
+        raise AlreadyDone(f"{title_of(item).capitalize()} is not hidden{_last_action(item)}.")
+    _set_state(item, Visibility.VISIBLE)
+    review.close_review(item.kind, item.id, moderator, Outcome.DISMISSED, Outcome.DISMISSED)
+    audit.record(moderator, Action.RESTORE, item_type=item.kind, item_id=item.id, group_id=item.group.id,
+                 subject_id=item.author_id)
+    db.session.commit()
+    return f"Restored {title_of(item)}."
+
+
+BULK_ACTIONS = ("approve", "hide")
+
+
+def bulk(items: list[Item], moderator: Any, action: str, reason: str = "") -> tuple[list[str], list[str]]:
+    """Apply ``approve`` or ``hide`` to several items; returns what was done and what had been done already.
+
+    Every item is checked before any changes: an item outside the moderator's groups refuses the whole batch.
+    """
+    if action not in BULK_ACTIONS:
+        raise ValidationFailed("Choose what to do with the selected items", field="action")
+    if not items:
+        raise ValidationFailed("Select at least one item", field="items")
+    for item in items:
+        scope.check_moderates(item.group, moderator)
+    if action == "hide":
+        reason = check_reason(reason)
+    done, skipped = [], []
+    for item in items:
+        try:
+            done.append(approve(item, moderator) if action == "approve" else hide(item, moderator, reason))
+        except AlreadyDone as already:
+            db.session.rollback()
+            skipped.append(already.message)
+    return done, skipped

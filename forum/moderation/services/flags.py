@@ -1,0 +1,146 @@
+"""Flagging: anyone signed in flags a post or comment once, with a reason; enough flags hide it at once.
+
+A thread is flagged through its opening post. When ``FLAG_HIDE_THRESHOLD`` different people have open flags on
+a visible item, it is hidden pending review (Discourse's behaviour), and the audit log records that the forum
+did it. Flaggers see what became of their flags on their flags page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
+
+from forum.audit import services as audit
+from forum.audit.models import Action
+from forum.common.errors import NotFound, ValidationFailed
+from forum.common.pagination import Page
+from forum.extensions import db
+from forum.groups import permissions
+from forum.moderation.models import Flag, FlagReason, ItemType
+from forum.moderation.services import review
+from forum.moderation.services.items import Item, load_item, load_items
+from forum.threads import services as thread_services
+from forum.threads import visibility
+from forum.threads.models import Visibility
+
+NOTE_MAX = 500
+
+
+def flaggable_item(item_type: str, item_id: int, user: Any) -> Item:
+    """The item, if ``user`` may see it (otherwise NotFound, as for any hidden content)."""
+    item = load_item(item_type, item_id)
+    can_moderate = permissions.can_moderate(item.group, user)
+    if not permissions.can_read(item.group, user):
+        raise NotFound("There is no such post or comment.")
+    for thing in (item.thread, item.obj):
+        if not visibility.shown_to(thing, user, can_moderate):
+            raise NotFound("There is no such post or comment.")
+    return item
+
+
+def check_may_flag(item: Item, user: Any) -> None:
+    """Refuse flagging one's own item, a withdrawn one, or flagging twice (the form says why)."""
+    thread_services.check_not_suspended(user)
+    if item.author_id == user.id:
+        raise ValidationFailed("You cannot flag your own post: you can edit or withdraw it instead", field="reason")
+    if item.obj.is_withdrawn:
+        raise NotFound("That post was withdrawn.")
+    if already_flagged(item, user):
+        raise ValidationFailed(f"You have already flagged this {item.noun}: moderators will look at it",
+                               field="reason")
+
+
+def already_flagged(item: Item, user: Any) -> bool:
+    return db.session.scalar(
+        select(func.count(Flag.id)).where(
+            Flag.item_type == item.kind, Flag.item_id == item.id, Flag.flagger_id == user.id
+        )
+    ) > 0
+
+
+def flag(item: Item, user: Any, reason: str, note: str = "") -> Flag:
+    """Record ``user``'s flag on the item, queue the item, and hide it if enough people have flagged it."""
+    check_may_flag(item, user)
+    note = (note or "").strip()
+    if reason not in FlagReason.LABELS:
+        raise ValidationFailed("Choose why you are flagging this", field="reason")
+    if reason == FlagReason.OTHER and not note:
+        raise ValidationFailed("Tell the moderators what is wrong", field="note")
+    if len(note) > NOTE_MAX:
+        raise ValidationFailed(f"Your note must be {NOTE_MAX} characters or fewer", field="note")
+    entry = review.open_review(item.kind, item.id, item.group.id, item.thread.id, item.author_id)
+    new_flag = Flag(item_type=item.kind, item_id=item.id, flagger_id=user.id, reason=reason, note=note)
+    db.session.add(new_flag)
+    try:
+        db.session.flush()
+    except IntegrityError:  # the same person's second click, sent at the same moment
+        db.session.rollback()
+        raise ValidationFailed(f"You have already flagged this {item.noun}: moderators will look at it",
+                               field="reason") from None
+    entry.open_flags += 1
+    _hide_if_enough(item, entry.open_flags)
+    db.session.commit()
+    return new_flag
+
+
+def _hide_if_enough(item: Item, open_flags: int) -> None:
+    threshold = current_app.config.get("FLAG_HIDE_THRESHOLD", 3)
+    if threshold <= 0 or open_flags < threshold or item.state != Visibility.VISIBLE:
+        return
+    reason = (f"Hidden automatically because {open_flags} people flagged it. "
+              "A moderator will review it and restore it if it breaks no rules.")
+    if item.kind == ItemType.COMMENT:
+        visibility.change_comment(item.obj, state=Visibility.HIDDEN, reason=reason)
+    else:
+        visibility.change_post(item.obj, state=Visibility.HIDDEN, reason=reason)
+    audit.record(None, Action.AUTO_HIDE, item_type=item.kind, item_id=item.id, group_id=item.group.id,
+                 subject_id=item.author_id, reason=reason)
+
+
+def flagged_by(user: Any, post_ids: list[int], comment_ids: list[int]) -> set[tuple[str, int]]:
+    """Which of these items ``user`` has flagged (one query), so the thread page can say "You flagged this"."""
+    if not getattr(user, "is_authenticated", False) or not (post_ids or comment_ids):
+        return set()
+    rows = db.session.execute(
+        select(Flag.item_type, Flag.item_id).where(
+            Flag.flagger_id == user.id,
+            or_(
+                (Flag.item_type == ItemType.POST) & Flag.item_id.in_(post_ids or [-1]),
+                (Flag.item_type == ItemType.COMMENT) & Flag.item_id.in_(comment_ids or [-1]),
+            ),
+        )
+    )
+    return {(row.item_type, row.item_id) for row in rows}
+
+
+@dataclass
+class MyFlag:
+    flag: Flag
+    item: Item | None  # None when the item is gone from the viewer's sight (say, a group they left)
+
+
+def my_flags(user: Any, number: int, per_page: int) -> Page:
+    """The person's flags, newest first, each with what became of it."""
+    total = db.session.scalar(select(func.count(Flag.id)).where(Flag.flagger_id == user.id)) or 0
+    page = Page(items=[], number=number, per_page=per_page, total=total)
+    if number > page.pages:
+        raise NotFound("There is no such page.")
+    flags = list(
+        db.session.scalars(
+            select(Flag).where(Flag.flagger_id == user.id)
+            .order_by(Flag.created_at.desc(), Flag.id.desc()).limit(per_page).offset((number - 1) * per_page)
+        )
+    )
+    items = load_items([(f.item_type, f.item_id) for f in flags])
+    page.items = [MyFlag(flag=f, item=_readable(items.get((f.item_type, f.item_id)), user)) for f in flags]
+    return page
+
+
+def _readable(item: Item | None, user: Any) -> Item | None:
+    if item is None or not permissions.can_read(item.group, user):
+        return None
+    return item

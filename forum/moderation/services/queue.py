@@ -1,0 +1,163 @@
+"""The moderation queue: what waits in the groups a person moderates, each item with its context.
+
+A page of the queue costs the same number of queries however many items it shows: the rows with their groups
+and authors, the posts, the comments, the open flags with their flaggers, each author's history (hidden items
+and warnings) and earlier actions on the items, each one query.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import joinedload
+
+from forum.audit.models import AuditEntry
+from forum.common.errors import NotFound, PermissionDenied
+from forum.common.pagination import Page
+from forum.extensions import db
+from forum.moderation.models import Flag, ItemType, ModeratorWarning, ReviewItem, ReviewStatus
+from forum.moderation.services import scope
+from forum.moderation.services.items import Item, load_items
+from forum.threads.models import Comment, Post, Visibility
+
+EARLIER_ACTIONS = 5
+
+
+@dataclass
+class AuthorHistory:
+    hidden: int = 0
+    warnings: int = 0
+
+
+@dataclass
+class QueueEntry:
+    review: ReviewItem
+    item: Item
+    flags: list[Flag] = field(default_factory=list)
+    history: AuthorHistory = field(default_factory=AuthorHistory)
+    earlier: list[AuditEntry] = field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        """How bulk forms name the item: "post-12", "comment-3"."""
+        return f"{self.review.item_type}-{self.review.item_id}"
+
+    @property
+    def reasons(self) -> Counter:
+        return Counter(flag.reason_label for flag in self.flags)
+
+
+def _scoped(stmt: Any, user: Any, group_id: int | None) -> Any:
+    groups = scope.moderated_group_ids(user)
+    if groups is not None and not groups:
+        raise PermissionDenied("Only moderators can see the moderation queue.")
+    if groups is not None:
+        stmt = stmt.where(ReviewItem.group_id.in_(groups))
+    if group_id is not None:
+        stmt = stmt.where(ReviewItem.group_id == group_id)
+    return stmt
+
+
+def pending_count(user: Any) -> int:
+    """How many items wait for this moderator (0 for anyone who moderates nothing)."""
+    if not scope.moderates_anything(user):
+        return 0
+    stmt = select(func.count(ReviewItem.id)).where(ReviewItem.status == ReviewStatus.PENDING)
+    return db.session.scalar(_scoped(stmt, user, None)) or 0
+
+
+def queue_page(user: Any, number: int, per_page: int, group_id: int | None = None,
+               kind: str | None = None) -> Page:
+    """Pending items, oldest first (``kind``: "flagged" or "held" narrows it), with everything the queue shows."""
+    stmt = _scoped(select(ReviewItem).where(ReviewItem.status == ReviewStatus.PENDING), user, group_id)
+    if kind == "flagged":
+        stmt = stmt.where(ReviewItem.open_flags > 0)
+    elif kind == "held":
+        stmt = stmt.where(ReviewItem.held.is_(True))
+    total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    page = Page(items=[], number=number, per_page=per_page, total=total)
+    if number > page.pages:
+        raise NotFound("There is no such page of the queue.")
+    rows = list(
+        db.session.scalars(
+            stmt.options(joinedload(ReviewItem.group), joinedload(ReviewItem.author))
+            .order_by(ReviewItem.updated_at, ReviewItem.id)
+            .limit(per_page)
+            .offset((number - 1) * per_page)
+        )
+    )
+    page.items = entries_for(rows)
+    return page
+
+
+def entries_for(rows: list[ReviewItem]) -> list[QueueEntry]:
+    """Queue entries for these rows, their context loaded in a fixed number of queries."""
+    keys = [(r.item_type, r.item_id) for r in rows]
+    items = load_items(keys)
+    entries = [QueueEntry(review=r, item=items[(r.item_type, r.item_id)]) for r in rows
+               if (r.item_type, r.item_id) in items]
+    if not entries:
+        return []
+    by_key = {(e.review.item_type, e.review.item_id): e for e in entries}
+    for flag in db.session.scalars(
+        select(Flag).options(joinedload(Flag.flagger)).where(Flag.outcome.is_(None), _items_clause(Flag, keys))
+        .order_by(Flag.created_at)
+    ):
+        by_key[(flag.item_type, flag.item_id)].flags.append(flag)
+    for entry in db.session.scalars(
+        select(AuditEntry).options(joinedload(AuditEntry.actor)).where(_items_clause(AuditEntry, keys))
+        .order_by(AuditEntry.created_at.desc())
+    ):
+        earlier = by_key[(entry.item_type, entry.item_id)].earlier
+        if len(earlier) < EARLIER_ACTIONS:
+            earlier.append(entry)
+    histories = author_histories({e.review.author_id for e in entries})
+    for entry in entries:
+        entry.history = histories.get(entry.review.author_id, AuthorHistory())
+    return entries
+
+
+def _items_clause(model: Any, keys: list[tuple[str, int]]) -> Any:
+    posts = [i for k, i in keys if k == ItemType.POST] or [-1]
+    comments = [i for k, i in keys if k == ItemType.COMMENT] or [-1]
+    return or_(
+        (model.item_type == ItemType.POST) & model.item_id.in_(posts),
+        (model.item_type == ItemType.COMMENT) & model.item_id.in_(comments),
+    )
+
+
+def author_histories(author_ids: set[int]) -> dict[int, AuthorHistory]:
+    """For each author: how many of their posts and comments are hidden, and how many warnings they have had."""
+    ids = sorted(author_ids) or [-1]
+    found: dict[int, AuthorHistory] = {}
+    hidden_posts = (
+        select(Post.author_id.label("author_id"), func.count(Post.id).label("n"))
+        .where(Post.author_id.in_(ids), Post.state == Visibility.HIDDEN).group_by(Post.author_id)
+    )
+    hidden_comments = (
+        select(Comment.author_id.label("author_id"), func.count(Comment.id).label("n"))
+        .where(Comment.author_id.in_(ids), Comment.state == Visibility.HIDDEN).group_by(Comment.author_id)
+    )
+    union = hidden_posts.union_all(hidden_comments).subquery()
+    for row in db.session.execute(select(union.c.author_id, func.sum(union.c.n)).group_by(union.c.author_id)):
+        found.setdefault(row[0], AuthorHistory()).hidden = int(row[1])
+    for row in db.session.execute(
+        select(ModeratorWarning.user_id, func.count(ModeratorWarning.id))
+        .where(ModeratorWarning.user_id.in_(ids)).group_by(ModeratorWarning.user_id)
+    ):
+        found.setdefault(row[0], AuthorHistory()).warnings = int(row[1])
+    return found
+
+
+def entry_for(item: Item) -> QueueEntry | None:
+    """The pending queue entry for one item (for the item's review page), or None."""
+    row = db.session.scalar(
+        select(ReviewItem).options(joinedload(ReviewItem.group), joinedload(ReviewItem.author))
+        .where(ReviewItem.item_type == item.kind, ReviewItem.item_id == item.id,
+               ReviewItem.status == ReviewStatus.PENDING)
+    )
+    entries = entries_for([row]) if row is not None else []
+    return entries[0] if entries else None
