@@ -120,6 +120,7 @@ def register_blueprints(app: Flask) -> None:
     from forum.home import bp as home_bp
     from forum.home import views as _home_views  # noqa: F401
     from forum.moderation import bp as moderation_bp
+    from forum.moderation import community_bp
     from forum.moderation import views as _moderation_views  # noqa: F401
     from forum.threads import bp as threads_bp
     from forum.threads import group_views as _group_views  # noqa: F401
@@ -129,7 +130,8 @@ def register_blueprints(app: Flask) -> None:
     from forum.threads import tag_views as _tag_views  # noqa: F401
     from forum.threads import views as _threads_views  # noqa: F401
 
-    for blueprint in (home_bp, accounts_bp, groups_bp, threads_bp, posts_bp, tags_bp, budgeting_bp, moderation_bp):
+    for blueprint in (home_bp, accounts_bp, groups_bp, threads_bp, posts_bp, tags_bp, budgeting_bp, moderation_bp,
+                      community_bp):
         app.register_blueprint(blueprint)
 
 
