@@ -113,3 +113,22 @@ def test_the_author_withdraws_before_voting_only(app) -> None:
         assert not submissions.can_withdraw(second, author)
         with pytest.raises(PermissionDenied, match="before voting opens"):
             submissions.withdraw(second, author)
+
+
+def test_a_suspended_resident_cannot_propose_or_edit_until_the_suspension_ends(app) -> None:
+    from datetime import timedelta
+
+    from forum.common.timefmt import utcnow
+
+    with app.app_context():
+        setup, author = make_budget(phase=Phase.COLLECTING, costs=()), make_user()
+        proposal = submissions.propose(setup.budget, None, author, _text())
+        author.suspended_until, author.suspension_reason = utcnow() + timedelta(days=3), "Repeated abuse"
+        db.session.commit()
+        with pytest.raises(PermissionDenied, match="suspended until .*Repeated abuse"):
+            submissions.propose(setup.budget, None, author, _text(title="Another"))
+        with pytest.raises(PermissionDenied, match="suspended"):
+            submissions.edit(proposal, author, None, _text(title="Changed"))
+        author.suspended_until = utcnow() - timedelta(minutes=1)
+        db.session.commit()
+        assert submissions.propose(setup.budget, None, author, _text(title="Another")).title == "Another"

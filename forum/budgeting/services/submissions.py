@@ -22,6 +22,7 @@ from forum.common.money import format_pence
 from forum.common.text import normalise_space
 from forum.extensions import db
 from forum.tags import services as tag_services
+from forum.threads.services import check_not_suspended
 
 TITLE_MAX = 200
 DESCRIPTION_MAX = 10_000
@@ -96,6 +97,7 @@ def check_can_propose(budget: Budget, user: Any) -> None:
         raise PermissionDenied("Projects can only be proposed while the budget is collecting proposals.")
     if not getattr(user, "is_authenticated", False):
         raise PermissionDenied("Sign in to propose a project.")
+    check_not_suspended(user)
 
 
 def propose(budget: Budget, pot_id: int | None, author: Any, text: ProposalText) -> Proposal:
@@ -125,6 +127,7 @@ def can_edit(proposal: Proposal, user: Any) -> bool:
 def check_can_edit(proposal: Proposal, user: Any) -> None:
     if not is_author(proposal, user):
         raise PermissionDenied("Only the person who proposed this project can change it.")
+    check_not_suspended(user)
     if proposal.status == ProposalStatus.WITHDRAWN:
         raise PermissionDenied("This proposal was withdrawn, so it can no longer be changed.")
     if not can_edit(proposal, user):
