@@ -36,7 +36,7 @@ def flaggable_item(item_type: str, item_id: int, user: Any) -> Item:
     can_moderate = permissions.can_moderate(item.group, user)
     if not permissions.can_read(item.group, user):
         raise NotFound("There is no such post or comment.")
-    for thing in (item.thread, item.obj):
+    for thing in (item.thread, item.post, item.obj):  # a comment under a hidden post is hidden with it
         if not visibility.shown_to(thing, user, can_moderate):
             raise NotFound("There is no such post or comment.")
     return item
