@@ -25,4 +25,6 @@ def seed_demo() -> None:
     click.echo("\nSign in with any of these demo accounts (email / password):")
     for name, role, organisation, password, _bio in content.PEOPLE:
         label = role.replace("_", " ") + (f", {organisation}" if organisation else "")
-        click.echo(f"  {name:<16} {seed.demo_email(name):<30} {password:<28} ({label})")
+        click.echo(f"  {name:<16} {seed.demo_email(name):<30} {password:<30} ({label})")
+        if name in content.TRY:
+            click.echo(f"  {'':<16} {content.TRY[name]}")

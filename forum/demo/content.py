@@ -19,7 +19,21 @@ PEOPLE = [
     ("Jo Walker", "resident", None, "resident-demo-password", "Tenants' association secretary in Northfield."),
     ("Sam Patel", "resident", None, "sam-demo-password", ""),
     ("Ellie Morgan", "resident", None, "ellie-demo-password", "Parent, school governor, cyclist."),
+    ("Dana Hughes", "resident", None, "group-moderator-demo-password",
+     "Library volunteer; moderates the Neighbourhood services group."),
+    ("Lee Grant", "resident", None, "lee-demo-password", ""),
+    ("Casey Newman", "resident", None, "casey-demo-password", "Just moved to Northfield."),
+    ("Dan Deals", "resident", None, "dan-demo-password", ""),
 ]
+
+# What each account shows a newcomer who signs in as it (printed with the passwords).
+TRY = {
+    "Morgan Reid": "site moderator: flagged and held posts wait at /moderation/",
+    "Dana Hughes": "group moderator of Neighbourhood services, which pre-moderates every post",
+    "Lee Grant": "sees a post hidden with the moderator's reason, and a warning",
+    "Casey Newman": "a new account whose first post awaits review",
+    "Dan Deals": "posted an advert that was flagged as spam",
+}
 
 GROUPS = [
     # name, summary, description, private, position, members (display names), group moderators

@@ -12,7 +12,7 @@ from forum.accounts.models import User
 from forum.common import markup
 from forum.common.text import slugify
 from forum.common.timefmt import utcnow
-from forum.demo import budgets, content
+from forum.demo import budgets, content, moderation
 from forum.extensions import db
 from forum.groups.models import Group, MemberRole, Membership
 from forum.threads import services as thread_services
@@ -104,8 +104,11 @@ def steps(hash_method: str) -> Iterator[tuple[str, Callable[[], object]]]:
                  ("Jo Walker", "This is why we joined. Give us a real budget and a fair vote.", [])])
         return _make_thread(state["groups"], state["people"], spec)
 
-    yield "the seed article", seed_article_thread
+    # The conversations and budgets stand for months already moderated: none of them waits for review.
+    yield "the seed article", moderation.published(seed_article_thread)
     for spec in content.THREADS:
-        yield f"thread: {spec[2]}", lambda spec=spec: _make_thread(state["groups"], state["people"], spec)
-    yield f"budget: {budgets.VOTING_TITLE} (voting)", budgets.voting_budget
-    yield f"budget: {budgets.FINISHED_TITLE} (counted, in delivery)", budgets.finished_budget
+        yield f"thread: {spec[2]}", moderation.published(
+            lambda spec=spec: _make_thread(state["groups"], state["people"], spec))
+    yield f"budget: {budgets.VOTING_TITLE} (voting)", moderation.published(budgets.voting_budget)
+    yield f"budget: {budgets.FINISHED_TITLE} (counted, in delivery)", moderation.published(budgets.finished_budget)
+    yield from moderation.steps(state)

@@ -1,11 +1,23 @@
 """`flask --app forum seed-demo` gives a newcomer a living forum with true counts."""
 
+import pytest
 from sqlalchemy import func, select
 
 from forum.accounts.models import Role, User
+from forum.audit.models import Action, AuditEntry
+from forum.demo import moderation
 from forum.extensions import db
+from forum.groups import permissions
 from forum.groups.models import Group, Membership, MemberStatus
-from forum.threads.models import Post, Thread
+from forum.moderation.models import Flag, ModeratorWarning
+from forum.moderation.services.queue import queue_page
+from forum.threads.models import Post, Thread, Visibility
+
+
+@pytest.fixture
+def app_config():
+    """The site's default: a new account's first two posts wait for review (the demo's history must not)."""
+    return {"PREMODERATE_FIRST_POSTS": 2}
 
 
 def test_seed_demo_builds_a_living_forum_and_prints_passwords(app, runner):
@@ -27,9 +39,11 @@ def test_seed_demo_builds_a_living_forum_and_prints_passwords(app, runner):
         assert opening.body_html.count("<p>") >= 12
         assert db.session.scalar(select(func.count()).select_from(Group).where(Group.is_private)) >= 1
         for group in db.session.scalars(select(Group)):
-            threads = db.session.scalar(select(func.count()).select_from(Thread).where(Thread.group_id == group.id))
+            shown = (Thread.group_id == group.id, Thread.state == Visibility.VISIBLE)
+            threads = db.session.scalar(select(func.count()).select_from(Thread).where(*shown))
             posts = db.session.scalar(
-                select(func.count()).select_from(Post).join(Thread).where(Thread.group_id == group.id)
+                select(func.count()).select_from(Post).join(Thread)
+                .where(*shown, Post.state == Visibility.VISIBLE, Post.withdrawn_at.is_(None))
             )
             members = db.session.scalar(
                 select(func.count()).select_from(Membership)
@@ -79,3 +93,66 @@ def test_seed_demo_shows_the_whole_budgeting_cycle(app, runner):
         assert "Community orchard on Bournbrook recreation ground" in other  # equal shares differs from greedy
         updates = db.session.scalars(select(DeliveryUpdate.proposal_id)).all()
         assert updates and set(updates) <= funded
+
+
+def _user(name: str) -> User:
+    return db.session.scalars(select(User).where(User.display_name == name)).one()
+
+
+def test_seed_demo_leaves_a_queue_for_a_newcomer_moderator(app, runner):
+    result = runner.invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    assert "morgan-reid@example.org" in result.output and "moderator-demo-password" in result.output
+    assert "dana-hughes@example.org" in result.output and "group-moderator-demo-password" in result.output
+    with app.app_context():
+        morgan = _user(moderation.SITE_MODERATOR)
+        assert morgan.role == Role.MODERATOR
+        entries = queue_page(morgan, 1, 50).items
+        flagged = [e for e in entries if e.flags]
+        held = [e for e in entries if e.review.held]
+        assert len(flagged) >= 3 and len(held) >= 2
+        assert {e.review.item_type for e in flagged} == {"post", "comment"}
+        auto_hidden = [e for e in flagged if e.item.state == Visibility.HIDDEN]
+        assert [len(e.flags) for e in auto_hidden] == [3]
+        spam = [f for e in flagged for f in e.flags if f.reason == "spam"]
+        assert len(spam) == 1 and spam[0].note
+        assert {e.item.obj.author.display_name for e in held} >= {"Casey Newman", "Ellie Morgan"}
+        assert all(e.item.state == Visibility.HELD for e in held)
+
+        dana = _user(moderation.GROUP_MODERATOR)
+        group = db.session.scalars(select(Group).where(Group.name == moderation.PREMODERATED_GROUP)).one()
+        assert group.premoderated and "criticise ideas" in group.rules_html.lower()
+        assert permissions.can_moderate(group, dana) and not dana.is_site_moderator
+        theirs = queue_page(dana, 1, 50).items
+        assert theirs and {e.review.group_id for e in theirs} == {group.id}
+
+        lee = _user("Lee Grant")
+        hidden = db.session.scalars(select(Post).where(Post.author_id == lee.id, Post.state == Visibility.HIDDEN))
+        assert moderation.HIDE_REASON in [p.hidden_reason for p in hidden]
+        assert db.session.scalar(select(func.count()).select_from(ModeratorWarning).where(
+            ModeratorWarning.user_id == lee.id)) == 1
+        actions = set(db.session.scalars(select(AuditEntry.action)))
+        assert {Action.HIDE, Action.WARN, Action.AUTO_HIDE, Action.DISMISS_FLAGS} <= actions
+        assert db.session.scalar(select(func.count()).select_from(Flag).where(Flag.outcome.is_not(None))) >= 2
+
+
+def test_seed_demo_history_is_published_and_nothing_waiting_leaks(app, runner, client):
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    with app.app_context():
+        waiting = db.session.scalar(select(func.count()).select_from(Post).where(Post.state != Visibility.VISIBLE))
+        assert waiting == 5  # held: two replies and a new thread's opening post; hidden: by flags, by a moderator
+        richard = _user("Richard Parsons")
+        assert db.session.scalar(select(func.count()).select_from(Post).where(
+            Post.author_id == richard.id, Post.state != Visibility.VISIBLE)) == 0
+        public = select(Thread.id).join(Group).where(Thread.state == Visibility.VISIBLE, Group.is_private.is_(False))
+        urls = ["/"] + [f"/threads/{thread_id}/" for thread_id in db.session.scalars(public)]
+    secret = [moderation.RUDE_REPLY[2], moderation.NEWCOMER_REPLY[2], moderation.PREMODERATED_REPLY[2],
+              moderation.PREMODERATED_THREAD[2], moderation.HIDDEN_REPLY[2], moderation.HIDE_REASON]
+    home = client.get("/").get_data(as_text=True)
+    assert "Greedy counting versus equal shares" in home and "Library opening hours" in home
+    for url in urls:
+        response = client.get(url, follow_redirects=True)
+        assert response.status_code == 200, url
+        page = response.get_data(as_text=True)
+        for text in secret:
+            assert text.replace("'", "&#39;") not in page and text not in page, (url, text)
