@@ -16,7 +16,8 @@ from forum.threads.forms import (
     add_error,
     explain_csrf_failure,
 )
-from forum.threads.views import post_url, posting_limit
+from forum.threads.models import Visibility
+from forum.threads.views import post_url, posting_limit, tell_if_held
 
 
 @posts_bp.route("/<id:post_id>/edit", methods=["GET", "POST"])
@@ -27,6 +28,7 @@ def edit(post_id: int):
     post, _viewer = queries.readable_post(post_id, current_user)
     if not services.can_edit(post, current_user):
         raise PermissionDenied("Only the author can edit this post.")
+    services.check_not_suspended(current_user)
     thread, opening = post.thread, post.number == 1
     if opening:
         initial = {"body": post.body_source, "title": thread.title, "tags": ", ".join(t.name for t in thread.tags)}
@@ -41,7 +43,10 @@ def edit(post_id: int):
         except ValidationFailed as error:
             add_error(form, error.field, error.message)
         else:
-            flash("Your changes were saved.", "success")
+            if post.state == Visibility.HELD:  # an edit of a hidden post resubmits it for review
+                tell_if_held(post)
+            else:
+                flash("Your changes were saved.", "success")
             return redirect(post_url(thread, post.number))
     explain_csrf_failure(form)
     return render_template(
@@ -84,6 +89,7 @@ def add_comment(post_id: int):
         except ValidationFailed as error:
             add_error(form, error.field, error.message)
         else:
+            tell_if_held(comment)
             return redirect(post_url(post.thread, post.number, anchor=f"comment-{comment.id}"))
     explain_csrf_failure(form)
     return render_template("posts/comment.html", form=form, post=post, thread=post.thread)

@@ -193,3 +193,21 @@ def revisions(post: Post) -> list[PostRevision]:
             .order_by(PostRevision.number.desc())
         )
     )
+
+
+def has_posted_in(group: Group, user: Any) -> bool:
+    """Whether the person has ever posted or commented in the group, in any state (one query).
+
+    Held, hidden and withdrawn posts count too: their author saw the house rules before writing them.
+    """
+    if not getattr(user, "is_authenticated", False):
+        return False
+    posted = (
+        select(Post.id).join(Thread, Thread.id == Post.thread_id)
+        .where(Post.author_id == user.id, Thread.group_id == group.id).exists()
+    )
+    commented = (
+        select(Comment.id).join(Post, Post.id == Comment.post_id).join(Thread, Thread.id == Post.thread_id)
+        .where(Comment.author_id == user.id, Thread.group_id == group.id).exists()
+    )
+    return bool(db.session.scalar(select(or_(posted, commented))))

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import Response, abort, current_app, make_response, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required
 
+from forum.accounts import services as account_services
 from forum.common.converters import parse_id
 from forum.common.decorators import form_checks_csrf
 from forum.common.errors import ERROR_TITLES, ValidationFailed
@@ -24,7 +25,7 @@ from forum.threads.forms import (
     add_error,
     explain_csrf_failure,
 )
-from forum.threads.models import Thread
+from forum.threads.models import Comment, Post, Thread, Visibility
 
 
 def _poster_key() -> str:
@@ -61,6 +62,20 @@ posting_limit: Callable[[Callable[..., Any]], Callable[..., Any]] = limiter.shar
 )
 
 
+HELD_MESSAGE = "Thanks — your post is awaiting review by a moderator. Only you can see it until then."
+
+
+def tell_if_held(item: Thread | Post | Comment) -> None:
+    """After posting: say so when what was just posted waits for a moderator (pre-moderation)."""
+    if item.state == Visibility.HELD:
+        flash(HELD_MESSAGE, "info")
+
+
+def first_post_in(group: Any) -> bool:
+    """Whether the signed-in person has not posted or commented in this group yet (they see its house rules)."""
+    return not queries.has_posted_in(group, current_user)
+
+
 def post_url(thread: Thread, number: int, anchor: str | None = None) -> str:
     """The address of the thread page that shows post ``number``, pointing at that post (or ``anchor``)."""
     page = queries.page_of_post(number, current_app.config["POSTS_PER_PAGE"])
@@ -85,9 +100,12 @@ def new_thread(slug: str):
         except ValidationFailed as error:
             add_error(form, error.field, error.message)
         else:
+            tell_if_held(thread)
             return redirect(url_for("threads.show", thread_id=thread.id, slug=thread.slug))
     explain_csrf_failure(form)
-    return render_template("threads/new.html", form=form, group=group, markdown_hint=MARKDOWN_HINT)
+    return render_template(
+        "threads/new.html", form=form, group=group, markdown_hint=MARKDOWN_HINT, first_post=first_post_in(group)
+    )
 
 
 @bp.route("/<id:thread_id>/")
@@ -97,6 +115,8 @@ def show(thread_id: int, slug: str | None = None):
     number = page_from_request()
     thread, viewer = queries.readable_thread(thread_id, current_user, with_tags=True)
     page = queries.thread_page(thread, number, current_app.config["POSTS_PER_PAGE"], viewer)
+    suspension = account_services.suspension_notice(current_user)
+    may_write = viewer.can_post and not thread.locked and suspension is None
 
     def page_url(n: int, **extra: Any) -> str:
         return url_for("threads.show", thread_id=thread.id, slug=thread.slug, page=n if n > 1 else None, **extra)
@@ -112,6 +132,9 @@ def show(thread_id: int, slug: str | None = None):
         reply_form=ReplyForm(formdata=None),
         comment_form=CommentForm(formdata=None),
         markdown_hint=MARKDOWN_HINT,
+        suspension=suspension,
+        may_write=may_write,
+        first_post=may_write and first_post_in(thread.group),
     )
 
 
@@ -146,6 +169,10 @@ def reply(thread_id: int):
         except ValidationFailed as error:
             add_error(form, error.field, error.message)
         else:
+            tell_if_held(post)
             return redirect(post_url(thread, post.number))
     explain_csrf_failure(form)
-    return render_template("threads/reply.html", form=form, thread=thread, markdown_hint=MARKDOWN_HINT)
+    return render_template(
+        "threads/reply.html", form=form, thread=thread, markdown_hint=MARKDOWN_HINT,
+        first_post=first_post_in(thread.group),
+    )
