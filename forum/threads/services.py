@@ -94,8 +94,9 @@ def _new_post(thread: Thread, author: User, body: str, quoted_post_id: int | Non
     html = markup.render(body)
     spam.check_links(author, html)
     opening = thread.post_count == 0
-    shown = not held and (opening or thread.state == Visibility.VISIBLE)
-    number = _bump_thread(thread.id, author.id, shown=shown, opening=opening)
+    # A reply counts among the thread's shown replies even while the thread itself waits or is hidden, so that
+    # publishing the thread later brings the right number of posts into its group's counts.
+    number = _bump_thread(thread.id, author.id, shown=not held, opening=opening)
     spam.check_not_duplicate(author, body)  # after the first write: a copy sent at the same time waits here
     post = Post(
         thread_id=thread.id, number=number, author_id=author.id, body_source=body, body_html=html,
