@@ -10,8 +10,10 @@ from sqlalchemy.orm import joinedload
 
 from forum.common.errors import NotFound
 from forum.extensions import db
+from forum.groups import permissions
 from forum.groups.models import Group
 from forum.moderation.models import ItemType
+from forum.moderation.services import scope
 from forum.threads.models import Comment, Post, Thread
 
 
@@ -107,3 +109,26 @@ def load_items(keys: list[tuple[str, int]]) -> dict[tuple[str, int], Item]:
             thread = comment.post.thread
             found[(ItemType.COMMENT, comment.id)] = Item(ItemType.COMMENT, comment, comment.post, thread, thread.group)
     return found
+
+
+def item_for_moderation(item_type: str, item_id: int, moderator: Any) -> Item:
+    """The item for a moderator's page or action: NotFound in a private group they cannot read, and
+    PermissionDenied (403) in a group they do not moderate."""
+    item = load_item(item_type, item_id)
+    if not permissions.can_read(item.group, moderator):
+        raise NotFound("There is no such post or comment.")
+    scope.check_moderates(item.group, moderator)
+    return item
+
+
+def items_for_moderation(keys: list[tuple[str, int]], moderator: Any) -> list[Item]:
+    """Several items (a bulk action), in the order given: NotFound if any is missing or unreadable to the
+    moderator. Whether they moderate each one is checked by the action, before anything changes."""
+    found = load_items(keys)
+    items = []
+    for key in dict.fromkeys(keys):
+        item = found.get(key)
+        if item is None or not permissions.can_read(item.group, moderator):
+            raise NotFound("There is no such post or comment.")
+        items.append(item)
+    return items

@@ -18,6 +18,7 @@ from forum.audit.models import AuditEntry
 from forum.common.errors import NotFound, PermissionDenied
 from forum.common.pagination import Page
 from forum.extensions import db
+from forum.groups.models import MemberRole, Membership, MemberStatus
 from forum.moderation.models import Flag, ItemType, ModeratorWarning, ReviewItem, ReviewStatus
 from forum.moderation.services import scope
 from forum.moderation.services.items import Item, load_items
@@ -67,6 +68,25 @@ def pending_count(user: Any) -> int:
         return 0
     stmt = select(func.count(ReviewItem.id)).where(ReviewItem.status == ReviewStatus.PENDING)
     return db.session.scalar(_scoped(stmt, user, None)) or 0
+
+
+def nav_count(user: Any) -> int | None:
+    """For the header: None for someone who moderates nothing, else how many items wait for them, in one query
+    (a group moderator's groups and their count together); none at all for anonymous visitors."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    pending = select(func.count(ReviewItem.id)).where(ReviewItem.status == ReviewStatus.PENDING)
+    if user.is_site_moderator:
+        return db.session.scalar(pending) or 0
+    mine = select(Membership.group_id).where(
+        Membership.user_id == user.id, Membership.role == MemberRole.MODERATOR,
+        Membership.status == MemberStatus.ACTIVE,
+    )
+    row = db.session.execute(select(
+        select(func.count()).select_from(mine.subquery()).scalar_subquery(),
+        pending.where(ReviewItem.group_id.in_(mine)).scalar_subquery(),
+    )).one()
+    return None if not row[0] else int(row[1] or 0)
 
 
 def queue_page(user: Any, number: int, per_page: int, group_id: int | None = None,
@@ -161,3 +181,41 @@ def entry_for(item: Item) -> QueueEntry | None:
     )
     entries = entries_for([row]) if row is not None else []
     return entries[0] if entries else None
+
+
+@dataclass
+class ItemContext:
+    """Everything the item's review page shows: its pending queue row if any, every flag it has had (open
+    ones first), its author's history and the earlier actions on it."""
+
+    item: Item
+    review: ReviewItem | None
+    flags: list[Flag]
+    history: AuthorHistory
+    earlier: list[AuditEntry]
+
+    @property
+    def open_flags(self) -> list[Flag]:
+        return [f for f in self.flags if f.outcome is None]
+
+
+ITEM_HISTORY = 20
+
+
+def item_context(item: Item) -> ItemContext:
+    """The review page's context for one item (five queries)."""
+    keys = [(item.kind, item.id)]
+    review = db.session.scalar(
+        select(ReviewItem).where(ReviewItem.item_type == item.kind, ReviewItem.item_id == item.id,
+                                 ReviewItem.status == ReviewStatus.PENDING)
+    )
+    flags = list(db.session.scalars(
+        select(Flag).options(joinedload(Flag.flagger)).where(_items_clause(Flag, keys))
+        .order_by(Flag.outcome.is_not(None), Flag.created_at.desc(), Flag.id.desc())
+    ))
+    earlier = list(db.session.scalars(
+        select(AuditEntry).options(joinedload(AuditEntry.actor)).where(_items_clause(AuditEntry, keys))
+        .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc()).limit(ITEM_HISTORY)
+    ))
+    history = author_histories({item.author_id}).get(item.author_id, AuthorHistory())
+    return ItemContext(item=item, review=review, flags=flags, history=history, earlier=earlier)

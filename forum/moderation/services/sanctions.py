@@ -24,6 +24,7 @@ from forum.audit.models import Action, AuditEntry
 from forum.common.errors import NotFound, PermissionDenied, ValidationFailed
 from forum.common.timefmt import utcnow
 from forum.extensions import db
+from forum.groups import permissions
 from forum.groups.models import Group
 from forum.moderation.models import ModeratorWarning
 from forum.moderation.services import scope
@@ -40,6 +41,27 @@ def person(user_id: int, moderator: Any) -> User:
     if found is None:
         raise NotFound("No such person.")
     return found
+
+
+def warning_group(group_id: int | None, moderator: Any) -> Group | None:
+    """The group a warning is about, chosen on the form: None for none; 404 for one the moderator cannot see,
+    403 for one they do not moderate."""
+    if group_id is None:
+        return None
+    group = db.session.get(Group, group_id)
+    if group is None or not permissions.can_read(group, moderator):
+        raise NotFound("There is no such group.")
+    scope.check_moderates(group, moderator)
+    return group
+
+
+def may_suspend(moderator: Any, target: User) -> bool:
+    """Whether the suspend and lift forms are offered (the actions check again)."""
+    try:
+        check_may_suspend(moderator, target)
+    except PermissionDenied:
+        return False
+    return True
 
 
 def warn(moderator: Any, target: User, reason: str, group: Group | None = None) -> ModeratorWarning:

@@ -1,0 +1,20 @@
+"""Addresses the moderation pages share: an item on its thread page, its review page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import url_for
+
+from forum.moderation.models import ItemType
+from forum.threads.views import post_url
+
+
+def item_href(item: Any) -> str:
+    """The thread page at the post or comment (moderators see held and hidden items there, marked)."""
+    anchor = f"comment-{item.id}" if item.kind == ItemType.COMMENT else None
+    return post_url(item.thread, item.post.number, anchor)
+
+
+def review_href(item: Any) -> str:
+    return url_for("moderation.item", kind=item.kind, item_id=item.id)

@@ -1,0 +1,52 @@
+"""The audit log: newest first, filtered by moderator, person, group and action."""
+
+from __future__ import annotations
+
+from flask import current_app, render_template, request, url_for
+from flask_login import current_user
+
+from forum.audit.models import AuditEntry
+from forum.common.pagination import page_from_request
+from forum.moderation import bp
+from forum.moderation.models import ItemType
+from forum.moderation.services import audit_log, scope
+from forum.moderation.views.access import moderators_only
+
+FILTER_MAX = 100  # longer than any handle, slug or action: the rest is cut, not an error
+
+
+def _filters() -> audit_log.LogFilters:
+    values = {name: (request.args.get(name) or "").strip()[:FILTER_MAX] for name in ("moderator", "person", "group",
+                                                                                      "action")}
+    return audit_log.LogFilters(**values)
+
+
+def entry_href(entry: AuditEntry) -> str | None:
+    """Where an entry's item can be looked at by a moderator, when it is something with a page."""
+    if entry.item_id is None:
+        return None
+    if entry.item_type in ItemType.ALL:
+        return url_for("moderation.item", kind=entry.item_type, item_id=entry.item_id)
+    if entry.item_type == "thread":
+        return url_for("moderation.thread", thread_id=entry.item_id)
+    if entry.item_type == "user":
+        return url_for("moderation.person", user_id=entry.item_id)
+    if entry.item_type == "group" and entry.group is not None:
+        return url_for("groups.show", slug=entry.group.slug)
+    return None
+
+
+@bp.route("/log")
+@moderators_only
+def log():
+    """Who did what, to which item, when and why; a group moderator reads their groups' part."""
+    filters = _filters()
+    page = audit_log.entries(current_user, filters, page_from_request(), current_app.config["AUDIT_PER_PAGE"])
+
+    def page_url(n: int) -> str:
+        return url_for("moderation.log", page=n if n > 1 else None, **filters.as_args())
+
+    return render_template(
+        "moderation/log.html", page=page, filters=filters, actions=audit_log.ACTION_CHOICES,
+        groups=scope.groups_moderated(current_user), pagination=page.govuk_params(page_url), entry_href=entry_href,
+    )
