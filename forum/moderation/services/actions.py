@@ -52,6 +52,11 @@ def _last_action(item: Item) -> str:
     return f" ({entry.action_label.lower()} by {who} {relative(entry.created_at)})"
 
 
+def _first_upper(text: str) -> str:
+    """Start a sentence with ``text`` (``str.capitalize`` would lower-case the thread's title too)."""
+    return text[:1].upper() + text[1:]
+
+
 def _set_state(item: Item, state: str, reason: str | None = None) -> None:
     if item.kind == ItemType.COMMENT:
         visibility.change_comment(item.obj, state=state, reason=reason)
@@ -88,7 +93,7 @@ def hide(item: Item, moderator: Any, reason: str) -> str:
     reason = check_reason(reason)
     pending = review.pending_review(item.kind, item.id)
     if item.state == Visibility.HIDDEN and pending is None:
-        raise AlreadyDone(f"{title_of(item).capitalize()} is already hidden{_last_action(item)}.")
+        raise AlreadyDone(f"{_first_upper(title_of(item))} is already hidden{_last_action(item)}.")
     _set_state(item, Visibility.HIDDEN, reason)
     review.close_review(item.kind, item.id, moderator, Outcome.UPHELD, Outcome.UPHELD)
     audit.record(moderator, Action.HIDE, item_type=item.kind, item_id=item.id, group_id=item.group.id,
@@ -101,7 +106,7 @@ def restore(item: Item, moderator: Any) -> str:
     """Show a hidden item again."""
     scope.check_moderates(item.group, moderator)
     if item.state != Visibility.HIDDEN:
-        raise AlreadyDone(f"{title_of(item).capitalize()} is not hidden{_last_action(item)}.")
+        raise AlreadyDone(f"{_first_upper(title_of(item))} is not hidden{_last_action(item)}.")
     _set_state(item, Visibility.VISIBLE)
     review.close_review(item.kind, item.id, moderator, Outcome.DISMISSED, Outcome.DISMISSED)
     audit.record(moderator, Action.RESTORE, item_type=item.kind, item_id=item.id, group_id=item.group.id,
