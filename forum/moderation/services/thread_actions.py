@@ -82,7 +82,7 @@ def retag(thread: Thread, moderator: Any, tags: str) -> str:
     names = tag_services.parse(tags or "")
     tag_services.check(names)
     before = [t.name for t in thread.tags]
-    if names == before:
+    if sorted(set(names)) == sorted(before):  # the same tags in another order change nothing
         raise AlreadyDone(f"“{thread.title}” already has those tags: nothing changed.")
     thread.tags = tag_services.get_or_create(names)
     audit.record(moderator, Action.RETAG, item_type="thread", item_id=thread.id, group_id=thread.group_id,
