@@ -1,5 +1,7 @@
 """`flask --app forum seed-demo` gives a newcomer a living forum with true counts."""
 
+import html
+
 import pytest
 from sqlalchemy import func, select
 
@@ -156,3 +158,32 @@ def test_seed_demo_history_is_published_and_nothing_waiting_leaks(app, runner, c
         page = response.get_data(as_text=True)
         for text in secret:
             assert text.replace("'", "&#39;") not in page and text not in page, (url, text)
+
+
+def test_a_newcomer_signs_in_as_the_demo_moderators_and_finds_the_queue(app, runner, client):
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    signed_in = client.post("/login", data={"email": "morgan-reid@example.org", "password": "moderator-demo-password"})
+    assert signed_in.status_code in (302, 303)
+    queue = html.unescape(client.get("/moderation/").get_data(as_text=True))
+    assert "6 items waiting" in queue
+    for text in (moderation.RUDE_REPLY[2], moderation.ADVERT_FLAG[2], moderation.PERSONAL_COMMENT[3],
+                 moderation.NEWCOMER_REPLY[2], moderation.PREMODERATED_REPLY[2], moderation.PREMODERATED_THREAD[2]):
+        assert text in queue, text
+    log = html.unescape(client.get("/moderation/log").get_data(as_text=True))
+    assert moderation.HIDE_REASON in log and moderation.WARNING in log
+    client.post("/logout")
+
+    client.post("/login", data={"email": "dana-hughes@example.org", "password": "group-moderator-demo-password"})
+    queue = html.unescape(client.get("/moderation/").get_data(as_text=True))
+    assert "2 items waiting" in queue and moderation.RUDE_REPLY[2] not in queue
+    client.post("/logout")
+
+    client.post("/login", data={"email": "lee-grant@example.org", "password": "lee-demo-password"})
+    thread_id = db_thread_id(app, moderation.HIDDEN_REPLY[0])
+    own = html.unescape(client.get(f"/threads/{thread_id}/").get_data(as_text=True))
+    assert moderation.HIDDEN_REPLY[2] in own and moderation.HIDE_REASON in own
+
+
+def db_thread_id(app, title: str) -> int:
+    with app.app_context():
+        return db.session.scalar(select(Thread.id).where(Thread.title == title))
