@@ -51,7 +51,7 @@ def test_the_queue_shows_each_item_with_its_context(client, world, who):
     assert f'href="/threads/{world.thread_id}/benches-by-the-pond#post-2"' in body
     assert f'href="/moderation/people/{world.member.id}"' in body and "(0 hidden items, 0 warnings)" in body
     assert "Spam" in body and "Selling benches" in body and "flagged by Flagger One" in body
-    assert 'value="post-%d"' % world.reply_id in body and 'value="comment-%d"' % world.comment_id in body
+    assert f'value="post-{world.reply_id}"' in body and f'value="comment-{world.comment_id}"' in body
     assert f'href="/moderation/items/post/{world.reply_id}"' in body
     assert "1 open flag" in body
 
