@@ -6,6 +6,7 @@ import hashlib
 import hmac
 import unicodedata
 from collections.abc import Callable
+from typing import Any
 
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
@@ -14,11 +15,14 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from forum.accounts.models import Role, User
+from forum.audit import services as audit
+from forum.audit.models import Action
 from forum.common import mail, markup
 from forum.common.converters import parse_id
 from forum.common.errors import DomainError, NotFound, ValidationFailed
 from forum.common.pagination import Page
 from forum.common.text import normalise_space, slugify
+from forum.common.timefmt import exact
 from forum.extensions import db
 
 DISPLAY_NAME_MIN = 2
@@ -318,7 +322,29 @@ def set_role(user: User, role: str, organisation: str | None = None, actor: User
         raise ValidationFailed("Enter the organisation a civil servant works for", field="organisation")
     if organisation and len(organisation) > ORGANISATION_MAX:
         raise ValidationFailed(f"Organisation must be {ORGANISATION_MAX} characters or fewer", field="organisation")
+    changes = _role_changes(user, role, organisation)
     user.role = role
     user.organisation = organisation
+    if changes:  # a save that changes nothing is not an action worth a line in the audit log
+        audit.record(actor, Action.SET_ROLE, item_type="user", item_id=user.id, subject_id=user.id,
+                     summary="; ".join(changes))
     db.session.commit()
     return user
+
+
+def _role_changes(user: User, role: str, organisation: str | None) -> list[str]:
+    """What a role change changes, in words for the audit log ("Role: resident → moderator")."""
+    changes = []
+    if role != user.role:
+        changes.append(f"Role: {user.role} → {role}")
+    if organisation != user.organisation:
+        changes.append(f"Organisation: {user.organisation or 'none'} → {organisation or 'none'}")
+    return changes
+
+
+def suspension_notice(user: Any) -> str | None:
+    """What a suspended person is told on the pages where they would otherwise post (None if not suspended)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_suspended:
+        return None
+    reason = user.suspension_reason or "none given"
+    return f"Your account is suspended until {exact(user.suspended_until)} (reason: {reason})."

@@ -171,7 +171,7 @@ def account():
         else:
             flash("Your profile has been saved.", "success")
             return redirect(url_for("accounts.account"))
-    return render_template("accounts/account.html", form=form)
+    return render_template("accounts/account.html", form=form, suspension=services.suspension_notice(current_user))
 
 
 @bp.route("/account/password", methods=["GET", "POST"])

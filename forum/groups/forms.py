@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextArea, GovTextInput
-from wtforms import IntegerField, RadioField, StringField, SubmitField, TextAreaField
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxInput,
+    GovRadioInput,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import BooleanField, IntegerField, RadioField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
@@ -30,6 +36,11 @@ class _GroupTextForm(FlaskForm):
         "Description", widget=GovTextArea(),
         validators=[Length(max=20_000, message="Description must be 20,000 characters or fewer")],
     )
+    rules = TextAreaField(
+        "House rules for this group", widget=GovTextArea(),
+        validators=[Length(max=20_000, message="House rules must be 20,000 characters or fewer")],
+    )
+    premoderated = BooleanField("Pre-moderate every post", widget=GovCheckboxInput())
     privacy = RadioField("Who can see this group?", choices=PRIVACY_CHOICES, default="public", widget=GovRadioInput())
     position = IntegerField(
         "Position in the list of groups", widget=GovTextInput(), default=100,

@@ -19,6 +19,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager
 
 from forum.accounts.models import User
+from forum.audit import services as audit
+from forum.audit.models import Action
 from forum.common import markup
 from forum.common.errors import NotFound, PermissionDenied, ValidationFailed
 from forum.common.pagination import Page
@@ -30,6 +32,7 @@ from forum.groups.models import Group, MemberRole, Membership, MemberStatus
 NAME_MAX = 100
 SUMMARY_MAX = 300
 DESCRIPTION_MAX = 20_000
+RULES_MAX = 20_000
 INVITE_SALT = "group-invite"
 INVITE_MAX_AGE = 60 * 60 * 24 * 30  # an invitation link works for 30 days
 RESERVED_SLUGS = frozenset({"new"})  # /groups/new is the create page
@@ -234,9 +237,16 @@ def approve(group: Group, actor: Any, membership_id: int) -> Membership:
     ).rowcount
     if flipped:
         _count_member(group.id, 1)
+        _record_member(actor, Action.APPROVE_MEMBER, group, membership.user_id)
     db.session.commit()
     db.session.refresh(membership)
     return membership
+
+
+def _record_member(actor: Any, action: str, group: Group, user_id: int, summary: str = "") -> None:
+    """An audit entry for something done to a person's membership of a group."""
+    audit.record(actor, action, item_type="user", item_id=user_id, group_id=group.id, subject_id=user_id,
+                 summary=summary)
 
 
 def reject(group: Group, actor: Any, membership_id: int) -> User:
@@ -250,6 +260,7 @@ def reject(group: Group, actor: Any, membership_id: int) -> User:
     if not removed:
         db.session.rollback()
         raise ValidationFailed(f"{person.display_name} was accepted by another moderator a moment ago")
+    _record_member(actor, Action.REJECT_MEMBER, group, person.id)
     db.session.commit()
     return person
 
@@ -287,6 +298,7 @@ def add_member(group: Group, actor: Any, display_name: str) -> Membership:
             db.session.rollback()
             raise already
         _count_member(group.id, 1)
+    _record_member(actor, Action.ADD_MEMBER, group, person.id)
     db.session.commit()
     db.session.refresh(membership)
     return membership
@@ -303,6 +315,8 @@ def appoint(group: Group, actor: Any, user_id: int, role: str) -> Membership:
     )
     if membership is None or not membership.is_active:
         raise NotFound("That person is not a member of this group.")
+    if membership.role != role:
+        _record_member(actor, Action.APPOINT, group, user_id, summary=f"Group role: {membership.role} → {role}")
     membership.role = role
     db.session.commit()
     return membership
@@ -325,8 +339,15 @@ def _check_description(description: str) -> str:
     return description
 
 
+def _check_rules(rules: str) -> str:
+    rules = rules or ""
+    if len(rules) > RULES_MAX:
+        raise ValidationFailed(f"House rules must be {RULES_MAX:,} characters or fewer", field="rules")
+    return rules
+
+
 def create_group(actor: Any, name: str, summary: str = "", description: str = "", private: bool = False,
-                 position: int = 100) -> Group:
+                 position: int = 100, rules: str = "", premoderated: bool = False) -> Group:
     """An admin creates a group; its address comes from its name and must be free."""
     if not getattr(actor, "is_admin", False):
         raise PermissionDenied("Only an administrator can create groups.")
@@ -342,10 +363,12 @@ def create_group(actor: Any, name: str, summary: str = "", description: str = ""
     if taken or slug in RESERVED_SLUGS:
         raise ValidationFailed("A group with this name already exists: choose another name", field="name")
     description = _check_description(description)
+    rules = _check_rules(rules)
     group = Group(
         slug=slug, name=name, summary=_check_summary(summary), description_source=description,
         description_html=markup.render(description), is_private=bool(private), position=position,
-        created_by_id=actor.id, member_count=0, thread_count=0, post_count=0,
+        rules_source=rules, rules_html=markup.render(rules),
+        premoderated=bool(premoderated), created_by_id=actor.id, member_count=0, thread_count=0, post_count=0,
     )
     db.session.add(group)
     try:
@@ -353,25 +376,45 @@ def create_group(actor: Any, name: str, summary: str = "", description: str = ""
     except IntegrityError:  # created by someone else a moment ago
         db.session.rollback()
         raise ValidationFailed("A group with this name already exists: choose another name", field="name") from None
+    audit.record(actor, Action.CREATE_GROUP, item_type="group", item_id=group.id, group_id=group.id,
+                 summary=f"Created “{group.name}” ({'private' if group.is_private else 'public'}"
+                         f"{', pre-moderated' if group.premoderated else ''})")
     db.session.commit()
     return group
 
 
 def update_group(group: Group, actor: Any, summary: str, description: str, private: bool | None = None,
-                 position: int | None = None) -> Group:
-    """Admins and the group's moderators change the summary and description; only admins change privacy
-    and position (a group moderator's ``private`` and ``position`` are ignored)."""
+                 position: int | None = None, rules: str | None = None, premoderated: bool | None = None) -> Group:
+    """Admins and the group's moderators change the summary, description, house rules and pre-moderation; only
+    admins change privacy and position (a group moderator's ``private`` and ``position`` are ignored).
+    ``None`` leaves a field as it is. What changed is recorded in the audit log."""
     if not permissions.can_edit_group(group, actor):
         raise PermissionDenied("Only administrators and the group's moderators can edit this group.")
     summary = _check_summary(summary)
     description = _check_description(description)
-    group.summary = summary
+    rules = _check_rules(rules) if rules is not None else None
+    changed = []
+    if summary != group.summary:
+        group.summary = summary
+        changed.append("summary")
     if description != group.description_source:
         group.description_source, group.description_html = description, markup.render(description)
+        changed.append("description")
+    if rules is not None and rules != group.rules_source:
+        group.rules_source, group.rules_html = rules, markup.render(rules)
+        changed.append("house rules")
+    if premoderated is not None and bool(premoderated) != group.premoderated:
+        group.premoderated = bool(premoderated)
+        changed.append("pre-moderation " + ("on" if group.premoderated else "off"))
     if actor.is_admin:
-        if private is not None:
+        if private is not None and bool(private) != group.is_private:
             group.is_private = bool(private)
-        if position is not None:
+            changed.append("now " + ("private" if group.is_private else "public"))
+        if position is not None and position != group.position:
+            changed.append(f"position {group.position} → {position}")
             group.position = position
+    if changed:
+        audit.record(actor, Action.EDIT_GROUP, item_type="group", item_id=group.id, group_id=group.id,
+                     summary="Changed " + ", ".join(changed))
     db.session.commit()
     return group

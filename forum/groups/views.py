@@ -56,6 +56,7 @@ def create():
                 current_user, form.name.data, form.summary.data or "", form.description.data or "",
                 private=form.privacy.data == "private",
                 position=100 if form.position.data is None else form.position.data,
+                rules=form.rules.data or "", premoderated=bool(form.premoderated.data),
             )
         except ValidationFailed as error:
             getattr(form, error.field or "name").errors.append(error.message)
@@ -80,6 +81,7 @@ def edit(slug: str):
                 group, current_user, form.summary.data or "", form.description.data or "",
                 private=form.privacy.data == "private" if admin else None,
                 position=form.position.data if admin else None,
+                rules=form.rules.data or "", premoderated=bool(form.premoderated.data),
             )
         except ValidationFailed as error:
             getattr(form, error.field or "summary").errors.append(error.message)
@@ -94,6 +96,7 @@ def _form_data(group: Group) -> dict:
     return {
         "summary": group.summary, "description": group.description_source,
         "privacy": "private" if group.is_private else "public", "position": group.position,
+        "rules": group.rules_source, "premoderated": group.premoderated,
     }
 
 
