@@ -19,7 +19,11 @@ def app_config():
 def _sample_url(rule) -> str:
     values = {}
     for arg in rule.arguments:
-        values[arg] = 1 if rule._converters[arg].__class__.__name__ in ("IdConverter", "IntegerConverter") else "x"
+        converter = rule._converters[arg]
+        if converter.__class__.__name__ == "AnyConverter":
+            values[arg] = sorted(converter.items)[0]  # one of the values it allows, e.g. lock|unlock|pin|unpin
+        else:
+            values[arg] = 1 if converter.__class__.__name__ in ("IdConverter", "IntegerConverter") else "x"
     return rule.build(values, append_unknown=False)[1]
 
 
