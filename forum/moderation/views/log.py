@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from forum.audit.models import AuditEntry
 from forum.common.pagination import page_from_request
+from forum.common.text import slugify
 from forum.moderation import bp
 from forum.moderation.models import ItemType
 from forum.moderation.services import audit_log, scope
@@ -16,8 +17,12 @@ FILTER_MAX = 100  # longer than any handle, slug or action: the rest is cut, not
 
 
 def _filters() -> audit_log.LogFilters:
+    """The filters as typed; a person may be given by handle or by name ("Sam Sitemod" is "sam-sitemod")."""
     values = {name: (request.args.get(name) or "").strip()[:FILTER_MAX] for name in ("moderator", "person", "group",
                                                                                       "action")}
+    for name in ("moderator", "person"):
+        if values[name]:
+            values[name] = slugify(values[name])
     return audit_log.LogFilters(**values)
 
 

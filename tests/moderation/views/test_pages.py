@@ -96,6 +96,7 @@ def test_the_log_lists_and_filters_entries(client, world, app):
     assert "Locked thread" in locked and f'href="/moderation/threads/{world.thread_id}"' in locked
     assert "No entries" in s.page(client.get("/moderation/log?person=alice-author&action=hide"))
     assert "Advertising" in s.page(client.get("/moderation/log?person=bob-member"))
+    assert "Advertising" in rows(s.page(client.get("/moderation/log?person=Bob+Member")))  # a name works too
     s.sign_in(client, world.transport_mod)  # only their groups' part
     assert "Advertising" not in s.page(client.get("/moderation/log"))
 
