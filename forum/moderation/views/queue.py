@@ -91,4 +91,7 @@ def bulk():
         except ValidationFailed as error:
             add_error(form, error.field, error.message)
     explain_csrf_failure(form)
-    return render_queue(form, filters)
+    try:
+        return render_queue(form, filters, parse_id(request.form.get("page")) or 1)
+    except NotFound:  # the queue shrank meanwhile: its first page, with the form as sent
+        return render_queue(form, filters)

@@ -47,3 +47,13 @@ def test_the_log_pages_keep_the_filters(client, world):
     assert "/moderation/log?page=2&moderator=sam-sitemod&action=hide" in first
     second = s.page(client.get("/moderation/log?page=2&moderator=sam-sitemod&action=hide"))
     assert "First reason" in rows(second) and "Restored" not in rows(second)
+
+
+def test_a_failed_bulk_form_comes_back_on_the_page_it_was_sent_from(client, world):
+    s.sign_in(client, world.sitemod)
+    second = s.page(client.get("/moderation/?page=2"))
+    key = "comment-" if "Near the playground too." in second else "post-"
+    item = f"comment-{world.comment_id}" if key == "comment-" else f"post-{world.reply_id}"
+    assert '<input type="hidden" name="page" value="2">' in second
+    body = s.page(client.post("/moderation/bulk", data={"items": [item], "action": "hide", "page": "2"}))
+    assert "govuk-error-summary" in body and f'value="{item}" checked' in body
