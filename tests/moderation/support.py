@@ -181,5 +181,6 @@ def sign_out(client: FlaskClient) -> None:
 
 
 def page(response) -> str:
-    """The page's HTML with entities decoded, so a test can look for any text on it."""
-    return html.unescape(response.get_data(as_text=True))
+    """The page's HTML with entities decoded and runs of white space made one space, so a test can look for any
+    text on it as a reader sees it."""
+    return " ".join(html.unescape(response.get_data(as_text=True)).split())
