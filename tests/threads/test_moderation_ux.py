@@ -1,6 +1,6 @@
 """What people see of moderation on the thread page and the posting pages: held and hidden posts, comments and
-threads (to their authors and the group's moderators only), Flag links, suspensions, and the house rules shown
-before someone's first post in a group."""
+threads (to their authors and the group's moderators only), Flag links, suspensions, the house rules shown
+before someone's first post in a group, and the account page's moderation links."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 from flask import url_for
 
 from forum.accounts.models import User
-from forum.common.timefmt import utcnow
+from forum.common.timefmt import exact, utcnow
 from forum.extensions import db
 from forum.groups.models import Group
 from forum.moderation.services import actions
@@ -105,6 +105,25 @@ def test_a_held_reply_shows_its_author_that_it_awaits_review_and_nobody_else_see
     assert "Benches by the pond, please." not in page and "Awaiting review" not in page
     sign_out(client)
     assert "Benches by the pond, please." not in page_text(client, thread_url(place))
+
+
+def test_a_new_accounts_first_reply_waits_for_review_and_a_later_one_does_not(app, client, place):
+    app.config["PREMODERATE_FIRST_POSTS"] = 1
+    sign_in(client, place.newcomer)
+    response = client.post(f"/threads/{place.thread_id}/reply", data={"body": "My first words."},
+                           follow_redirects=True)
+    page = html.unescape(response.get_data(as_text=True))
+    assert HELD_MESSAGE in page and AWAITING in page
+    with app.app_context():
+        post_id = db.session.scalar(db.select(Post.id).where(Post.body_source == "My first words."))
+        actions.approve(load_item("post", post_id), db.session.get(User, place.group_moderator.id))
+    response = client.post(f"/threads/{place.thread_id}/reply", data={"body": "My second words."},
+                           follow_redirects=True)
+    page = html.unescape(response.get_data(as_text=True))
+    assert HELD_MESSAGE not in page and "Awaiting review" not in page
+    sign_in(client, place.author)
+    page = page_text(client, thread_url(place))
+    assert "My first words." in page and "My second words." in page
 
 
 def test_a_held_thread_is_not_found_by_others_not_even_its_title(app, client, place):
@@ -325,3 +344,19 @@ def test_the_group_page_shows_its_rules_in_a_details_component(app, client, plac
     page = page_text(client, f"/groups/{place.group_slug}/")
     assert '<span class="govuk-details__summary-text">House rules for this group</span>' in page
     assert "Be kind to the ducks." in page
+
+
+# --- the account page ---------------------------------------------------------------------------------------------
+
+
+def test_the_account_page_links_to_flags_and_warnings_and_says_when_a_suspension_ends(app, client, place):
+    sign_in(client, place.member)
+    page = page_text(client, "/account")
+    assert f'href="{endpoint_url(app, "community.my_flags")}">Your flags' in page
+    assert f'href="{endpoint_url(app, "community.my_warnings")}">Warnings from moderators' in page
+    assert "suspended" not in page
+    suspend(app, place.member, reason="Spamming the parks group")
+    with app.app_context():
+        until = db.session.get(User, place.member.id).suspended_until
+    page = page_text(client, "/account")
+    assert f"Your account is suspended until {exact(until)} (reason: Spamming the parks group)." in page
