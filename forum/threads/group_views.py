@@ -3,6 +3,7 @@
 from flask import current_app, render_template, request
 from flask_login import current_user
 
+from forum.accounts import services as account_services
 from forum.common.pagination import page_from_request
 from forum.groups import bp as groups_bp
 from forum.threads import links, listings, queries
@@ -20,6 +21,7 @@ def show(slug: str):
         group=group,
         membership=viewer.membership,
         can_post=viewer.can_post,
+        suspension=account_services.suspension_notice(current_user),
         tag=tag,
         group_tags=listings.group_tags(group),
         page=page,

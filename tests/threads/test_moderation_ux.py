@@ -129,6 +129,8 @@ def test_a_new_accounts_first_reply_waits_for_review_and_a_later_one_does_not(ap
 def test_a_held_thread_is_not_found_by_others_not_even_its_title(app, client, place):
     premoderate(app, place)
     sign_in(client, place.member)
+    assert "A moderator reviews every new post in this group" in page_text(
+        client, f"/groups/{place.group_slug}/threads/new")
     response = client.post(f"/groups/{place.group_slug}/threads/new",
                            data={"title": "Secret picnic plans", "body": "Bring sandwiches."}, follow_redirects=True)
     page = html.unescape(response.get_data(as_text=True))
@@ -277,6 +279,8 @@ def test_a_suspended_person_sees_why_instead_of_the_reply_and_comment_forms(app,
     assert f'action="/threads/{place.thread_id}/reply"' not in page
     assert "Add a comment" not in page
     assert "/community/flag" not in page and "Reply with quote" not in page
+    page = page_text(client, f"/groups/{place.group_slug}/")
+    assert "Your account is suspended until" in page and "Start a thread" not in page
 
 
 def test_a_suspended_person_posting_gets_a_403_saying_until_when_and_why(app, client, place):
