@@ -14,6 +14,7 @@ from forum.moderation.services import actions, queue
 from forum.moderation.services.actions import AlreadyDone
 from forum.threads import services as thread_services
 from forum.threads.models import Comment, Post, Thread, Visibility
+from tests.budgeting.test_voting_concurrency import all_at_once
 from tests.moderation import support as s
 
 
@@ -206,3 +207,31 @@ def test_a_hidden_post_its_author_edits_goes_back_to_the_queue_still_unseen_by_o
         actions.approve(s.post_item(world.reply_id), s.user(world.parks_mod))
         assert s.thread(world.thread_id).visible_reply_count == 1
     assert "I agree about the benches (edited)." in s.page(client.get(f"/threads/{world.thread_id}/"))
+
+
+def test_two_moderators_hiding_the_same_reply_at_the_same_moment_count_it_out_once(app, world):
+    with app.app_context():
+        before = s.counts(world.parks_id)
+
+    def hide_as(who: s.Person):
+        def run():
+            with app.app_context():
+                try:
+                    actions.hide(s.post_item(world.reply_id), s.user(who), f"Hidden by {who.name}")
+                    return "hidden"
+                except AlreadyDone:
+                    return "already"
+                finally:
+                    db.session.remove()
+        return run
+
+    for _round in range(3):
+        results = all_at_once([hide_as(world.parks_mod), hide_as(world.sitemod), hide_as(world.sitemod2)])
+        assert "hidden" in results, results
+        with app.app_context():
+            assert s.state_of(Post, world.reply_id) == Visibility.HIDDEN
+            assert s.thread(world.thread_id).visible_reply_count == 0
+            assert s.counts(world.parks_id) == (before[0], before[1] - 1)
+            actions.restore(s.post_item(world.reply_id), s.user(world.sitemod))
+            assert s.thread(world.thread_id).visible_reply_count == 1
+            assert s.counts(world.parks_id) == before
