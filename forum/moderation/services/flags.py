@@ -89,7 +89,10 @@ def flag(item: Item, user: Any, reason: str, note: str = "") -> Flag:
 
 def _hide_if_enough(item: Item, open_flags: int) -> None:
     threshold = current_app.config.get("FLAG_HIDE_THRESHOLD", 3)
-    if threshold <= 0 or open_flags < threshold or item.state != Visibility.VISIBLE:
+    if threshold <= 0 or open_flags < threshold:
+        return
+    db.session.refresh(item.obj, attribute_names=["state"])  # after the queue row's lock: another flag may have hid it
+    if item.state != Visibility.VISIBLE:
         return
     reason = (f"Hidden automatically because {open_flags} people flagged it. "
               "A moderator will review it and restore it if it breaks no rules.")
