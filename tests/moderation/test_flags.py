@@ -281,3 +281,27 @@ def test_flags_hidden_automatically_are_upheld_or_dismissed_by_the_review(app, w
         assert outcomes(world.flaggers[2])[0][0] == "A moderator reviewed it and kept it"
         [entry] = s.audit_entries(Action.RESTORE)
         assert entry.actor_id == world.parks_mod.id
+
+
+def test_many_people_flagging_at_once_hide_the_item_once(app, world):
+    with app.app_context():
+        before = s.counts(world.parks_id)
+
+    def job(who):
+        def run():
+            with app.app_context():
+                try:
+                    flag_as(who, ItemType.POST, world.reply_id, "spam")
+                    return "flagged"
+                finally:
+                    db.session.remove()
+        return run
+
+    people = [*world.flaggers, world.outsider, world.author, world.newcomer]
+    assert all_at_once([job(w) for w in people]) == ["flagged"] * len(people)
+    with app.app_context():
+        assert s.state_of(Post, world.reply_id) == Visibility.HIDDEN
+        assert len(s.audit_entries(Action.AUTO_HIDE)) == 1
+        assert s.review_of(ItemType.POST, world.reply_id).open_flags == len(people)
+        assert s.thread(world.thread_id).visible_reply_count == 0
+        assert s.counts(world.parks_id) == (before[0], before[1] - 1)
