@@ -221,6 +221,20 @@ def test_others_see_nothing_of_a_hidden_post_and_moderators_see_it_marked(app, c
     assert "Edit your post to ask for another review" not in page
 
 
+def test_a_hidden_comment_shows_its_author_the_reason_and_nobody_else_anything(app, client, place):
+    with app.app_context():
+        post = db.session.get(Post, place.opening_post_id)
+        comment = thread_services.add_comment(post, db.session.get(User, place.member.id), "Rude remark.")
+        actions.hide(load_item("comment", comment.id), db.session.get(User, place.group_moderator.id), "Unkind")
+    sign_in(client, place.member)
+    page = page_text(client, thread_url(place))
+    assert "Rude remark." in page and "Hidden by a moderator" in page and "Reason: Unkind" in page
+    assert "Edit your post to ask for another review" not in page  # comments cannot be edited
+    sign_in(client, place.author)
+    page = page_text(client, thread_url(place))
+    assert "Rude remark." not in page and "Unkind" not in page
+
+
 def test_a_hidden_thread_shows_a_banner_to_its_author_and_is_not_found_by_others(app, client, place):
     with app.app_context():
         actions.hide(load_item("post", place.opening_post_id), db.session.get(User, place.site_moderator.id),
