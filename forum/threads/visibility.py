@@ -44,7 +44,7 @@ def should_hold(group: Group, author: User) -> bool:
     return published < first
 
 
-def _lock_thread(thread_id: int) -> Thread:
+def lock_thread(thread_id: int) -> Thread:
     """The thread row, locked until the transaction ends. The no-op UPDATE takes the lock on SQLite too (which
     ignores FOR UPDATE, but makes a second writer wait for the first to commit), so what is read next is what
     the last writer left."""
@@ -59,7 +59,7 @@ def _lock_thread(thread_id: int) -> Thread:
 
 def change_post(post: Post, *, state: str | None = None, reason: str | None = None, withdraw: bool = False) -> None:
     """Move a post to ``state`` (an opening post takes its thread along) or withdraw it, fixing the counts."""
-    thread = _lock_thread(post.thread_id)
+    thread = lock_thread(post.thread_id)
     # What the post is now, not when it was loaded: a moderator hiding it a moment ago must not be counted twice.
     db.session.refresh(post, attribute_names=["state", "withdrawn_at"])
     thread_was_shown, post_was_shown = thread.state == Visibility.VISIBLE, post.is_shown

@@ -57,6 +57,13 @@ def _first_upper(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def _as_it_is_now(item: Item) -> None:
+    """Lock the item's thread, as every change of visibility does, and read the item's state again: of two
+    moderators acting on it at once, the second is told what the first did instead of doing it again."""
+    visibility.lock_thread(item.thread.id)
+    db.session.refresh(item.obj, attribute_names=["state", "withdrawn_at"])
+
+
 def _set_state(item: Item, state: str, reason: str | None = None) -> None:
     if item.kind == ItemType.COMMENT:
         visibility.change_comment(item.obj, state=state, reason=reason)
@@ -67,6 +74,7 @@ def _set_state(item: Item, state: str, reason: str | None = None) -> None:
 def approve(item: Item, moderator: Any) -> str:
     """Publish a held item, or keep a flagged one (restoring it if flags hid it); its flags are dismissed."""
     scope.check_moderates(item.group, moderator)
+    _as_it_is_now(item)
     pending = review.pending_review(item.kind, item.id)
     if pending is None and item.state == Visibility.VISIBLE:
         raise AlreadyDone(f"Nothing to approve: {title_of(item)} is already published{_last_action(item)}.")
@@ -91,6 +99,7 @@ def hide(item: Item, moderator: Any, reason: str) -> str:
     """Hide an item with a reason its author sees; its flags are upheld. Nothing is deleted."""
     scope.check_moderates(item.group, moderator)
     reason = check_reason(reason)
+    _as_it_is_now(item)
     pending = review.pending_review(item.kind, item.id)
     if item.state == Visibility.HIDDEN and pending is None:
         raise AlreadyDone(f"{_first_upper(title_of(item))} is already hidden{_last_action(item)}.")
@@ -105,6 +114,7 @@ def hide(item: Item, moderator: Any, reason: str) -> str:
 def restore(item: Item, moderator: Any) -> str:
     """Show a hidden item again."""
     scope.check_moderates(item.group, moderator)
+    _as_it_is_now(item)
     if item.state != Visibility.HIDDEN:
         raise AlreadyDone(f"{_first_upper(title_of(item))} is not hidden{_last_action(item)}.")
     _set_state(item, Visibility.VISIBLE)
