@@ -127,22 +127,27 @@ class PersonHistory:
     actions: list[AuditEntry]
 
 
-def history(target: User) -> PersonHistory:
-    """What moderators have done about a person: counts, warnings and the latest audit entries (4 queries)."""
+def history(target: User, viewer: Any = None) -> PersonHistory:
+    """What moderators have done about a person: counts, warnings and the latest audit entries (4 queries).
+
+    Given the ``viewer``, a group moderator sees only the warnings and actions about the groups they moderate,
+    as in the audit log: another group's (perhaps private) reasons and summaries are not theirs to read.
+    """
+    groups = scope.moderated_group_ids(viewer) if viewer is not None else None
     counts = author_histories({target.id}).get(target.id, AuthorHistory())
-    warnings = list(
-        db.session.scalars(
-            select(ModeratorWarning).options(joinedload(ModeratorWarning.moderator), joinedload(ModeratorWarning.group))
-            .where(ModeratorWarning.user_id == target.id).order_by(ModeratorWarning.created_at.desc()).limit(HISTORY)
-        )
+    warnings = (
+        select(ModeratorWarning).options(joinedload(ModeratorWarning.moderator), joinedload(ModeratorWarning.group))
+        .where(ModeratorWarning.user_id == target.id).order_by(ModeratorWarning.created_at.desc()).limit(HISTORY)
     )
-    actions = list(
-        db.session.scalars(
-            select(AuditEntry).options(joinedload(AuditEntry.actor), joinedload(AuditEntry.group))
-            .where(AuditEntry.subject_id == target.id).order_by(AuditEntry.created_at.desc()).limit(HISTORY)
-        )
+    actions = (
+        select(AuditEntry).options(joinedload(AuditEntry.actor), joinedload(AuditEntry.group))
+        .where(AuditEntry.subject_id == target.id).order_by(AuditEntry.created_at.desc()).limit(HISTORY)
     )
-    return PersonHistory(counts=counts, warnings=warnings, actions=actions)
+    if groups is not None:
+        warnings = warnings.where(ModeratorWarning.group_id.in_(groups or [-1]))
+        actions = actions.where(AuditEntry.group_id.in_(groups or [-1]))
+    return PersonHistory(counts=counts, warnings=list(db.session.scalars(warnings)),
+                         actions=list(db.session.scalars(actions)))
 
 
 def my_warnings(user: Any) -> list[ModeratorWarning]:
