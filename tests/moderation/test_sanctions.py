@@ -13,7 +13,7 @@ from forum.common.errors import PermissionDenied, ValidationFailed
 from forum.common.timefmt import utcnow
 from forum.extensions import db
 from forum.moderation.models import ItemType, ModeratorWarning
-from forum.moderation.services import sanctions
+from forum.moderation.services import actions, sanctions
 from forum.moderation.services.actions import AlreadyDone
 from forum.threads import services as thread_services
 from forum.threads.models import Post
@@ -182,3 +182,21 @@ def test_a_new_suspension_replaces_the_current_one(app, world):
         assert member.suspension_reason == "Shortened"
         assert member.suspended_until - utcnow() < timedelta(days=1, minutes=1)
         assert [e.summary for e in s.audit_entries(Action.SUSPEND)] == ["For 30 days", "For 1 day"]
+
+
+def test_a_group_moderator_reads_a_persons_history_only_in_the_groups_they_moderate(app, world):
+    with app.app_context():
+        private_post = s.post_item(world.private_post_id)
+        actions.hide(private_post, s.user(world.sitemod), "Leaks the secret numbers")
+        actions.hide(s.post_item(world.opening_id), s.user(world.parks_mod), "Advert")
+        sanctions.warn(s.user(world.sitemod), s.user(world.author), "Site-wide warning")
+        sanctions.warn(s.user(world.transport_mod), s.user(world.author), "Transport warning",
+                       s.group(world.transport_id))
+        seen = sanctions.history(s.user(world.author), s.user(world.parks_mod))
+        assert [(e.action, e.reason) for e in seen.actions] == [(Action.HIDE, "Advert")]
+        assert seen.warnings == []
+        seen = sanctions.history(s.user(world.author), s.user(world.transport_mod))
+        assert [w.reason for w in seen.warnings] == ["Transport warning"]
+        assert [e.reason for e in seen.actions] == ["Transport warning"]
+        everything = sanctions.history(s.user(world.author), s.user(world.sitemod))
+        assert len(everything.actions) == 4 and len(everything.warnings) == 2
