@@ -1,23 +1,18 @@
 """The header's "Moderation" link, with how many items wait, for people who moderate something.
 
-Site moderators and admins cost one query (the count), group moderators one (their groups and the count
-together). Everyone else is remembered in the session as moderating nothing for a few minutes, so ordinary
-pages cost them no query at all; someone appointed a group moderator sees the link within that time.
+One query for anyone signed in (a group moderator's groups and their count together), asked only when a
+template prints the header; none for anonymous visitors. It is the same query on every page, so a page's
+query count still does not depend on its content, and someone appointed a group moderator sees the link at once.
 """
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
-from flask import session
 from flask_login import current_user
 
 from forum.moderation import bp
 from forum.moderation.services import queue
-
-SESSION_KEY = "moderates_nothing"
-REMEMBER_SECONDS = 300
 
 
 class _Once:
@@ -34,18 +29,7 @@ class _Once:
 
 
 def _pending() -> int | None:
-    if not current_user.is_authenticated:
-        return None
-    remembered = session.get(SESSION_KEY)
-    if (not current_user.is_site_moderator and isinstance(remembered, list) and len(remembered) == 2
-            and remembered[0] == current_user.id and time.time() - remembered[1] < REMEMBER_SECONDS):
-        return None
-    count = queue.nav_count(current_user)
-    if count is None:
-        session[SESSION_KEY] = [current_user.id, time.time()]
-    elif SESSION_KEY in session:
-        session.pop(SESSION_KEY)
-    return count
+    return queue.nav_count(current_user) if current_user.is_authenticated else None
 
 
 @bp.app_context_processor
