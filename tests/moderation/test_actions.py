@@ -236,3 +236,17 @@ def test_of_moderators_hiding_the_same_reply_at_the_same_moment_one_hides_it_the
             actions.restore(s.post_item(world.reply_id), s.user(world.sitemod))
             assert s.thread(world.thread_id).visible_reply_count == 1
             assert s.counts(world.parks_id) == before
+
+
+def test_replies_made_while_a_thread_is_hidden_count_when_it_is_restored(app, world):
+    with app.app_context():
+        before = s.counts(world.parks_id)
+        actions.hide(s.post_item(world.opening_id), s.user(world.parks_mod), "Checking the facts")
+        assert s.counts(world.parks_id) == (before[0] - 1, before[1] - 2)
+        thread_services.reply(s.thread(world.thread_id), s.user(world.parks_mod), "We are checking this.")
+        thread_services.reply(s.thread(world.thread_id), s.user(world.author), "Here are my sources.")
+        assert s.counts(world.parks_id) == (before[0] - 1, before[1] - 2)
+        actions.restore(s.post_item(world.opening_id), s.user(world.parks_mod))
+        thread = s.thread(world.thread_id)
+        assert (thread.visible_reply_count, thread.last_post_author_id) == (3, world.author.id)
+        assert s.counts(world.parks_id) == (before[0], before[1] + 2)
