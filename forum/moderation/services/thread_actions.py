@@ -21,6 +21,7 @@ from forum.moderation.models import ReviewItem
 from forum.moderation.services import scope
 from forum.moderation.services.actions import AlreadyDone
 from forum.tags import services as tag_services
+from forum.threads import visibility
 from forum.threads.models import Post, Thread, Visibility
 
 _FLAGS = {
@@ -36,6 +37,7 @@ def set_flag(thread: Thread, moderator: Any, action: str) -> str:
     if action not in _FLAGS:
         raise ValidationFailed("Choose an action", field="action")
     scope.check_moderates(thread.group, moderator)
+    thread = visibility.lock_thread(thread.id)  # as it is now: of two moderators at once, the second is told
     attribute, value, done = _FLAGS[action]
     if getattr(thread, attribute) == value:
         raise AlreadyDone(f"“{thread.title}” is already {done.lower()}: nothing changed.")
@@ -53,9 +55,11 @@ def move(thread: Thread, moderator: Any, group_id: int | None, reason: str = "")
     if target is None:
         raise ValidationFailed("Choose the group to move the thread to", field="group")
     scope.check_moderates(target, moderator)
+    thread = visibility.lock_thread(thread.id)  # as it is now: two moves at once must not move the counts twice
     if target.id == thread.group_id:
         raise AlreadyDone(f"“{thread.title}” is already in {target.name}: nothing changed.")
-    source = thread.group
+    source = db.session.get(Group, thread.group_id)
+    scope.check_moderates(source, moderator)
     if thread.state == Visibility.VISIBLE:
         opening_shown = db.session.scalar(
             select(Post.withdrawn_at.is_(None)).where(Post.thread_id == thread.id, Post.number == 1)
