@@ -7,6 +7,7 @@ import pytest
 
 from forum.audit.models import Action
 from forum.common.errors import NotFound, PermissionDenied, ValidationFailed
+from forum.extensions import db
 from forum.moderation.models import ItemType, ReviewItem
 from forum.moderation.services import queue, thread_actions
 from forum.moderation.services.actions import AlreadyDone
@@ -14,6 +15,7 @@ from forum.threads import listings
 from forum.threads import services as thread_services
 from forum.threads.models import Visibility
 from tests import factories
+from tests.budgeting.test_voting_concurrency import all_at_once
 from tests.moderation import support as s
 
 
@@ -95,8 +97,6 @@ def test_moving_a_thread_carries_its_counts_and_queue_rows(app, world):
         assert s.counts(world.parks_id) == (0, 0)
         assert s.counts(world.transport_id) == (1, 2)
         assert s.thread(world.thread_id).group_id == world.transport_id
-        from forum.extensions import db
-
         rows = db.session.scalars(db.select(ReviewItem).where(ReviewItem.thread_id == world.thread_id)).all()
         assert {r.group_id for r in rows} == {world.transport_id} and len(rows) == 2
         # the queue follows: Transport's moderator now sees them, Parks' moderator no longer does
@@ -151,3 +151,28 @@ def test_retag_replaces_the_tags_normalised_and_is_audited(app, world):
             world.parks_mod.id, "thread", world.thread_id, "Tags: benches → benches, seating")
         thread_actions.retag(s.thread(world.thread_id), s.user(world.parks_mod), "")
         assert s.thread(world.thread_id).tags == []
+
+
+def test_moderators_moving_or_locking_a_thread_at_the_same_moment_act_once(app, world):
+    def act(who: s.Person, what: str):
+        def run():
+            with app.app_context():
+                try:
+                    thread = s.thread(world.thread_id)
+                    if what == "move":
+                        thread_actions.move(thread, s.user(who), world.transport_id)
+                    else:
+                        thread_actions.set_flag(thread, s.user(who), Action.LOCK)
+                    return "done"
+                except AlreadyDone:
+                    return "already"
+                finally:
+                    db.session.remove()
+        return run
+
+    for what in ("move", "lock"):
+        results = all_at_once([act(who, what) for who in (world.sitemod, world.sitemod2, world.admin)])
+        assert sorted(results) == ["already", "already", "done"], (what, results)
+    with app.app_context():
+        assert s.counts(world.parks_id) == (0, 0) and s.counts(world.transport_id) == (1, 2)
+        assert [e.action for e in s.audit_entries()] == [Action.MOVE, Action.LOCK]
