@@ -142,7 +142,7 @@ def queue_queries(app, world: s.World, items: int) -> int:
         return len(statements)
 
 
-def test_the_queue_page_costs_the_same_queries_for_2_and_20_items(app, client, world):
+def test_the_queue_page_costs_the_same_queries_for_3_and_20_items_of_every_kind(app, client, world):
     make_queue(app, world, 2)
     with app.app_context():  # a decision, then a new flag: an item with earlier actions to show
         s.flag_as(world.flaggers[0], ItemType.POST, world.reply_id)
