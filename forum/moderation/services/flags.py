@@ -20,6 +20,7 @@ from forum.common.errors import NotFound, ValidationFailed
 from forum.common.pagination import Page
 from forum.extensions import db
 from forum.groups import permissions
+from forum.groups.models import Group
 from forum.moderation.models import Flag, FlagReason, ItemType
 from forum.moderation.services import review
 from forum.moderation.services.items import Item, load_item, load_items
@@ -139,11 +140,20 @@ def my_flags(user: Any, number: int, per_page: int) -> Page:
         )
     )
     items = load_items([(f.item_type, f.item_id) for f in flags])
-    page.items = [MyFlag(flag=f, item=_readable(items.get((f.item_type, f.item_id)), user)) for f in flags]
+    readable = _readable_group_ids({item.group.id for item in items.values()}, user)
+    page.items = []
+    for f in flags:
+        item = items.get((f.item_type, f.item_id))
+        page.items.append(MyFlag(flag=f, item=item if item is not None and item.group.id in readable else None))
     return page
 
 
-def _readable(item: Item | None, user: Any) -> Item | None:
-    if item is None or not permissions.can_read(item.group, user):
-        return None
-    return item
+def _readable_group_ids(group_ids: set[int], user: Any) -> set[int]:
+    """Which of these groups the person may still read, in one query (they may have left a private one)."""
+    if not group_ids:
+        return set()
+    return set(
+        db.session.scalars(
+            select(Group.id).where(Group.id.in_(group_ids), permissions.readable_groups_clause(user))
+        )
+    )
