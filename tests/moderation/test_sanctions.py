@@ -200,3 +200,15 @@ def test_a_group_moderator_reads_a_persons_history_only_in_the_groups_they_moder
         assert [e.reason for e in seen.actions] == ["Transport warning"]
         everything = sanctions.history(s.user(world.author), s.user(world.sitemod))
         assert len(everything.actions) == 4 and len(everything.warnings) == 2
+
+
+def test_the_person_page_shows_a_group_moderator_only_their_groups_history(app, client, world):
+    with app.app_context():
+        actions.hide(s.post_item(world.private_post_id), s.user(world.sitemod), "Leaks the secret numbers")
+        actions.hide(s.post_item(world.opening_id), s.user(world.parks_mod), "Advert for a car wash")
+    s.sign_in(client, world.parks_mod)
+    page = client.get(f"/moderation/people/{world.author.id}").get_data(as_text=True)
+    assert "Advert for a car wash" in page and "Leaks the secret numbers" not in page
+    s.sign_in(client, world.sitemod)
+    page = client.get(f"/moderation/people/{world.author.id}").get_data(as_text=True)
+    assert "Advert for a car wash" in page and "Leaks the secret numbers" in page

@@ -31,7 +31,7 @@ def _warn_form(from_request: bool = True) -> WarnForm:
 
 def render_person(target: User, warn_form: WarnForm | None = None, suspend_form: SuspendForm | None = None) -> str:
     return render_template(
-        "moderation/person.html", person=target, history=sanctions.history(target),
+        "moderation/person.html", person=target, history=sanctions.history(target, current_user),
         may_suspend=sanctions.may_suspend(current_user, target),
         warn_form=warn_form or _warn_form(from_request=False), suspend_form=suspend_form or SuspendForm(formdata=None),
         form=warn_form or suspend_form,
