@@ -35,6 +35,12 @@ class Action:
     APPROVE_MEMBER = "approve_member"
     REJECT_MEMBER = "reject_member"
     ADD_MEMBER = "add_member"
+    CREATE_BUDGET = "create_budget"
+    MOVE_PHASE = "move_phase"
+    REVIEW_PROPOSAL = "review_proposal"
+    VERIFY_RESIDENT = "verify_resident"
+    REVOKE_VERIFICATION = "revoke_verification"
+    MAKE_CODES = "make_codes"
 
     LABELS = {
         APPROVE: "Approved",
@@ -58,6 +64,12 @@ class Action:
         APPROVE_MEMBER: "Approved request to join",
         REJECT_MEMBER: "Rejected request to join",
         ADD_MEMBER: "Added member",
+        CREATE_BUDGET: "Created budget",
+        MOVE_PHASE: "Moved budget to another phase",
+        REVIEW_PROPOSAL: "Reviewed proposal",
+        VERIFY_RESIDENT: "Verified resident",
+        REVOKE_VERIFICATION: "Revoked resident verification",
+        MAKE_CODES: "Made verification codes",
     }
 
 
@@ -69,7 +81,7 @@ class AuditEntry(db.Model):
     # None when the forum acted by itself (an item hidden because enough people flagged it).
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     action: Mapped[str] = mapped_column(String(30))
-    # The item acted on: "thread", "post", "comment", "user" or "group", and its id.
+    # The item acted on: "thread", "post", "comment", "user", "group", "budget", "proposal" or "area", and its id.
     item_type: Mapped[str | None] = mapped_column(String(20))
     item_id: Mapped[int | None] = mapped_column(Integer)
     group_id: Mapped[int | None] = mapped_column(ForeignKey("groups.id", ondelete="SET NULL"))

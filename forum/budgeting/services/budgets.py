@@ -7,6 +7,8 @@ from typing import Any
 from sqlalchemy import func, select
 
 from forum.accounts.models import User
+from forum.audit import services as audit
+from forum.audit.models import Action
 from forum.budgeting.models import (
     Area,
     BallotKind,
@@ -102,6 +104,9 @@ def create_budget(title: str, description: str = "", created_by: User | None = N
                     created_by=created_by, **settings)
     budget.slug = unique_slug(Budget, title)
     db.session.add(budget)
+    if created_by is not None:
+        db.session.flush()
+        audit.record(created_by, Action.CREATE_BUDGET, item_type="budget", item_id=budget.id, summary=title)
     if commit:
         db.session.commit()
     return budget

@@ -11,6 +11,8 @@ without the move, nor the move without a result. On Wieliczka's 6,586 ballots th
 from __future__ import annotations
 
 from forum.accounts.models import User
+from forum.audit import services as audit
+from forum.audit.models import Action
 from forum.budgeting.models import Budget, Phase
 from forum.budgeting.services.results import count_and_store
 from forum.budgeting.services.staff import check_runs_budgets
@@ -36,6 +38,8 @@ def move_budget(budget: Budget, user: User, phase: str) -> Budget:
     counting = phase in (Phase.RESULTS, Phase.DELIVERY) and budget.phase in (Phase.COLLECTING, Phase.REVIEW,
                                                                               Phase.VOTING)
     try:
+        audit.record(user, Action.MOVE_PHASE, item_type="budget", item_id=budget.id,
+                     summary=f"{budget.title}: {Phase.LABELS[budget.phase]} → {Phase.LABELS[phase]}")
         budget.phase = phase
         if counting:
             for pot in budget.pots:

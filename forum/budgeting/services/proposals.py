@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from forum.accounts.models import User
+from forum.audit import services as audit
+from forum.audit.models import Action
 from forum.budgeting.models import Phase, Proposal, ProposalStatus
 from forum.budgeting.services.budgets import Money, money_in_pence
 from forum.budgeting.services.staff import check_runs_budgets
@@ -43,6 +45,9 @@ def review_proposal(proposal: Proposal, reviewer: User, feasible: bool, reason: 
         _revise_cost(proposal, money_in_pence(cost, "cost", "the cost"), normalise_space(cost_reason))
     proposal.status = ProposalStatus.FEASIBLE if feasible else ProposalStatus.NOT_FEASIBLE
     proposal.feasibility_reason = reason or None
+    audit.record(reviewer, Action.REVIEW_PROPOSAL, item_type="proposal", item_id=proposal.id,
+                 subject_id=proposal.author_id, reason=reason,
+                 summary=f"{proposal.title}: {ProposalStatus.LABELS[proposal.status]}")
     db.session.commit()
     return proposal
 

@@ -28,6 +28,8 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import joinedload
 
 from forum.accounts.models import User
+from forum.audit import services as audit
+from forum.audit.models import Action
 from forum.budgeting.models import Area, ResidentVerification, VerificationCode, VerificationMethod
 from forum.budgeting.services.staff import check_runs_budgets
 from forum.common.errors import NotFound, PermissionDenied, ValidationFailed
@@ -102,6 +104,8 @@ def generate_codes(area: Area, staff: User, count: int | None, batch: str = "") 
     rows = [{"area_id": area.id, "code_hash": h, "batch": batch, "created_by_id": staff.id, "created_at": now}
             for h in codes]
     db.session.execute(insert(VerificationCode.__table__), rows)
+    audit.record(staff, Action.MAKE_CODES, item_type="area", item_id=area.id,
+                 summary=f"{count:,} codes for {area.name}" + (f" ({batch})" if batch else ""))
     db.session.commit()
     return [format_code(code) for code in codes.values()]
 
@@ -215,6 +219,8 @@ def verify_resident(area: Area, staff: User, identifier: str, note: str = "") ->
         raise ValidationFailed(f"{user.display_name} is already verified as a resident of {area.name}",
                                field="person")
     row = _record(user, area, VerificationMethod.STAFF, verified_by=staff, note=note)
+    audit.record(staff, Action.VERIFY_RESIDENT, item_type="area", item_id=area.id, subject_id=user.id,
+                 reason=note, summary=f"Resident of {area.name}")
     db.session.commit()
     return row
 
@@ -273,6 +279,8 @@ def revoke(verification: ResidentVerification, staff: User, reason: str) -> Resi
     db.session.refresh(verification, ["revoked_by", "verified_by"])
     line = _history_line(verification, reason)
     verification.note = "\n".join(part for part in (verification.note or "", line) if part)
+    audit.record(staff, Action.REVOKE_VERIFICATION, item_type="area", item_id=verification.area_id,
+                 subject_id=verification.user_id, reason=reason)
     db.session.commit()
     return verification
 
