@@ -62,8 +62,10 @@ def main() -> None:
     parser.add_argument("--database-url", help="default: a temporary SQLite file")
     args = parser.parse_args()
     url = args.database_url or f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite"
+    # The made-up content posts the same text from brand-new accounts: no spam or pre-moderation rules.
     app = create_app({"TESTING": True, "SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url,
-                      "RATELIMIT_ENABLED": False})
+                      "RATELIMIT_ENABLED": False, "DUPLICATE_POST_WINDOW_SECONDS": 0,
+                      "PREMODERATE_FIRST_POSTS": 0})
     with app.app_context():
         db.drop_all()
         db.create_all()
