@@ -51,15 +51,20 @@ def _slow_down(limit: Any) -> Response:
     return make_response(page, 429)
 
 
-#: New threads, replies and comments share one budget per person (RATELIMIT_POSTING).
-posting_limit: Callable[[Callable[..., Any]], Callable[..., Any]] = limiter.shared_limit(
-    lambda: current_app.config["RATELIMIT_POSTING"],
-    scope="posting",
-    key_func=_poster_key,
-    methods=["POST"],
-    deduct_when=_posted,
-    on_breach=_slow_down,
-)
+def posting_limit_with(on_breach: Callable[[Any], Response]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """The shared posting limit, with its own over-the-limit page (which must give back what was typed)."""
+    return limiter.shared_limit(
+        lambda: current_app.config["RATELIMIT_POSTING"],
+        scope="posting",
+        key_func=_poster_key,
+        methods=["POST"],
+        deduct_when=_posted,
+        on_breach=on_breach,
+    )
+
+
+#: New threads, replies and comments (and budget proposals) share one budget per person (RATELIMIT_POSTING).
+posting_limit = posting_limit_with(_slow_down)
 
 
 HELD_MESSAGE = "Thanks — your post is awaiting review by a moderator. Only you can see it until then."

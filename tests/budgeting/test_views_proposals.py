@@ -347,3 +347,32 @@ def test_nobody_reviews_once_voting_opens(app, client, cast) -> None:
     response = client.get(f"/budgets/proposals/{cast.proposal_id}/review")
     assert response.status_code == 403 and "reviewed before voting opens" in text(response)
     assert client.post(f"/budgets/proposals/{cast.proposal_id}/review", data={"feasible": "yes"}).status_code == 403
+
+
+class TestPostingLimit:
+    """Proposals share the posting limit with threads, replies and comments; over it, nothing typed is lost."""
+
+    @pytest.fixture
+    def app_config(self) -> dict:
+        return {"RATELIMIT_ENABLED": True, "RATELIMIT_POSTING": "2 per minute"}
+
+    def test_a_proposal_over_the_limit_comes_back_as_sent_with_a_429(self, app, client, cast) -> None:
+        sign_in(client, cast.other)
+        url = f"/budgets/{cast.slug}/proposals/new"
+        for n in range(2):
+            assert "Location" in client.post(url, data={**GOOD, "title": f"Bench {n}"}).headers
+        response = client.post(url, data={**GOOD, "title": "Kept title", "description": "Every word kept here."})
+        page = text(response)
+        assert response.status_code == 429
+        assert "Wait a few minutes" in page and "govuk-error-summary" in page
+        assert 'value="Kept title"' in page and "Every word kept here." in page and "12,500" in page
+        with app.app_context():
+            titles = set(db.session.scalars(db.select(Proposal.title)))
+        assert "Kept title" not in titles and {"Bench 0", "Bench 1"} <= titles
+
+    def test_forms_sent_back_with_errors_do_not_use_up_the_limit(self, client, cast) -> None:
+        sign_in(client, cast.other)
+        url = f"/budgets/{cast.slug}/proposals/new"
+        for _ in range(4):
+            assert client.post(url, data={**GOOD, "title": ""}).status_code == 200
+        assert "Location" in client.post(url, data=GOOD).headers

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import Response, flash, make_response, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 
 from forum.budgeting import bp
@@ -19,6 +19,7 @@ from forum.common.errors import ValidationFailed
 from forum.common.money import format_pence
 from forum.common.pagination import page_from_request
 from forum.threads.forms import MARKDOWN_HINT, explain_csrf_failure
+from forum.threads.views import posting_limit_with
 
 ORDER_SEED = "budgeting_proposal_seed"
 
@@ -64,8 +65,22 @@ def _proposal_form_page(form: ProposalForm, budget: Budget, proposal: Proposal |
                            markdown_hint=MARKDOWN_HINT, several_pots=len(budget.pots) > 1)
 
 
+SLOW_DOWN = ("You have posted a lot in a short while. Wait a few minutes, then send your proposal again: "
+             "everything you wrote is below")
+
+
+def _proposing_too_fast(limit: Any) -> Response:
+    """Over the shared posting limit: the proposal form again, as sent, with a 429 and what to do."""
+    budget = budget_or_404(request.view_args["slug"])
+    form = ProposalForm()
+    form.offer(proposal_listing.pots_with_areas(budget))
+    form.title.errors = [SLOW_DOWN]
+    return make_response(_proposal_form_page(form, budget), 429)
+
+
 @bp.route("/<slug>/proposals/new", methods=["GET", "POST"])
 @form_checks_csrf
+@posting_limit_with(_proposing_too_fast)
 @login_required
 def new_proposal(slug: str):
     """Propose a project (signed in, while the budget collects proposals); the form again on any error."""
