@@ -4,6 +4,7 @@ otherwise the default that ships with the forum (``forum/moderation/house_rules.
 from __future__ import annotations
 
 import os
+from functools import lru_cache
 
 from flask import current_app
 
@@ -18,6 +19,13 @@ def source_path() -> str:
 
 
 def rules_html() -> str:
-    """The code of conduct as safe HTML, through the forum's one text pipeline."""
-    with open(source_path(), encoding="utf-8") as handle:
+    """The code of conduct as safe HTML, through the forum's one text pipeline: rendered once per version of
+    the file (a council editing ``instance/house_rules.md`` sees the change on the next request)."""
+    path = source_path()
+    return _rendered(path, os.stat(path).st_mtime_ns)
+
+
+@lru_cache(maxsize=8)
+def _rendered(path: str, modified: int) -> str:
+    with open(path, encoding="utf-8") as handle:
         return markup.render(handle.read())
