@@ -16,7 +16,7 @@ from sqlalchemy.engine import Engine
 
 from forum import config as config_module
 from forum.common import csrf as csrf_checks
-from forum.common import errors, security
+from forum.common import errors, security, transaction
 from forum.common.converters import IdConverter
 from forum.common.money import format_pence
 from forum.common.timefmt import time_element
@@ -79,6 +79,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.session_protection = "basic"
     login_manager.user_loader(account_services.load_user)
     csrf_checks.init_app(app)
+    transaction.init_app(app)
     security.init_app(app)
 
 
@@ -122,16 +123,10 @@ def register_blueprints(app: Flask) -> None:
     from forum.moderation import bp as moderation_bp
     from forum.moderation import community_bp
     from forum.moderation import views as _moderation_views  # noqa: F401
-    from forum.threads import bp as threads_bp
-    from forum.threads import group_views as _group_views  # noqa: F401
-    from forum.threads import post_views as _post_views  # noqa: F401
-    from forum.threads import posts_bp, tags_bp
-    from forum.threads import profile_views as _profile_views  # noqa: F401
-    from forum.threads import tag_views as _tag_views  # noqa: F401
-    from forum.threads import views as _threads_views  # noqa: F401
+    from forum.threads import routes as threads_routes
 
-    for blueprint in (home_bp, accounts_bp, groups_bp, threads_bp, posts_bp, tags_bp, budgeting_bp, moderation_bp,
-                      community_bp):
+    for blueprint in (home_bp, accounts_bp, groups_bp, threads_routes.bp, threads_routes.posts_bp,
+                      threads_routes.tags_bp, budgeting_bp, moderation_bp, community_bp):
         app.register_blueprint(blueprint)
 
 

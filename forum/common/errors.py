@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from urllib.parse import parse_qsl
 
-from flask import Flask, render_template, request
+from flask import Flask, current_app, g, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import BadRequest, HTTPException
+
+from forum.common import transaction
 
 
 class DomainError(Exception):
@@ -63,11 +65,49 @@ def _http_error(error: HTTPException):
 
 
 def _permission_denied(error: PermissionDenied):
+    transaction.discard()
     return _render_error(403, error.message)
 
 
 def _not_found(error: NotFound):
+    transaction.discard()
     return _render_error(404, None)
+
+
+def _refused(error: DomainError):
+    """A refusal no form can show: a 400 page that says why (the request's changes are dropped)."""
+    transaction.discard()
+    return _render_error(400, error.message)
+
+
+def take_refusal() -> ValidationFailed | None:
+    """The refusal the view is being run again to show (``forum.common.forms.Form`` puts it on its field)."""
+    return g.pop("_refusal", None)
+
+
+def note_submitted_form() -> None:
+    """A form on this request passed its checks, so a service's refusal can be shown on it."""
+    g._form_submitted = True
+
+
+def _validation_failed(error: ValidationFailed):
+    """Show the form again with the message by its field: drop the request's changes and run the view once more.
+
+    On that second run the submitted form's ``validate_on_submit`` takes the refusal and returns False, so the
+    view renders the page it renders for any invalid form, with everything the person typed. A refusal with no
+    submitted form to show it on (or a second refusal) is a 400 page with the message.
+    """
+    transaction.discard()
+    if not g.pop("_form_submitted", False) or g.get("_rerun"):
+        return _render_error(400, error.message)
+    g._refusal, g._rerun = error, True
+    try:
+        response = current_app.make_response(current_app.view_functions[request.endpoint](**request.view_args))
+    except Exception as again:  # noqa: BLE001 - shown by its own handler (the rerun flag stops a loop)
+        return current_app.handle_user_exception(again)
+    if g.pop("_refusal", None) is not None:
+        return _render_error(400, error.message)
+    return response
 
 
 def _server_error(error: Exception):
@@ -98,5 +138,7 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(PermissionDenied, _permission_denied)
     app.register_error_handler(NotFound, _not_found)
+    app.register_error_handler(ValidationFailed, _validation_failed)
+    app.register_error_handler(DomainError, _refused)
     app.register_error_handler(500, _server_error)
     app.before_request(reject_malformed_requests)

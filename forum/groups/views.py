@@ -1,6 +1,6 @@
 """Group views: the list of groups, joining and leaving, members, join requests, creating and editing.
 
-The group page itself (``groups.show``) lives in ``forum.threads.group_views`` because it lists threads; it
+The group page itself (``threads.group``) lives in ``forum.threads.group_views`` because it lists threads; it
 includes ``groups/_membership.html`` for the join and leave controls.
 """
 
@@ -29,7 +29,7 @@ def _safe_next(default: str) -> str:
 def _sign_in_first(slug: str) -> Response:
     """Anonymous people are sent to sign in, but only for groups they could see (a private one is a 404)."""
     services.get_readable_group(slug, current_user)
-    return redirect(url_for("accounts.login", next=url_for("groups.show", slug=slug)))
+    return redirect(url_for("accounts.login", next=url_for("threads.group", slug=slug)))
 
 
 def _pagination(page, endpoint: str, **values):
@@ -62,7 +62,7 @@ def create():
             getattr(form, error.field or "name").errors.append(error.message)
         else:
             flash(f"Group “{group.name}” created.", "success")
-            return redirect(url_for("groups.show", slug=group.slug))
+            return redirect(url_for("threads.group", slug=group.slug))
     explain_expired_session(form)
     return render_template("groups/create.html", title="Create a group", form=form)
 
@@ -87,7 +87,7 @@ def edit(slug: str):
             getattr(form, error.field or "summary").errors.append(error.message)
         else:
             flash("Your changes have been saved.", "success")
-            return redirect(url_for("groups.show", slug=group.slug))
+            return redirect(url_for("threads.group", slug=group.slug))
     explain_expired_session(form)
     return render_template("groups/edit.html", title=f"Edit {group.name}", form=form, group=group)
 
@@ -107,7 +107,7 @@ def join(slug: str):
     group, membership = services.join(slug, current_user, invite=request.form.get("invite"))
     if membership.is_active:
         flash(f"You are now a member of {group.name}.", "success")
-        return redirect(_safe_next(url_for("groups.show", slug=group.slug)))
+        return redirect(_safe_next(url_for("threads.group", slug=group.slug)))
     flash(f"Your request to join {group.name} has been sent to its moderators.", "success")
     return redirect(_safe_next(url_for("groups.list")))
 
@@ -123,7 +123,7 @@ def leave(slug: str):
         flash(f"You withdrew your request to join {group.name}.", "success")
     if group.is_private and not permissions.can_read(group, current_user):
         return redirect(url_for("groups.list"))
-    return redirect(_safe_next(url_for("groups.show", slug=group.slug)))
+    return redirect(_safe_next(url_for("threads.group", slug=group.slug)))
 
 
 @bp.route("/<slug>/request")
@@ -132,7 +132,7 @@ def ask_to_join(slug: str):
     invite = request.args.get("invite", "")
     group = services.get_group_for_invite(slug, current_user, invite)
     if permissions.can_read(group, current_user):
-        return redirect(url_for("groups.show", slug=group.slug))
+        return redirect(url_for("threads.group", slug=group.slug))
     return render_template(
         "groups/ask_to_join.html", title=f"Ask to join {group.name}", group=group, invite=invite,
         membership=services.get_membership(group, current_user),

@@ -48,6 +48,11 @@ def check(names: list[str]) -> None:
             raise ValidationFailed(f"Each tag must be {MAX_TAG_LENGTH} characters or fewer", field="tags")
 
 
+def check_text(text: str) -> None:
+    """``check`` for a comma-separated tag field as typed (the forms' validator)."""
+    check(parse(text))
+
+
 def get_or_create(names: list[str]) -> list[Tag]:
     """The Tag rows for ``names`` (already normalised), creating the missing ones, in the same order.
 

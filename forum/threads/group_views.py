@@ -5,11 +5,9 @@ from flask_login import current_user
 
 from forum.accounts import services as account_services
 from forum.common.pagination import page_from_request
-from forum.groups import bp as groups_bp
 from forum.threads import links, listings, queries
 
 
-@groups_bp.route("/<slug>/")
 def show(slug: str):
     """A group: its description, the membership control, and its threads (pinned first), filterable by tag."""
     number = page_from_request()

@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 
 from forum.common.decorators import form_checks_csrf
 from forum.common.errors import PermissionDenied, ValidationFailed
-from forum.threads import posts_bp, queries, services
+from forum.threads import queries, services
 from forum.threads.forms import (
     MARKDOWN_HINT,
     CommentForm,
@@ -20,7 +20,6 @@ from forum.threads.models import Visibility
 from forum.threads.views import post_url, posting_limit, tell_if_held
 
 
-@posts_bp.route("/<id:post_id>/edit", methods=["GET", "POST"])
 @form_checks_csrf
 @login_required
 def edit(post_id: int):
@@ -54,7 +53,6 @@ def edit(post_id: int):
     )
 
 
-@posts_bp.route("/<id:post_id>/history")
 @login_required
 def history(post_id: int):
     """Every revision of a post, newest first: for its author and the group's moderators only."""
@@ -64,7 +62,6 @@ def history(post_id: int):
     return render_template("posts/history.html", post=post, thread=post.thread, revisions=queries.revisions(post))
 
 
-@posts_bp.route("/<id:post_id>/withdraw", methods=["POST"])
 @login_required
 def withdraw(post_id: int):
     """The author withdraws a post: a placeholder takes its place (its revisions are kept)."""
@@ -74,7 +71,6 @@ def withdraw(post_id: int):
     return redirect(post_url(post.thread, post.number))
 
 
-@posts_bp.route("/<id:post_id>/comments", methods=["POST"])
 @form_checks_csrf
 @posting_limit
 @login_required
@@ -95,7 +91,6 @@ def add_comment(post_id: int):
     return render_template("posts/comment.html", form=form, post=post, thread=post.thread)
 
 
-@posts_bp.route("/comments/<id:comment_id>/withdraw", methods=["POST"])
 @login_required
 def withdraw_comment(comment_id: int):
     """The author withdraws a comment: a placeholder takes its place."""

@@ -3,16 +3,14 @@
 from flask import redirect, render_template, url_for
 from flask_login import current_user
 
-from forum.accounts import bp as accounts_bp
 from forum.threads import listings
 
 
-@accounts_bp.route("/users/<handle>/")
 def profile(handle: str):
     """A person's public profile: name, role badge, bio, groups and recent posts. Never their email."""
     canonical = listings.canonical_handle(handle)
     if canonical:
-        return redirect(url_for("accounts.profile", handle=canonical), code=301)
+        return redirect(url_for("threads.profile", handle=canonical), code=301)
     person = listings.user_by_handle(handle)
     return render_template(
         "accounts/profile.html",

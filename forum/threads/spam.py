@@ -29,7 +29,7 @@ def _same_text(text: str) -> str:
 
 
 def check_not_duplicate(author: User, body: str) -> None:
-    """Refuse a post whose text equals the author's latest post of the last few minutes (rolling back)."""
+    """Refuse a post whose text equals the author's latest post of the last few minutes (the request, which has written the post, is rolled back at its edge)."""
     window = current_app.config.get("DUPLICATE_POST_WINDOW_SECONDS", 600)
     if not window:
         return
@@ -43,7 +43,6 @@ def check_not_duplicate(author: User, body: str) -> None:
         .limit(1)
     ).first()
     if latest is not None and _same_text(latest.body_source) == _same_text(body):
-        db.session.rollback()
         raise ValidationFailed(
             f"You posted exactly this a moment ago, in “{latest.title}”, so it was not posted again. "
             "If you meant to post it twice, change it a little",

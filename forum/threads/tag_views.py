@@ -4,12 +4,11 @@ from flask import current_app, redirect, render_template, url_for
 from flask_login import current_user
 
 from forum.common.pagination import page_from_request
-from forum.threads import links, listings, tags_bp
+from forum.threads import links, listings
 
 TAGS_PER_PAGE_DEFAULT = 100
 
 
-@tags_bp.route("/")
 def list():  # noqa: A001 - endpoint name tags.list
     """Every tag in use where the viewer can see it, most used first."""
     number = page_from_request()
@@ -18,7 +17,6 @@ def list():  # noqa: A001 - endpoint name tags.list
     return render_template("tags/list.html", page=page)
 
 
-@tags_bp.route("/<path:name>/")
 def show(name: str):
     """The threads carrying a tag; a differently written name redirects to the tag's one address."""
     number = page_from_request()

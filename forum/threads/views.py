@@ -12,19 +12,11 @@ from flask_login import current_user, login_required
 from forum.accounts import services as account_services
 from forum.common.converters import parse_id
 from forum.common.decorators import form_checks_csrf
-from forum.common.errors import ERROR_TITLES, ValidationFailed
+from forum.common.errors import ERROR_TITLES
 from forum.common.pagination import page_from_request
 from forum.extensions import limiter
-from forum.groups import bp as groups_bp
-from forum.threads import bp, links, queries, services
-from forum.threads.forms import (
-    MARKDOWN_HINT,
-    CommentForm,
-    ReplyForm,
-    ThreadForm,
-    add_error,
-    explain_csrf_failure,
-)
+from forum.threads import links, queries, services
+from forum.threads.forms import CommentForm, ReplyForm, ThreadForm
 from forum.threads.models import Comment, Post, Thread, Visibility
 
 
@@ -90,7 +82,6 @@ def post_url(thread: Thread, number: int, anchor: str | None = None) -> str:
     )
 
 
-@groups_bp.route("/<slug>/threads/new", methods=["GET", "POST"], endpoint="new_thread")
 @form_checks_csrf
 @posting_limit
 @login_required
@@ -100,21 +91,12 @@ def new_thread(slug: str):
     services.check_can_start_thread(group, current_user, viewer.membership)
     form = ThreadForm()
     if form.validate_on_submit():
-        try:
-            thread = services.start_thread(group, current_user, form.title.data, form.body.data, form.tags.data or "")
-        except ValidationFailed as error:
-            add_error(form, error.field, error.message)
-        else:
-            tell_if_held(thread)
-            return redirect(url_for("threads.show", thread_id=thread.id, slug=thread.slug))
-    explain_csrf_failure(form)
-    return render_template(
-        "threads/new.html", form=form, group=group, markdown_hint=MARKDOWN_HINT, first_post=first_post_in(group)
-    )
+        thread = services.start_thread(group, current_user, form.title.data, form.body.data, form.tags.data or "")
+        tell_if_held(thread)
+        return redirect(url_for("threads.show", thread_id=thread.id, slug=thread.slug))
+    return render_template("threads/new.html", form=form, group=group, first_post=first_post_in(group))
 
 
-@bp.route("/<id:thread_id>/")
-@bp.route("/<id:thread_id>/<slug>")
 def show(thread_id: int, slug: str | None = None):
     """A page of the thread's posts; the slug is decoration, the canonical link names the real one."""
     number = page_from_request()
@@ -136,7 +118,6 @@ def show(thread_id: int, slug: str | None = None):
         pagination=page.page.govuk_params(page_url),
         reply_form=ReplyForm(formdata=None),
         comment_form=CommentForm(formdata=None),
-        markdown_hint=MARKDOWN_HINT,
         suspension=suspension,
         may_write=may_write,
         first_post=may_write and first_post_in(thread.group),
@@ -153,7 +134,6 @@ def _quote_id() -> int | None:
     return parse_id(raw)  # a number no post could have quotes nothing
 
 
-@bp.route("/<id:thread_id>/reply", methods=["GET", "POST"])
 @form_checks_csrf
 @posting_limit
 @login_required
@@ -168,16 +148,7 @@ def reply(thread_id: int):
         if quoted is not None:
             form.body.data, form.quote.data = services.quote(quoted), str(quoted.id)
     elif form.validate_on_submit():
-        quoted_id = parse_id(form.quote.data)
-        try:
-            post = services.reply(thread, current_user, form.body.data, quoted_post_id=quoted_id)
-        except ValidationFailed as error:
-            add_error(form, error.field, error.message)
-        else:
-            tell_if_held(post)
-            return redirect(post_url(thread, post.number))
-    explain_csrf_failure(form)
-    return render_template(
-        "threads/reply.html", form=form, thread=thread, markdown_hint=MARKDOWN_HINT,
-        first_post=first_post_in(thread.group),
-    )
+        post = services.reply(thread, current_user, form.body.data, quoted_post_id=parse_id(form.quote.data))
+        tell_if_held(post)
+        return redirect(post_url(thread, post.number))
+    return render_template("threads/reply.html", form=form, thread=thread, first_post=first_post_in(thread.group))

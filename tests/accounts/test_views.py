@@ -99,7 +99,7 @@ def test_expired_session_token_keeps_the_text(app, client):
     })
     html = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "Your session expired: your text is kept below" in html
+    assert "Your session expired: what you entered is kept below" in html
     assert 'value="Ann Smith"' in html and 'value="ann@example.org"' in html
 
 

@@ -293,5 +293,5 @@ def test_an_expired_form_keeps_the_choices_and_says_so(app, client, csrf_on) -> 
     sign_in(client, world.voter_session)
     response = post(client, world, [p1, p2], action="cast")  # no token, as after the session expired
     page = text(response)
-    assert response.status_code == 200 and "Your session expired: your choices are kept below" in page
+    assert response.status_code == 200 and "Your session expired: what you entered is kept below" in page
     assert chosen_inputs(page) == [p1, p2] and stored(app, world) is None

@@ -185,7 +185,7 @@ def test_an_expired_form_is_shown_again_with_the_text(app, client, cast) -> None
     sign_in(client, cast.other)
     app.config["WTF_CSRF_ENABLED"] = True
     page = text(client.post(f"/budgets/{cast.slug}/proposals/new", data=GOOD))
-    assert "Your session expired: your text is kept below" in page and 'value="Benches by the weir"' in page
+    assert "Your session expired: what you entered is kept below" in page and 'value="Benches by the weir"' in page
 
 
 def test_with_several_pots_the_resident_chooses_one(app, client, cast) -> None:

@@ -20,7 +20,7 @@ def test_expired_create_form_keeps_the_text(app, client, world):
     })
     page = text(response)
     assert response.status_code == 200
-    assert "Your session expired: your text is kept below; check it and submit again" in page
+    assert "Your session expired: what you entered is kept below; check it and submit again" in page
     assert 'value="Libraries"' in page and "An hour of careful writing." in page
 
 

@@ -46,6 +46,6 @@ def test_an_expired_token_keeps_the_text(app, client, kind):
     response = client.post(url, data={"body": "An hour of careful words.", "csrf_token": "expired"})
     page = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "Your session expired: your text is kept below; check it and submit again" in page
+    assert "Your session expired: what you entered is kept below; check it and submit again" in page
     assert "An hour of careful words." in page
     assert len(posts_of(app, world.thread_id)) == 1

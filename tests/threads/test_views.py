@@ -126,7 +126,7 @@ def test_expired_form_keeps_the_text_and_asks_to_submit_again(app, client, world
         "csrf_token": "stale", "title": "An hour of writing", "body": "Every word of it.", "tags": "care",
     })
     page = response.get_data(as_text=True)
-    assert "Your session expired: your text is kept below; check it and submit again" in page
+    assert "Your session expired: what you entered is kept below; check it and submit again" in page
     assert "An hour of writing" in page and "Every word of it." in page and 'value="care"' in page
 
 

@@ -37,7 +37,7 @@ def entry_href(entry: AuditEntry) -> str | None:
     if entry.item_type == "user":
         return url_for("moderation.person", user_id=entry.item_id)
     if entry.item_type == "group" and entry.group is not None:
-        return url_for("groups.show", slug=entry.group.slug)
+        return url_for("threads.group", slug=entry.group.slug)
     return None
 
 

@@ -7,7 +7,7 @@ import pytest
 
 from tests.moderation import support as s
 
-EXPIRED = "Your session expired: what you typed is kept below"
+EXPIRED = "Your session expired: what you entered is kept below"
 
 
 @pytest.fixture

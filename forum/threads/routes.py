@@ -1,0 +1,32 @@
+"""Every URL the threads package serves, in one table.
+
+Threads own the pages that list threads or posts: a group's page (its threads), a person's profile (their
+posts) and the tag pages, besides the thread and post pages themselves. ``create_app`` registers the three
+blueprints.
+"""
+
+from flask import Blueprint
+
+from forum.threads import group_views, post_views, profile_views, tag_views, views
+
+bp = Blueprint("threads", __name__)
+posts_bp = Blueprint("posts", __name__, url_prefix="/posts")
+tags_bp = Blueprint("tags", __name__, url_prefix="/tags")
+
+GET_POST = ["GET", "POST"]
+
+bp.add_url_rule("/threads/<id:thread_id>/", view_func=views.show)
+bp.add_url_rule("/threads/<id:thread_id>/<slug>", view_func=views.show)
+bp.add_url_rule("/threads/<id:thread_id>/reply", view_func=views.reply, methods=GET_POST)
+bp.add_url_rule("/groups/<slug>/", "group", view_func=group_views.show)
+bp.add_url_rule("/groups/<slug>/threads/new", "start", view_func=views.new_thread, methods=GET_POST)
+bp.add_url_rule("/users/<handle>/", "profile", view_func=profile_views.profile)
+
+posts_bp.add_url_rule("/<id:post_id>/edit", view_func=post_views.edit, methods=GET_POST)
+posts_bp.add_url_rule("/<id:post_id>/history", view_func=post_views.history)
+posts_bp.add_url_rule("/<id:post_id>/withdraw", view_func=post_views.withdraw, methods=["POST"])
+posts_bp.add_url_rule("/<id:post_id>/comments", view_func=post_views.add_comment, methods=["POST"])
+posts_bp.add_url_rule("/comments/<id:comment_id>/withdraw", view_func=post_views.withdraw_comment, methods=["POST"])
+
+tags_bp.add_url_rule("/", view_func=tag_views.list)
+tags_bp.add_url_rule("/<path:name>/", view_func=tag_views.show)
