@@ -112,22 +112,19 @@ def register_templates(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from forum.accounts import bp as accounts_bp
-    from forum.accounts import views as _accounts_views  # noqa: F401
-    from forum.budgeting import bp as budgeting_bp
-    from forum.budgeting import views as _budgeting_views  # noqa: F401
-    from forum.groups import bp as groups_bp
-    from forum.groups import views as _groups_views  # noqa: F401
-    from forum.home import bp as home_bp
-    from forum.home import views as _home_views  # noqa: F401
-    from forum.moderation import bp as moderation_bp
-    from forum.moderation import community_bp
-    from forum.moderation import views as _moderation_views  # noqa: F401
+    from forum.accounts.routes import bp as accounts_bp
+    from forum.budgeting import routes as budgeting_routes
+    from forum.groups.routes import bp as groups_bp
+    from forum.home.routes import bp as home_bp
+    from forum.moderation import routes as moderation_routes
     from forum.threads import routes as threads_routes
 
     for blueprint in (home_bp, accounts_bp, groups_bp, threads_routes.bp, threads_routes.posts_bp,
-                      threads_routes.tags_bp, budgeting_bp, moderation_bp, community_bp):
+                      threads_routes.tags_bp, budgeting_routes.bp, moderation_routes.bp,
+                      moderation_routes.community_bp):
         app.register_blueprint(blueprint)
+    moderation_routes.init_app(app)
+    budgeting_routes.register_links()
 
 
 def register_errorhandlers(app: Flask) -> None:

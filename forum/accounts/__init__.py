@@ -1,5 +1,1 @@
-"""Accounts: registration, signing in, password resets, roles, profiles and the admin's user list."""
-
-from flask import Blueprint
-
-bp = Blueprint("accounts", __name__)
+"""Accounts: registration, signing in, password resets, roles and the admin's user list (URLs in ``routes``)."""

@@ -1,15 +1,18 @@
-"""`flask --app forum users ...` commands: make the first administrator, grant roles."""
+"""`flask --app forum users ...` commands: make the first administrator, grant roles.
+
+Each command is one unit of work (``TransactionalGroup``): committed when it succeeds, dropped when it fails.
+"""
 
 from __future__ import annotations
 
 import click
-from flask.cli import AppGroup
 
 from forum.accounts import services
 from forum.accounts.models import Role
 from forum.common.errors import DomainError
+from forum.common.transaction import TransactionalGroup
 
-users_cli = AppGroup("users", help="Manage user accounts.")
+users_cli = TransactionalGroup("users", help="Manage user accounts.")
 
 
 def _refused(error: DomainError) -> click.ClickException:

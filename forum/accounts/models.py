@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum, nonmember
 
 from flask_login import UserMixin
 from sqlalchemy import String, Text
@@ -12,25 +13,27 @@ from forum.common.timefmt import utcnow
 from forum.extensions import db
 
 
-class Role:
-    """Site-wide roles. Residents are the default; the others are granted by an admin."""
+class Role(StrEnum):
+    """Site-wide roles, stored as their values. Residents are the default; the others are granted by an admin."""
 
     RESIDENT = "resident"
     CIVIL_SERVANT = "civil_servant"
     MODERATOR = "moderator"
     ADMIN = "admin"
 
-    ALL = (RESIDENT, CIVIL_SERVANT, MODERATOR, ADMIN)
-    LABELS = {
+    # Sets of roles and their labels, not roles themselves (``nonmember``); their keys and items are the values
+    # above, which compare equal to the members.
+    ALL = nonmember((RESIDENT, CIVIL_SERVANT, MODERATOR, ADMIN))
+    LABELS = nonmember({
         RESIDENT: "Resident",
         CIVIL_SERVANT: "Civil servant",
         MODERATOR: "Moderator",
         ADMIN: "Administrator",
-    }
-    STAFF = (CIVIL_SERVANT, MODERATOR, ADMIN)
-    MODERATORS = (MODERATOR, ADMIN)
+    })
+    STAFF = nonmember((CIVIL_SERVANT, MODERATOR, ADMIN))
+    MODERATORS = nonmember((MODERATOR, ADMIN))
     # Who runs participatory budgets: creates them, reviews proposals, enters paper ballots, verifies residents.
-    BUDGET_STAFF = (CIVIL_SERVANT, ADMIN)
+    BUDGET_STAFF = nonmember((CIVIL_SERVANT, ADMIN))
 
 
 class User(UserMixin, db.Model):

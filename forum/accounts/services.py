@@ -1,4 +1,8 @@
-"""Accounts: registration, authentication, password resets and roles. Views call these; these own the transaction."""
+"""Accounts: registration, authentication, password resets and roles.
+
+Views and the ``users`` commands call these. They change and ``flush()``; the request's or the command's edge
+commits (``forum.common.transaction``), and a refusal (a ``DomainError``) drops the whole unit of work.
+"""
 
 from __future__ import annotations
 
@@ -33,6 +37,8 @@ PASSWORD_MAX = 200
 BIO_MAX = 5_000
 ORGANISATION_MAX = 100
 RESET_SALT = "forum.accounts.password-reset"
+NAME_TAKEN = "That display name is already taken: choose another"
+EMAIL_TAKEN = "An account already uses that email address: sign in or reset your password instead"
 
 # The passwords people choose most often (from the published breach lists), each at least 10 characters long:
 # anything shorter is already refused by the length rule.
@@ -133,12 +139,9 @@ def _identity_problems(display_name: str, email: str) -> list[ValidationFailed]:
         problems.append(ValidationFailed("Display name must not contain invisible or control characters",
                                          field="display_name"))
     elif db.session.scalar(select(User.id).where(User.handle == handle)) is not None:
-        problems.append(ValidationFailed("That display name is already taken: choose another", field="display_name"))
+        problems.append(ValidationFailed(NAME_TAKEN, field="display_name"))
     if db.session.scalar(select(User.id).where(User.email_key == email_key(email))) is not None:
-        problems.append(
-            ValidationFailed("An account already uses that email address: sign in or reset your password instead",
-                             field="email")
-        )
+        problems.append(ValidationFailed(EMAIL_TAKEN, field="email"))
     return problems
 
 
@@ -169,13 +172,18 @@ def create_user(display_name: str, email: str, password: str, role: str = Role.R
     )
     db.session.add(user)
     try:
-        db.session.commit()
-    except IntegrityError:
-        # Someone took the name or address between our check and our insert.
-        db.session.rollback()
-        raise FormRefused(_identity_problems(display_name, email) or [
-            ValidationFailed("That display name or email address is already taken", field="email")]) from None
+        db.session.flush()
+    except IntegrityError as error:
+        # Someone took the name or address between our check and our insert (the refusal drops the transaction).
+        raise _taken(error) from None
     return user
+
+
+def _taken(error: IntegrityError) -> ValidationFailed:
+    """The refusal for a display name or email address that another account took a moment ago."""
+    if "email_key" in str(error.orig):
+        return ValidationFailed(EMAIL_TAKEN, field="email")
+    return ValidationFailed(NAME_TAKEN, field="display_name")
 
 
 def register(display_name: str, email: str, password: str) -> User:
@@ -251,7 +259,6 @@ def reset_password(token: str, password: str) -> User:
     user = user_for_reset_token(token)
     check_password_strength(password, user.display_name, user.email)
     user.password_hash = _hash(password)
-    db.session.commit()
     return user
 
 
@@ -265,7 +272,6 @@ def update_bio(user: User, source: str) -> User:
         raise ValidationFailed(f"Your profile text must be {BIO_MAX:,} characters or fewer", field="bio")
     user.bio_source = source
     user.bio_html = markup.render(source) if source else ""
-    db.session.commit()
     return user
 
 
@@ -277,7 +283,6 @@ def change_password(user: User, current: str, new: str) -> User:
     if check_password_hash(user.password_hash, new):
         raise ValidationFailed("Your new password must be different from your current one", field="password")
     user.password_hash = _hash(new)
-    db.session.commit()
     return user
 
 
@@ -328,7 +333,6 @@ def set_role(user: User, role: str, organisation: str | None = None, actor: User
     if changes:  # a save that changes nothing is not an action worth a line in the audit log
         audit.record(actor, Action.SET_ROLE, item_type="user", item_id=user.id, subject_id=user.id,
                      summary="; ".join(changes))
-    db.session.commit()
     return user
 
 

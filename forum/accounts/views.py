@@ -1,4 +1,8 @@
-"""Account views: each reads a form, calls a service and picks the next page. Services own the rules."""
+"""Account views: each reads a form, calls a service and picks the next page. Services own the rules.
+
+A service's refusal (``ValidationFailed``) is not caught here: the error mapping shows the form again with the
+message by its field (``forum.common.errors``). URLs: ``forum.accounts.routes``.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ from urllib.parse import urlsplit
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from forum.accounts import bp, services
+from forum.accounts import services
 from forum.accounts.forms import (
     BioForm,
     ChangePasswordForm,
@@ -19,12 +23,10 @@ from forum.accounts.forms import (
     RegisterForm,
     ResetRequestForm,
     RoleForm,
-    add_error,
 )
 from forum.accounts.models import Role, User
 from forum.common.csrf import UNSAFE_METHODS
 from forum.common.decorators import form_checks_csrf, role_required
-from forum.common.errors import ValidationFailed
 from forum.common.pagination import page_from_request
 from forum.extensions import csrf, limiter
 
@@ -63,16 +65,10 @@ def csrf_before_sign_in(view: Callable[..., Any]) -> Callable[..., Any]:
     return wrapped
 
 
-def _show_refusal(form, error: ValidationFailed) -> None:
-    for problem in getattr(error, "errors", [error]):
-        add_error(form, problem.field, problem.message)
-
-
 def _me() -> User:
     return current_user._get_current_object()
 
 
-@bp.route("/register", methods=["GET", "POST"])
 @form_checks_csrf
 @limiter.limit(_limit("RATELIMIT_REGISTER"), methods=["POST"])
 def register():
@@ -83,8 +79,11 @@ def register():
     if form.validate_on_submit():
         try:
             user = services.register(form.display_name.data, form.email.data, form.password.data)
-        except ValidationFailed as error:
-            _show_refusal(form, error)
+        except services.FormRefused as refused:
+            # Several problems at once (a taken name and a taken address, say): each by its own field. The
+            # error mapping's rerun would show only one (nothing was written, so nothing is to roll back).
+            for problem in refused.errors:
+                form.add_error(problem.field, problem.message)
         else:
             login_user(user)
             flash(f"Welcome, {user.display_name}: your account is ready.", "success")
@@ -92,7 +91,6 @@ def register():
     return render_template("accounts/register.html", form=form)
 
 
-@bp.route("/login", methods=["GET", "POST"])
 @form_checks_csrf
 @limiter.limit(_limit("RATELIMIT_LOGIN"), methods=["POST"])
 def login():
@@ -106,11 +104,10 @@ def login():
         if user is not None:
             login_user(user, remember=form.remember.data)
             return redirect(next_url or url_for("home.index"))
-        add_error(form, "email", LOGIN_FAILED)
+        form.add_error("email", LOGIN_FAILED)
     return render_template("accounts/login.html", form=form, next_url=next_url)
 
 
-@bp.route("/logout", methods=["GET", "POST"])
 def logout():
     """GET asks to confirm (signing out changes state, so it needs a POST); POST signs out."""
     if request.method == "POST":
@@ -122,7 +119,6 @@ def logout():
     return render_template("accounts/logout.html")
 
 
-@bp.route("/reset-password", methods=["GET", "POST"])
 @form_checks_csrf
 @limiter.limit(_limit("RATELIMIT_RESET"), methods=["POST"])
 def reset_request():
@@ -136,7 +132,6 @@ def reset_request():
     return render_template("accounts/reset_request.html", form=form)
 
 
-@bp.route("/reset-password/<token>", methods=["GET", "POST"])
 @form_checks_csrf
 def reset_password(token: str):
     """Choose a new password through an emailed link; a bad or old link offers to send a new one."""
@@ -151,12 +146,9 @@ def reset_password(token: str):
     except services.ResetLinkInvalid as error:
         # 410 Gone for a link that worked once (expired or used); 400 for one that never could.
         return render_template("accounts/reset_invalid.html", error=error), (410 if error.gone else 400)
-    except ValidationFailed as error:
-        _show_refusal(form, error)
     return render_template("accounts/reset_password.html", form=form, user=user)
 
 
-@bp.route("/account", methods=["GET", "POST"])
 @form_checks_csrf
 @csrf_before_sign_in
 @login_required
@@ -164,17 +156,12 @@ def account():
     """The person's own settings: their profile text, their email (shown to them alone), a password link."""
     form = BioForm(bio=current_user.bio_source)
     if form.validate_on_submit():
-        try:
-            services.update_bio(_me(), form.bio.data)
-        except ValidationFailed as error:
-            _show_refusal(form, error)
-        else:
-            flash("Your profile has been saved.", "success")
-            return redirect(url_for("accounts.account"))
+        services.update_bio(_me(), form.bio.data)
+        flash("Your profile has been saved.", "success")
+        return redirect(url_for("accounts.account"))
     return render_template("accounts/account.html", form=form, suspension=services.suspension_notice(current_user))
 
 
-@bp.route("/account/password", methods=["GET", "POST"])
 @form_checks_csrf
 @csrf_before_sign_in
 @login_required
@@ -183,18 +170,13 @@ def change_password():
     """Change the password (the current one first); every other session is signed out."""
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        try:
-            user = services.change_password(_me(), form.current_password.data, form.password.data)
-        except ValidationFailed as error:
-            _show_refusal(form, error)
-        else:
-            login_user(user, fresh=True)  # the new password changed the session's id: keep this browser signed in
-            flash("Your password has been changed. Any other devices have been signed out.", "success")
-            return redirect(url_for("accounts.account"))
+        user = services.change_password(_me(), form.current_password.data, form.password.data)
+        login_user(user, fresh=True)  # the new password changed the session's id: keep this browser signed in
+        flash("Your password has been changed. Any other devices have been signed out.", "success")
+        return redirect(url_for("accounts.account"))
     return render_template("accounts/change_password.html", form=form)
 
 
-@bp.route("/admin/users")
 @role_required(Role.ADMIN)
 def admin_users():
     """Every account, a page at a time, with role and organisation."""
@@ -203,7 +185,6 @@ def admin_users():
     return render_template("admin/users.html", page=page, pagination=pagination)
 
 
-@bp.route("/admin/users/<id:user_id>", methods=["GET", "POST"])
 @form_checks_csrf
 @csrf_before_sign_in
 @role_required(Role.ADMIN)
@@ -212,11 +193,7 @@ def admin_user(user_id: int):
     user = services.get_user(user_id)
     form = RoleForm(obj=user)
     if form.validate_on_submit():
-        try:
-            services.set_role(user, form.role.data, form.organisation.data, actor=_me())
-        except ValidationFailed as error:
-            _show_refusal(form, error)
-        else:
-            flash(f"{user.display_name} is now: {user.role_label}.", "success")
-            return redirect(url_for("accounts.admin_user", user_id=user.id))
+        services.set_role(user, form.role.data, form.organisation.data, actor=_me())
+        flash(f"{user.display_name} is now: {user.role_label}.", "success")
+        return redirect(url_for("accounts.admin_user", user_id=user.id))
     return render_template("admin/user.html", form=form, user=user)

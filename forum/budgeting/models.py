@@ -7,6 +7,7 @@ Times are naive UTC. Models never commit: the services in :mod:`forum.budgeting.
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 
 from sqlalchemy import (
     BigInteger,
@@ -31,20 +32,30 @@ from forum.tags.models import Tag
 
 
 def _one_of(column: str, values: tuple[str, ...]) -> str:
-    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+    return f"{column} IN ({', '.join(repr(str(v)) for v in values)})"
 
 
-class Phase:
-    """A budget's phases, in order."""
+class Phase(StrEnum):
+    """A budget's phases, in order (``list(Phase)``). Compare with the members, never with their values."""
 
     COLLECTING = "collecting"
     REVIEW = "review"
     VOTING = "voting"
     RESULTS = "results"
     DELIVERY = "delivery"
-    ALL = (COLLECTING, REVIEW, VOTING, RESULTS, DELIVERY)
-    LABELS = {COLLECTING: "Collecting proposals", REVIEW: "Review", VOTING: "Voting", RESULTS: "Results",
-              DELIVERY: "Delivery"}
+
+    @property
+    def label(self) -> str:
+        return PHASE_LABELS[self]
+
+
+#: What people read for each phase (templates: ``PHASE_LABELS``).
+PHASE_LABELS = {Phase.COLLECTING: "Collecting proposals", Phase.REVIEW: "Review", Phase.VOTING: "Voting",
+                Phase.RESULTS: "Results", Phase.DELIVERY: "Delivery"}
+#: Before voting opens: proposals can be withdrawn and reviewed, pots added and the voting settings changed.
+BEFORE_VOTING = (Phase.COLLECTING, Phase.REVIEW)
+#: Once the count is published (the results and delivery phases).
+PUBLISHED = (Phase.RESULTS, Phase.DELIVERY)
 
 
 class BallotKind:
@@ -151,7 +162,7 @@ class Budget(db.Model):
     pots: Mapped[list[Pot]] = relationship("Pot", back_populates="budget", order_by="Pot.id")
 
     __table_args__ = (
-        CheckConstraint(_one_of("phase", Phase.ALL), name="phase"),
+        CheckConstraint(_one_of("phase", tuple(Phase)), name="phase"),
         CheckConstraint(_one_of("ballot_kind", BallotKind.ALL), name="ballot_kind"),
         CheckConstraint(_one_of("eligibility", Eligibility.ALL), name="eligibility"),
         CheckConstraint(_one_of("results_rule", ResultsRule.ALL), name="results_rule"),

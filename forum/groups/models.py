@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -12,12 +13,16 @@ from forum.common.timefmt import utcnow
 from forum.extensions import db
 
 
-class MemberRole:
+class MemberRole(StrEnum):
+    """A member's role in one group (stored as its value)."""
+
     MEMBER = "member"
     MODERATOR = "moderator"
 
 
-class MemberStatus:
+class MemberStatus(StrEnum):
+    """Whether a membership counts yet (stored as its value)."""
+
     ACTIVE = "active"
     PENDING = "pending"  # a request to join a private group, waiting for a group moderator
 

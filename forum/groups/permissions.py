@@ -27,35 +27,30 @@ def membership_for(group: Group, user: Any) -> Membership | None:
     )
 
 
-def can_read(group: Group, user: Any, membership: Membership | None = None) -> bool:
-    if not group.is_private:
-        return True
-    if not _signed_in(user):
-        return False
-    if user.is_site_moderator:
-        return True
+def _active(group: Group, user: Any, membership: Membership | None) -> Membership | None:
+    """The person's membership when it is active (looked up unless the caller already has it), else None."""
     membership = membership if membership is not None else membership_for(group, user)
-    return membership is not None and membership.is_active
+    return membership if membership is not None and membership.is_active else None
+
+
+def _group_moderator(group: Group, user: Any, membership: Membership | None) -> bool:
+    membership = _active(group, user, membership)
+    return membership is not None and membership.role == MemberRole.MODERATOR
+
+
+def can_read(group: Group, user: Any, membership: Membership | None = None) -> bool:
+    """Anyone reads a public group; a private one, those who may post in it."""
+    return not group.is_private or can_post(group, user, membership)
 
 
 def can_post(group: Group, user: Any, membership: Membership | None = None) -> bool:
     """Active members post; site moderators and admins may post anywhere."""
-    if not _signed_in(user):
-        return False
-    if user.is_site_moderator:
-        return True
-    membership = membership if membership is not None else membership_for(group, user)
-    return membership is not None and membership.is_active
+    return _signed_in(user) and (user.is_site_moderator or _active(group, user, membership) is not None)
 
 
 def can_moderate(group: Group, user: Any, membership: Membership | None = None) -> bool:
     """Site moderators and admins, and the group's own moderators."""
-    if not _signed_in(user):
-        return False
-    if user.is_site_moderator:
-        return True
-    membership = membership if membership is not None else membership_for(group, user)
-    return membership is not None and membership.is_active and membership.role == MemberRole.MODERATOR
+    return _signed_in(user) and (user.is_site_moderator or _group_moderator(group, user, membership))
 
 
 def readable_groups_clause(user: Any) -> ColumnElement[bool]:
@@ -72,9 +67,4 @@ def readable_groups_clause(user: Any) -> ColumnElement[bool]:
 
 def can_edit_group(group: Group, user: Any, membership: Membership | None = None) -> bool:
     """Admins, and the group's own moderators, edit a group's summary and description (site moderators do not)."""
-    if not _signed_in(user):
-        return False
-    if user.is_admin:
-        return True
-    membership = membership if membership is not None else membership_for(group, user)
-    return membership is not None and membership.is_active and membership.role == MemberRole.MODERATOR
+    return _signed_in(user) and (user.is_admin or _group_moderator(group, user, membership))

@@ -1,7 +1,9 @@
 """Groups: listing, joining and leaving, join requests, group moderators, creating and editing.
 
-These own the transaction. The member counter moves with ``UPDATE ... SET n = n + 1`` in the same
-transaction as the membership row it counts, so concurrent joins never lose an increment.
+These change and ``flush()``; the request's edge commits (``forum.common.transaction``). The member counter moves
+with ``UPDATE ... SET n = n + 1`` in the same transaction as the membership row it counts, so concurrent joins
+never lose an increment; a membership row is inserted with ``ON CONFLICT DO NOTHING`` and a request flipped with
+a conditional ``UPDATE``, so two people acting at once never count a member twice nor fail on the unique row.
 
 Private groups are invisible to non-members (the same ``NotFound`` as a group that does not exist). People
 reach one through an invitation link signed by the app (``invite_token``), which lets them ask to join; a group
@@ -15,6 +17,7 @@ from typing import Any
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import delete, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager
 
@@ -163,11 +166,42 @@ def _count_member(group_id: int, delta: int) -> None:
     db.session.execute(update(Group).where(Group.id == group_id).values(member_count=Group.member_count + delta))
 
 
+def _add_membership(group: Group, user: Any, status: MemberStatus) -> bool:
+    """Insert the person's membership unless they already have one, counting an active one; whether it was added.
+
+    ``ON CONFLICT DO NOTHING``: when someone else adds the same row at the same moment (a second click, a
+    moderator adding them) that one counts, and this transaction carries on instead of failing on the unique row.
+    """
+    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[db.session.get_bind().dialect.name]
+    added = db.session.execute(
+        insert(Membership)
+        .values(group_id=group.id, user_id=user.id, role=MemberRole.MEMBER, status=status)
+        .on_conflict_do_nothing(index_elements=["group_id", "user_id"])
+        .returning(Membership.id)  # a row only when one was inserted (the driver's rowcount is not reliable here)
+    ).scalar() is not None
+    if added and status == MemberStatus.ACTIVE:
+        _count_member(group.id, 1)
+    return added
+
+
+def _activate(membership: Membership) -> bool:
+    """Turn a pending request into membership; only the change that flips the row counts the member, however
+    many people act on it at once. Whether this call flipped it."""
+    flipped = db.session.execute(
+        update(Membership).where(Membership.id == membership.id, Membership.status == MemberStatus.PENDING)
+        .values(status=MemberStatus.ACTIVE)
+    ).rowcount
+    if flipped:
+        _count_member(membership.group_id, 1)
+    return bool(flipped)
+
+
 def join(slug: str, user: Any, invite: str | None = None) -> tuple[Group, Membership]:
     """Join a group: a public group at once; a private one by a request that its moderators approve.
 
     A private group is found only by someone who may read it or holds a valid invitation; anyone else gets
-    ``NotFound``. Site moderators and admins join a private group at once. Joining twice changes nothing.
+    ``NotFound``. Site moderators and admins join a private group at once. Joining twice changes nothing (a
+    second click racing the first: the first one counts).
     """
     _require_user(user)
     group = get_group(slug)
@@ -178,24 +212,10 @@ def join(slug: str, user: Any, invite: str | None = None) -> tuple[Group, Member
     at_once = not group.is_private or user.is_site_moderator
     if existing is not None:
         if at_once and not existing.is_active:
-            existing.status = MemberStatus.ACTIVE
-            _count_member(group.id, 1)
-            db.session.commit()
+            _activate(existing)
         return group, existing
-    membership = Membership(
-        group_id=group.id, user_id=user.id, role=MemberRole.MEMBER,
-        status=MemberStatus.ACTIVE if at_once else MemberStatus.PENDING,
-    )
-    db.session.add(membership)
-    try:
-        db.session.flush()
-    except IntegrityError:  # a second click raced the first: the first one counts
-        db.session.rollback()
-        return group, get_membership(group, user)  # type: ignore[return-value]
-    if at_once:
-        _count_member(group.id, 1)
-    db.session.commit()
-    return group, membership
+    _add_membership(group, user, MemberStatus.ACTIVE if at_once else MemberStatus.PENDING)
+    return group, get_membership(group, user)  # type: ignore[return-value]
 
 
 def leave(slug: str, user: Any) -> tuple[Group, str | None]:
@@ -214,7 +234,6 @@ def leave(slug: str, user: Any) -> tuple[Group, str | None]:
     removed = db.session.execute(delete(Membership).where(Membership.id == membership.id)).rowcount
     if removed and status == MemberStatus.ACTIVE:
         _count_member(group.id, -1)
-    db.session.commit()
     return group, status if removed else None
 
 
@@ -230,16 +249,8 @@ def _pending_request(group: Group, actor: Any, membership_id: int) -> Membership
 def approve(group: Group, actor: Any, membership_id: int) -> Membership:
     """Accept a pending request: the person becomes a member."""
     membership = _pending_request(group, actor, membership_id)
-    # Only the approval that flips the row counts the member, however many moderators click at once.
-    flipped = db.session.execute(
-        update(Membership).where(Membership.id == membership.id, Membership.status == MemberStatus.PENDING)
-        .values(status=MemberStatus.ACTIVE)
-    ).rowcount
-    if flipped:
-        _count_member(group.id, 1)
+    if _activate(membership):
         _record_member(actor, Action.APPROVE_MEMBER, group, membership.user_id)
-    db.session.commit()
-    db.session.refresh(membership)
     return membership
 
 
@@ -258,10 +269,8 @@ def reject(group: Group, actor: Any, membership_id: int) -> User:
         delete(Membership).where(Membership.id == membership.id, Membership.status == MemberStatus.PENDING)
     ).rowcount
     if not removed:
-        db.session.rollback()
         raise ValidationFailed(f"{person.display_name} was accepted by another moderator a moment ago")
     _record_member(actor, Action.REJECT_MEMBER, group, person.id)
-    db.session.commit()
     return person
 
 
@@ -277,31 +286,12 @@ def add_member(group: Group, actor: Any, display_name: str) -> Membership:
     membership = get_membership(group, person)
     if membership is not None and membership.is_active:
         raise already
-    if membership is None:
-        membership = Membership(
-            group_id=group.id, user_id=person.id, role=MemberRole.MEMBER, status=MemberStatus.ACTIVE
-        )
-        db.session.add(membership)
-        try:
-            db.session.flush()
-        except IntegrityError:  # they joined, or another moderator added them, a moment ago
-            db.session.rollback()
-            raise already from None
-        _count_member(group.id, 1)
-    else:
-        # A pending request: only the change that flips it counts, as in ``approve``.
-        flipped = db.session.execute(
-            update(Membership).where(Membership.id == membership.id, Membership.status == MemberStatus.PENDING)
-            .values(status=MemberStatus.ACTIVE)
-        ).rowcount
-        if not flipped:
-            db.session.rollback()
-            raise already
-        _count_member(group.id, 1)
+    # They may have joined, or another moderator added them, a moment ago: then they are already a member.
+    added = _add_membership(group, person, MemberStatus.ACTIVE) if membership is None else _activate(membership)
+    if not added:
+        raise already
     _record_member(actor, Action.ADD_MEMBER, group, person.id)
-    db.session.commit()
-    db.session.refresh(membership)
-    return membership
+    return membership or get_membership(group, person)  # type: ignore[return-value]
 
 
 def appoint(group: Group, actor: Any, user_id: int, role: str) -> Membership:
@@ -318,7 +308,6 @@ def appoint(group: Group, actor: Any, user_id: int, role: str) -> Membership:
     if membership.role != role:
         _record_member(actor, Action.APPOINT, group, user_id, summary=f"Group role: {membership.role} → {role}")
     membership.role = role
-    db.session.commit()
     return membership
 
 
@@ -373,13 +362,11 @@ def create_group(actor: Any, name: str, summary: str = "", description: str = ""
     db.session.add(group)
     try:
         db.session.flush()
-    except IntegrityError:  # created by someone else a moment ago
-        db.session.rollback()
+    except IntegrityError:  # created by someone else a moment ago (the refusal drops the transaction)
         raise ValidationFailed("A group with this name already exists: choose another name", field="name") from None
     audit.record(actor, Action.CREATE_GROUP, item_type="group", item_id=group.id, group_id=group.id,
                  summary=f"Created “{group.name}” ({'private' if group.is_private else 'public'}"
                          f"{', pre-moderated' if group.premoderated else ''})")
-    db.session.commit()
     return group
 
 
@@ -416,5 +403,4 @@ def update_group(group: Group, actor: Any, summary: str, description: str, priva
     if changed:
         audit.record(actor, Action.EDIT_GROUP, item_type="group", item_id=group.id, group_id=group.id,
                      summary="Changed " + ", ".join(changed))
-    db.session.commit()
     return group

@@ -1,7 +1,9 @@
 """Group views: the list of groups, joining and leaving, members, join requests, creating and editing.
 
 The group page itself (``threads.group``) lives in ``forum.threads.group_views`` because it lists threads; it
-includes ``groups/_membership.html`` for the join and leave controls.
+includes ``groups/_membership.html`` for the join and leave controls. A service's refusal on a form
+(``ValidationFailed``) is shown by the error mapping, which runs the view again (``forum.common.errors``).
+URLs: ``forum.groups.routes``.
 """
 
 from __future__ import annotations
@@ -11,10 +13,11 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from forum.common.decorators import form_checks_csrf, role_required
+from forum.accounts.models import Role
 from forum.common.errors import PermissionDenied, ValidationFailed
 from forum.common.pagination import page_from_request
-from forum.groups import bp, permissions, services
-from forum.groups.forms import AddMemberForm, GroupCreateForm, explain_expired_session, make_edit_form
+from forum.groups import permissions, services
+from forum.groups.forms import AddMemberForm, GroupCreateForm, make_edit_form
 from forum.groups.models import Group, MemberRole, MemberStatus
 
 
@@ -36,8 +39,8 @@ def _pagination(page, endpoint: str, **values):
     return page.govuk_params(lambda n: url_for(endpoint, page=n, **values))
 
 
-@bp.route("/")
-def list():  # noqa: A001 - endpoint name groups.list
+def list_groups():
+    """The groups this person may read, in the site's order, with the ones they belong to marked."""
     page = services.list_groups(current_user, page_from_request())
     return render_template(
         "groups/list.html", title="Groups", page=page, pagination=_pagination(page, "groups.list"),
@@ -45,29 +48,22 @@ def list():  # noqa: A001 - endpoint name groups.list
     )
 
 
-@bp.route("/new", methods=["GET", "POST"])
-@role_required("admin")
+@role_required(Role.ADMIN)
 @form_checks_csrf
 def create():
     form = GroupCreateForm()
     if form.validate_on_submit():
-        try:
-            group = services.create_group(
-                current_user, form.name.data, form.summary.data or "", form.description.data or "",
-                private=form.privacy.data == "private",
-                position=100 if form.position.data is None else form.position.data,
-                rules=form.rules.data or "", premoderated=bool(form.premoderated.data),
-            )
-        except ValidationFailed as error:
-            getattr(form, error.field or "name").errors.append(error.message)
-        else:
-            flash(f"Group “{group.name}” created.", "success")
-            return redirect(url_for("threads.group", slug=group.slug))
-    explain_expired_session(form)
+        group = services.create_group(
+            current_user, form.name.data, form.summary.data or "", form.description.data or "",
+            private=form.privacy.data == "private",
+            position=100 if form.position.data is None else form.position.data,
+            rules=form.rules.data or "", premoderated=bool(form.premoderated.data),
+        )
+        flash(f"Group “{group.name}” created.", "success")
+        return redirect(url_for("threads.group", slug=group.slug))
     return render_template("groups/create.html", title="Create a group", form=form)
 
 
-@bp.route("/<slug>/edit", methods=["GET", "POST"])
 @form_checks_csrf
 def edit(slug: str):
     group = services.get_readable_group(slug, current_user)
@@ -76,19 +72,14 @@ def edit(slug: str):
     form = make_edit_form(current_user.is_admin, data=None if request.method == "POST" else _form_data(group))
     if form.validate_on_submit():
         admin = current_user.is_admin
-        try:
-            services.update_group(
-                group, current_user, form.summary.data or "", form.description.data or "",
-                private=form.privacy.data == "private" if admin else None,
-                position=form.position.data if admin else None,
-                rules=form.rules.data or "", premoderated=bool(form.premoderated.data),
-            )
-        except ValidationFailed as error:
-            getattr(form, error.field or "summary").errors.append(error.message)
-        else:
-            flash("Your changes have been saved.", "success")
-            return redirect(url_for("threads.group", slug=group.slug))
-    explain_expired_session(form)
+        services.update_group(
+            group, current_user, form.summary.data or "", form.description.data or "",
+            private=form.privacy.data == "private" if admin else None,
+            position=form.position.data if admin else None,
+            rules=form.rules.data or "", premoderated=bool(form.premoderated.data),
+        )
+        flash("Your changes have been saved.", "success")
+        return redirect(url_for("threads.group", slug=group.slug))
     return render_template("groups/edit.html", title=f"Edit {group.name}", form=form, group=group)
 
 
@@ -100,7 +91,6 @@ def _form_data(group: Group) -> dict:
     }
 
 
-@bp.route("/<slug>/join", methods=["POST"])
 def join(slug: str):
     if not current_user.is_authenticated:
         return _sign_in_first(slug)
@@ -112,7 +102,6 @@ def join(slug: str):
     return redirect(_safe_next(url_for("groups.list")))
 
 
-@bp.route("/<slug>/leave", methods=["POST"])
 def leave(slug: str):
     if not current_user.is_authenticated:
         return _sign_in_first(slug)
@@ -126,7 +115,6 @@ def leave(slug: str):
     return redirect(_safe_next(url_for("threads.group", slug=group.slug)))
 
 
-@bp.route("/<slug>/request")
 def ask_to_join(slug: str):
     """The page an invitation link opens: ask to join a private group (the request goes to its moderators)."""
     invite = request.args.get("invite", "")
@@ -139,7 +127,6 @@ def ask_to_join(slug: str):
     )
 
 
-@bp.route("/<slug>/members")
 def members(slug: str):
     group = services.get_readable_group(slug, current_user)
     form = AddMemberForm() if permissions.can_moderate(group, current_user) else None
@@ -150,12 +137,10 @@ def _render_members(group: Group, form: AddMemberForm | None):
     page = services.list_members(group, page_from_request())
     return render_template(
         "groups/members.html", title=f"Members of {group.name}", group=group, page=page, form=form,
-        pagination=_pagination(page, "groups.members", slug=group.slug), MODERATOR=MemberRole.MODERATOR,
-        can_moderate=form is not None,
+        pagination=_pagination(page, "groups.members", slug=group.slug), can_moderate=form is not None,
     )
 
 
-@bp.route("/<slug>/members/add", methods=["POST"])
 @form_checks_csrf
 def add_member(slug: str):
     group = services.get_readable_group(slug, current_user)
@@ -163,24 +148,18 @@ def add_member(slug: str):
         raise PermissionDenied("Only the group's moderators can add members.")
     form = AddMemberForm()
     if form.validate_on_submit():
-        try:
-            membership = services.add_member(group, current_user, form.display_name.data)
-        except ValidationFailed as error:
-            form.display_name.errors.append(error.message)
-        else:
-            flash(f"{membership.user.display_name} is now a member of {group.name}.", "success")
-            return redirect(url_for("groups.members", slug=group.slug))
-    explain_expired_session(form)
+        membership = services.add_member(group, current_user, form.display_name.data)
+        flash(f"{membership.user.display_name} is now a member of {group.name}.", "success")
+        return redirect(url_for("groups.members", slug=group.slug))
     return _render_members(group, form)
 
 
-@bp.route("/<slug>/members/<id:user_id>/role", methods=["POST"])
-@role_required("admin")
+@role_required(Role.ADMIN)
 def set_role(slug: str, user_id: int):
     group = services.get_readable_group(slug, current_user)
     try:
         membership = services.appoint(group, current_user, user_id, request.form.get("role", ""))
-    except ValidationFailed as error:
+    except ValidationFailed as error:  # no form to show it by: said on the members page, as before
         flash(error.message, "error")
         return redirect(url_for("groups.members", slug=group.slug))
     role = "a group moderator" if membership.role == MemberRole.MODERATOR else "an ordinary member"
@@ -188,7 +167,6 @@ def set_role(slug: str, user_id: int):
     return redirect(_safe_next(url_for("groups.members", slug=group.slug)))
 
 
-@bp.route("/<slug>/requests")
 def requests(slug: str):
     group = services.get_readable_group(slug, current_user)
     page = services.list_requests(group, current_user, page_from_request())
@@ -202,7 +180,6 @@ def requests(slug: str):
     )
 
 
-@bp.route("/<slug>/requests/<id:membership_id>/approve", methods=["POST"])
 def approve(slug: str, membership_id: int):
     group = services.get_readable_group(slug, current_user)
     membership = services.approve(group, current_user, membership_id)
@@ -210,12 +187,11 @@ def approve(slug: str, membership_id: int):
     return redirect(url_for("groups.requests", slug=group.slug))
 
 
-@bp.route("/<slug>/requests/<id:membership_id>/reject", methods=["POST"])
 def reject(slug: str, membership_id: int):
     group = services.get_readable_group(slug, current_user)
     try:
         person = services.reject(group, current_user, membership_id)
-    except ValidationFailed as error:
+    except ValidationFailed as error:  # another moderator accepted them meanwhile: said on the requests page
         flash(error.message, "error")
     else:
         flash(f"You refused the request from {person.display_name}.", "success")

@@ -1,5 +1,2 @@
-"""The home page: groups with "Make a bigger difference" first, and the latest activity the visitor may see."""
-
-from flask import Blueprint
-
-bp = Blueprint("home", __name__)
+"""The home page: groups with "Make a bigger difference" first, and the latest activity the visitor may see
+(URL in ``routes``)."""

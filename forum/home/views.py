@@ -4,11 +4,9 @@ from flask import render_template
 from flask_login import current_user
 
 from forum.budgeting.services import overview
-from forum.home import bp
 from forum.threads import links, listings
 
 
-@bp.route("/")
 def index():
     """The forum's purpose, the groups the visitor may see and the latest activity among them."""
     latest = listings.latest_threads(current_user)

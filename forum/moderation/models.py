@@ -66,12 +66,18 @@ class ReviewStatus:
     RESOLVED = "resolved"
 
 
-class Flag(db.Model):
+class _AboutAnItem:
+    """A row about one post or comment, named by kind and id (see the module docstring); its
+    columns come first in the table."""
+
+    id: Mapped[int] = mapped_column(primary_key=True, sort_order=-1)
+    item_type: Mapped[str] = mapped_column(String(10), sort_order=-1)
+    item_id: Mapped[int] = mapped_column(Integer, sort_order=-1)
+
+
+class Flag(_AboutAnItem, db.Model):
     __tablename__ = "flags"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    item_type: Mapped[str] = mapped_column(String(10))
-    item_id: Mapped[int] = mapped_column(Integer)
     flagger_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     reason: Mapped[str] = mapped_column(String(30))
     note: Mapped[str] = mapped_column(Text, default="")
@@ -95,14 +101,11 @@ class Flag(db.Model):
         return Outcome.LABELS.get(self.outcome or "", "Waiting for a moderator")
 
 
-class ReviewItem(db.Model):
+class ReviewItem(_AboutAnItem, db.Model):
     """An item waiting for (or once given) a moderator's decision."""
 
     __tablename__ = "review_items"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    item_type: Mapped[str] = mapped_column(String(10))
-    item_id: Mapped[int] = mapped_column(Integer)
     group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"))
     thread_id: Mapped[int] = mapped_column(ForeignKey("threads.id", ondelete="CASCADE"))
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))

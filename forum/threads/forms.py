@@ -19,10 +19,10 @@ TITLE_HINT = "Say what the thread is about in a sentence, up to 200 characters."
 TAGS_HINT = "Up to 5, separated by commas, for example: budget, parks, transport"
 
 
-def title_field() -> StringField:
+def title_field(hint: str = TITLE_HINT) -> StringField:
     return StringField(
         "Title",
-        description=TITLE_HINT,
+        description=hint,
         validators=[
             DataRequired(message="Enter a title"),
             Length(max=TITLE_MAX, message=f"Title must be {TITLE_MAX} characters or fewer"),
@@ -32,23 +32,25 @@ def title_field() -> StringField:
     )
 
 
-def body_field(label: str, empty: str, limit: int = BODY_MAX, counted: bool = False) -> TextAreaField:
-    """A Markdown text area; ``counted`` ones show GOV.UK's character count (render with a ``maxlength``)."""
+def body_field(
+    label: str, empty: str, limit: int = BODY_MAX, counted: bool = False, hint: str = MARKDOWN_HINT, rows: int = 12
+) -> TextAreaField:
+    """A Markdown text area; ``counted`` ones show GOV.UK's character count up to ``limit``."""
     return TextAreaField(
         label,
-        description=MARKDOWN_HINT,
+        description=hint,
         validators=[
             DataRequired(message=empty),
             Length(max=limit, message=f"Text must be {limit:,} characters or fewer (it has %(length)s)"),
         ],
         widget=GovCharacterCount() if counted else GovTextArea(),
-        render_kw=govuk(rows=5 if counted else 12),
+        render_kw=govuk(rows=rows, **({"maxlength": limit} if counted else {})),
     )
 
 
-def tags_field() -> StringField:
+def tags_field(hint: str = TAGS_HINT) -> StringField:
     return StringField(
-        "Tags (optional)", description=TAGS_HINT, validators=[checked_by(tag_services.check_text)],
+        "Tags (optional)", description=hint, validators=[checked_by(tag_services.check_text)],
         widget=GovTextInput(), render_kw=govuk(),
     )
 
@@ -67,7 +69,11 @@ class ReplyForm(Form):
 
 
 class CommentForm(Form):
-    body = body_field("Add a comment", "Enter the text of your comment", limit=COMMENT_MAX, counted=True)
+    """Under a post on the thread page (labelled with the post's number there), or on a page of its own."""
+
+    body = body_field(
+        "Your comment", "Enter the text of your comment", limit=COMMENT_MAX, counted=True, hint="", rows=4
+    )
     submit = SubmitField("Add comment", widget=GovSubmitInput())
 
 
@@ -79,9 +85,9 @@ class EditPostForm(Form):
 class EditOpeningPostForm(Form):
     """The opening post also carries the thread's title and tags."""
 
-    title = title_field()
+    title = title_field(hint="Up to 200 characters.")
     body = body_field("Your post", "Enter the text of your post")
-    tags = tags_field()
+    tags = tags_field(hint="Up to 5, separated by commas.")
     submit = SubmitField("Save changes", widget=GovSubmitInput())
 
 

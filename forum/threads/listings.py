@@ -63,17 +63,18 @@ def _thread_list_options(with_group: bool = False) -> list[Any]:
     return options
 
 
-def _visible_threads(user: Any) -> Select:
-    """Threads in groups the viewer may read, joined to their group (for the visibility clause)."""
-    return (
-        select(Thread)
-        .join(Group, Thread.group_id == Group.id)
-        .where(permissions.readable_groups_clause(user), _SHOWN)
-        .options(*_thread_list_options(with_group=True))
-    )
-
-
 _SHOWN = Thread.state == Visibility.VISIBLE
+
+
+def shown_in_readable_groups(stmt: Select, user: Any) -> Select:
+    """``stmt`` (which selects or joins ``Thread``) narrowed to shown threads in groups ``user`` may read; it
+    joins ``Group`` for the readability clause. Every list of threads or posts goes through here."""
+    return stmt.join(Group, Group.id == Thread.group_id).where(permissions.readable_groups_clause(user), _SHOWN)
+
+
+def _visible_threads(user: Any) -> Select:
+    """Threads a thread list may show the viewer, with what the list prints loaded."""
+    return shown_in_readable_groups(select(Thread), user).options(*_thread_list_options(with_group=True))
 
 
 def _threads_tagged(name: str):
@@ -119,15 +120,12 @@ def group_tags(group: Group, limit: int = GROUP_TAGS) -> list[TagCount]:
 def tag_counts(user: Any, number: int, per_page: int) -> Page:
     """Every tag with the number of threads the viewer may see, most used first; unused tags left out."""
     count = func.count(Thread.id)
-    stmt = (
+    tagged = (
         select(Tag.name, count.label("count"))
         .join(thread_tags, thread_tags.c.tag_id == Tag.id)
         .join(Thread, Thread.id == thread_tags.c.thread_id)
-        .join(Group, Group.id == Thread.group_id)
-        .where(permissions.readable_groups_clause(user), _SHOWN)
-        .group_by(Tag.id, Tag.name)
-        .order_by(count.desc(), Tag.name)
     )
+    stmt = shown_in_readable_groups(tagged, user).group_by(Tag.id, Tag.name).order_by(count.desc(), Tag.name)
     page = _paginate(stmt, number, per_page, scalars=False)
     page.items = [TagCount(name=row.name, count=row.count) for row in page.items]
     return page
@@ -213,16 +211,8 @@ def profile_groups(person: User, viewer: Any) -> list[Group]:
 def recent_posts(person: User, viewer: Any, limit: int = PROFILE_RECENT_POSTS) -> list[Post]:
     """The person's latest shown posts (not withdrawn, held or hidden) in shown threads the viewer may read."""
     stmt = (
-        select(Post)
-        .join(Thread, Thread.id == Post.thread_id)
-        .join(Group, Group.id == Thread.group_id)
-        .where(
-            Post.author_id == person.id,
-            Post.withdrawn_at.is_(None),
-            Post.state == Visibility.VISIBLE,
-            _SHOWN,
-            permissions.readable_groups_clause(viewer),
-        )
+        shown_in_readable_groups(select(Post).join(Thread, Thread.id == Post.thread_id), viewer)
+        .where(Post.author_id == person.id, Post.withdrawn_at.is_(None), Post.state == Visibility.VISIBLE)
         .options(contains_eager(Post.thread).contains_eager(Thread.group))
         .order_by(Post.created_at.desc(), Post.id.desc())
         .limit(limit)

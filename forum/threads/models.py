@@ -7,6 +7,7 @@ page of posts is an index range, not an OFFSET scan.
 
 from __future__ import annotations
 
+import enum
 from datetime import datetime
 
 from sqlalchemy import Boolean, Column, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint
@@ -19,18 +20,40 @@ from forum.groups.models import Group
 from forum.tags.models import Tag
 
 
-class Visibility:
+class Visibility(enum.StrEnum):
     """Whether a thread, post or comment is shown (issue 5). Nothing is ever deleted by moderation.
 
     ``HELD`` waits for a moderator (pre-moderation): its author sees "awaiting review", nobody else sees it.
     ``HIDDEN`` was hidden by a moderator, or automatically once enough people flagged it: its author sees the
     reason and may edit it to resubmit it; nobody else sees it. Moderators of the group see everything.
     A thread's state is its opening post's state, copied onto the thread so lists filter on one column.
+    The values are what the ``state`` columns hold; templates compare with the Jinja global ``Visibility``.
     """
 
     VISIBLE = "visible"
     HELD = "held"
     HIDDEN = "hidden"
+
+
+class _Moderated:
+    """A thread, post or comment: shown to everyone only while its moderation ``state`` is visible."""
+
+    @property
+    def is_visible(self) -> bool:
+        return self.state == Visibility.VISIBLE
+
+
+class _Withdrawable(_Moderated):
+    """A post or comment, which its author may also withdraw (it stays in place as a placeholder)."""
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
+    @property
+    def is_shown(self) -> bool:
+        """Whether everyone who can read the thread sees it (a post then counts in reply and group counts)."""
+        return self.is_visible and not self.is_withdrawn
 
 
 thread_tags = Table(
@@ -41,7 +64,7 @@ thread_tags = Table(
 )
 
 
-class Thread(db.Model):
+class Thread(_Moderated, db.Model):
     __tablename__ = "threads"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -74,12 +97,8 @@ class Thread(db.Model):
     def reply_count(self) -> int:
         return self.visible_reply_count
 
-    @property
-    def is_visible(self) -> bool:
-        return self.state == Visibility.VISIBLE
 
-
-class Post(db.Model):
+class Post(_Withdrawable, db.Model):
     __tablename__ = "posts"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -106,19 +125,6 @@ class Post(db.Model):
         Index("ix_posts_author_state", "author_id", "state"),
     )
 
-    @property
-    def is_withdrawn(self) -> bool:
-        return self.withdrawn_at is not None
-
-    @property
-    def is_visible(self) -> bool:
-        return self.state == Visibility.VISIBLE
-
-    @property
-    def is_shown(self) -> bool:
-        """Whether everyone who can read the thread sees it (and it counts in reply and group counts)."""
-        return self.state == Visibility.VISIBLE and self.withdrawn_at is None
-
 
 class PostRevision(db.Model):
     """An earlier or current text of a post; revision 1 is the text as first posted."""
@@ -139,7 +145,7 @@ class PostRevision(db.Model):
     __table_args__ = (UniqueConstraint("post_id", "number", name="uq_post_revisions_post_number"),)
 
 
-class Comment(db.Model):
+class Comment(_Withdrawable, db.Model):
     """A short remark under a post; comments do not nest further."""
 
     __tablename__ = "comments"
@@ -161,11 +167,3 @@ class Comment(db.Model):
         Index("ix_comments_post_created", "post_id", "created_at"),
         Index("ix_comments_author_state", "author_id", "state"),
     )
-
-    @property
-    def is_withdrawn(self) -> bool:
-        return self.withdrawn_at is not None
-
-    @property
-    def is_visible(self) -> bool:
-        return self.state == Visibility.VISIBLE

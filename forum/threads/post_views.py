@@ -6,18 +6,11 @@ from flask import flash, redirect, render_template
 from flask_login import current_user, login_required
 
 from forum.common.decorators import form_checks_csrf
-from forum.common.errors import PermissionDenied, ValidationFailed
+from forum.common.errors import PermissionDenied
 from forum.threads import queries, services
-from forum.threads.forms import (
-    MARKDOWN_HINT,
-    CommentForm,
-    EditOpeningPostForm,
-    EditPostForm,
-    add_error,
-    explain_csrf_failure,
-)
+from forum.threads.forms import CommentForm, EditOpeningPostForm, EditPostForm
 from forum.threads.models import Visibility
-from forum.threads.views import post_url, posting_limit, tell_if_held
+from forum.threads.views import posted, posting_page, url_of
 
 
 @form_checks_csrf
@@ -37,20 +30,11 @@ def edit(post_id: int):
     if form.validate_on_submit():
         title = form.title.data if opening else None
         tags = (form.tags.data or "") if opening else None
-        try:
-            services.edit_post(post, current_user, form.body.data, title=title, tags=tags)
-        except ValidationFailed as error:
-            add_error(form, error.field, error.message)
-        else:
-            if post.state == Visibility.HELD:  # an edit of a hidden post resubmits it for review
-                tell_if_held(post)
-            else:
-                flash("Your changes were saved.", "success")
-            return redirect(post_url(thread, post.number))
-    explain_csrf_failure(form)
-    return render_template(
-        "posts/edit.html", form=form, post=post, thread=thread, opening=opening, markdown_hint=MARKDOWN_HINT
-    )
+        services.edit_post(post, current_user, form.body.data, title=title, tags=tags)
+        if post.state != Visibility.HELD:  # an edit of a hidden post resubmits it for review: posted() says so
+            flash("Your changes were saved.", "success")
+        return posted(post)
+    return render_template("posts/edit.html", form=form, post=post, thread=thread, opening=opening)
 
 
 @login_required
@@ -68,33 +52,24 @@ def withdraw(post_id: int):
     post, _viewer = queries.readable_post(post_id, current_user)
     services.withdraw_post(post, current_user)
     flash("Your post was withdrawn.", "success")
-    return redirect(post_url(post.thread, post.number))
+    return redirect(url_of(post))
 
 
-@form_checks_csrf
-@posting_limit
-@login_required
+@posting_page
 def add_comment(post_id: int):
     """A short comment under a post; on a problem, a page with the form and the text kept."""
     post, viewer = queries.readable_post(post_id, current_user)
     services.check_can_comment(post, current_user, viewer.membership)
     form = CommentForm()
     if form.validate_on_submit():
-        try:
-            comment = services.add_comment(post, current_user, form.body.data)
-        except ValidationFailed as error:
-            add_error(form, error.field, error.message)
-        else:
-            tell_if_held(comment)
-            return redirect(post_url(post.thread, post.number, anchor=f"comment-{comment.id}"))
-    explain_csrf_failure(form)
+        return posted(services.add_comment(post, current_user, form.body.data))
     return render_template("posts/comment.html", form=form, post=post, thread=post.thread)
 
 
 @login_required
 def withdraw_comment(comment_id: int):
     """The author withdraws a comment: a placeholder takes its place."""
-    comment, post, _viewer = queries.readable_comment(comment_id, current_user)
+    comment, _post, _viewer = queries.readable_comment(comment_id, current_user)
     services.withdraw_comment(comment, current_user)
     flash("Your comment was withdrawn.", "success")
-    return redirect(post_url(post.thread, post.number, anchor=f"comment-{comment.id}"))
+    return redirect(url_of(comment))

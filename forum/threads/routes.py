@@ -2,16 +2,20 @@
 
 Threads own the pages that list threads or posts: a group's page (its threads), a person's profile (their
 posts) and the tag pages, besides the thread and post pages themselves. ``create_app`` registers the three
-blueprints.
+blueprints (and with them the template global ``Visibility``).
 """
 
 from flask import Blueprint
 
 from forum.threads import group_views, post_views, profile_views, tag_views, views
+from forum.threads.models import Visibility
 
 bp = Blueprint("threads", __name__)
 posts_bp = Blueprint("posts", __name__, url_prefix="/posts")
 tags_bp = Blueprint("tags", __name__, url_prefix="/tags")
+
+#: Templates compare states with the members: ``post.state == Visibility.HELD``.
+bp.add_app_template_global(Visibility, "Visibility")
 
 GET_POST = ["GET", "POST"]
 

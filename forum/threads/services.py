@@ -1,4 +1,5 @@
-"""Starting threads, replying, commenting, editing and withdrawing. These own the transaction.
+"""Starting threads, replying, commenting, editing and withdrawing. These change and flush; the request's
+edge commits (``forum.common.transaction``), or drops everything when one of them refuses.
 
 Counters (a thread's posts, a group's threads and posts) move with ``UPDATE ... SET n = n + 1`` in the same
 transaction as the row they count, so concurrent writers never lose an increment, and the thread row's update
@@ -128,7 +129,6 @@ def start_thread(group: Group, author: User, title: str, body: str, tags: str | 
     _new_post(thread, author, body, held=held)
     if not held:
         _bump_group(group.id, threads=1, posts=1)
-    db.session.commit()
     return thread
 
 
@@ -144,7 +144,6 @@ def reply(thread: Thread, author: User, body: str, quoted_post_id: int | None = 
     post = _new_post(thread, author, body, quoted_post_id, held=held)
     if not held and thread.state == Visibility.VISIBLE:
         _bump_group(thread.group_id, posts=1)
-    db.session.commit()
     return post
 
 
@@ -193,14 +192,24 @@ def quote(post: Post) -> str:
     return f"{quoted}\n\n— {post.author.display_name} wrote in post {post.number}\n\n"
 
 
+def is_author(item: Post | Comment, user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and item.author_id == user.id)
+
+
+def _check_author(item: Post | Comment, user: Any, action: str) -> None:
+    """Refuse (403) anyone but the author: ``action`` says what, e.g. "withdraw this post"."""
+    if not is_author(item, user):
+        raise PermissionDenied(f"Only the author can {action}.")
+
+
 def can_edit(post: Post, user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and post.author_id == user.id and not post.is_withdrawn)
+    return is_author(post, user) and not post.is_withdrawn
 
 
 def can_see_history(post: Post, user: Any) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
-    return post.author_id == user.id or permissions.can_moderate(post.thread.group, user)
+    return is_author(post, user) or permissions.can_moderate(post.thread.group, user)
 
 
 def edit_post(post: Post, editor: User, body: str, title: str | None = None, tags: str | None = None) -> Post:
@@ -240,17 +249,14 @@ def edit_post(post: Post, editor: User, body: str, title: str | None = None, tag
     if post.state == Visibility.HIDDEN:  # the author's edit resubmits a hidden post for review
         visibility.change_post(post, state=Visibility.HELD)
         signals.content_held.send(post, group_id=thread.group_id, thread_id=thread.id, resubmitted=True)
-    db.session.commit()
     return post
 
 
 def withdraw_post(post: Post, user: User) -> None:
     """The author withdraws a post: it stays in place as a placeholder, its revisions kept."""
-    if not getattr(user, "is_authenticated", False) or post.author_id != user.id:
-        raise PermissionDenied("Only the author can withdraw this post.")
+    _check_author(post, user, "withdraw this post")
     if post.withdrawn_at is None:
         visibility.change_post(post, withdraw=True)
-    db.session.commit()
 
 
 def add_comment(post: Post, author: User, body: str) -> Comment:
@@ -272,13 +278,11 @@ def add_comment(post: Post, author: User, body: str) -> Comment:
         )
     else:
         db.session.execute(update(Thread).where(Thread.id == post.thread_id).values(last_activity_at=utcnow()))
-    db.session.commit()
     return comment
 
 
 def withdraw_comment(comment: Comment, user: User) -> None:
-    if not getattr(user, "is_authenticated", False) or comment.author_id != user.id:
-        raise PermissionDenied("Only the author can withdraw this comment.")
+    """The author withdraws a comment: it stays in place as a placeholder."""
+    _check_author(comment, user, "withdraw this comment")
     if comment.withdrawn_at is None:
         comment.withdrawn_at = utcnow()
-    db.session.commit()

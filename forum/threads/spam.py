@@ -29,7 +29,11 @@ def _same_text(text: str) -> str:
 
 
 def check_not_duplicate(author: User, body: str) -> None:
-    """Refuse a post whose text equals the author's latest post of the last few minutes (the request, which has written the post, is rolled back at its edge)."""
+    """Refuse a post whose text equals the author's latest post of the last few minutes.
+
+    The lock on the author's row makes a copy sent at the same time wait here until the first one's request
+    ends; the refusal then drops everything the request wrote (its edge rolls back, ``forum.common.errors``).
+    """
     window = current_app.config.get("DUPLICATE_POST_WINDOW_SECONDS", 600)
     if not window:
         return

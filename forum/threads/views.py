@@ -6,10 +6,10 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import Response, abort, current_app, flash, make_response, redirect, render_template, request, url_for
-from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required
 
 from forum.accounts import services as account_services
+from forum.common import ratelimits
 from forum.common.converters import parse_id
 from forum.common.decorators import form_checks_csrf
 from forum.common.errors import ERROR_TITLES
@@ -18,19 +18,6 @@ from forum.extensions import limiter
 from forum.threads import links, queries, services
 from forum.threads.forms import CommentForm, ReplyForm, ThreadForm
 from forum.threads.models import Comment, Post, Thread, Visibility
-
-
-def _poster_key() -> str:
-    """Limit each signed-in person, wherever they post from; anyone else by address (they are refused anyway)."""
-    if current_user.is_authenticated:
-        return f"user:{current_user.id}"
-    return f"address:{get_remote_address()}"
-
-
-def _posted(response: Any) -> bool:
-    """Only a post that went through counts against the limit, not a form sent back with errors."""
-    return response.status_code in (301, 302, 303)
-
 
 ERROR_429 = ERROR_TITLES[429]
 POSTED_FIELDS = ("title", "body", "tags", "quote")
@@ -48,15 +35,21 @@ def posting_limit_with(on_breach: Callable[[Any], Response]) -> Callable[[Callab
     return limiter.shared_limit(
         lambda: current_app.config["RATELIMIT_POSTING"],
         scope="posting",
-        key_func=_poster_key,
+        key_func=ratelimits.per_person,
         methods=["POST"],
-        deduct_when=_posted,
+        deduct_when=ratelimits.went_through,
         on_breach=on_breach,
     )
 
 
 #: New threads, replies and comments (and budget proposals) share one budget per person (RATELIMIT_POSTING).
 posting_limit = posting_limit_with(_slow_down)
+
+
+def posting_page(view: Callable[..., Any]) -> Callable[..., Any]:
+    """A page whose form posts new text (a thread, a reply, a comment): for signed-in people, within the
+    posting limit, and its form checks the CSRF token itself (an expired one shows the text again)."""
+    return form_checks_csrf(posting_limit(login_required(view)))
 
 
 HELD_MESSAGE = "Thanks — your post is awaiting review by a moderator. Only you can see it until then."
@@ -66,6 +59,12 @@ def tell_if_held(item: Thread | Post | Comment) -> None:
     """After posting: say so when what was just posted waits for a moderator (pre-moderation)."""
     if item.state == Visibility.HELD:
         flash(HELD_MESSAGE, "info")
+
+
+def posted(item: Thread | Post | Comment) -> Response:
+    """After posting: to what was just posted, saying so when it waits for a moderator."""
+    tell_if_held(item)
+    return redirect(url_of(item))
 
 
 def first_post_in(group: Any) -> bool:
@@ -82,18 +81,23 @@ def post_url(thread: Thread, number: int, anchor: str | None = None) -> str:
     )
 
 
-@form_checks_csrf
-@posting_limit
-@login_required
+def url_of(item: Thread | Post | Comment) -> str:
+    """Where a thread, a post or a comment is shown (the page of the thread with the post on it)."""
+    if isinstance(item, Thread):
+        return url_for("threads.show", thread_id=item.id, slug=item.slug)
+    if isinstance(item, Comment):
+        return post_url(item.post.thread, item.post.number, anchor=f"comment-{item.id}")
+    return post_url(item.thread, item.number)
+
+
+@posting_page
 def new_thread(slug: str):
     """Start a thread: members only (a private group's outsiders get a 404, a public group's a 403)."""
     group, viewer = queries.readable_group(slug, current_user)
     services.check_can_start_thread(group, current_user, viewer.membership)
     form = ThreadForm()
     if form.validate_on_submit():
-        thread = services.start_thread(group, current_user, form.title.data, form.body.data, form.tags.data or "")
-        tell_if_held(thread)
-        return redirect(url_for("threads.show", thread_id=thread.id, slug=thread.slug))
+        return posted(services.start_thread(group, current_user, form.title.data, form.body.data, form.tags.data or ""))
     return render_template("threads/new.html", form=form, group=group, first_post=first_post_in(group))
 
 
@@ -134,9 +138,7 @@ def _quote_id() -> int | None:
     return parse_id(raw)  # a number no post could have quotes nothing
 
 
-@form_checks_csrf
-@posting_limit
-@login_required
+@posting_page
 def reply(thread_id: int):
     """The reply page: a quote prefilled on GET; on POST the reply, or the form again with every word kept."""
     thread, viewer = queries.readable_thread(thread_id, current_user)
@@ -148,7 +150,5 @@ def reply(thread_id: int):
         if quoted is not None:
             form.body.data, form.quote.data = services.quote(quoted), str(quoted.id)
     elif form.validate_on_submit():
-        post = services.reply(thread, current_user, form.body.data, quoted_post_id=parse_id(form.quote.data))
-        tell_if_held(post)
-        return redirect(post_url(thread, post.number))
+        return posted(services.reply(thread, current_user, form.body.data, quoted_post_id=parse_id(form.quote.data)))
     return render_template("threads/reply.html", form=form, thread=thread, first_post=first_post_in(thread.group))

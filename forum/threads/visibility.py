@@ -57,12 +57,14 @@ def lock_thread(thread_id: int) -> Thread:
     ).one()
 
 
-def change_post(post: Post, *, state: str | None = None, reason: str | None = None, withdraw: bool = False) -> None:
+def change_post(
+    post: Post, *, state: Visibility | None = None, reason: str | None = None, withdraw: bool = False
+) -> None:
     """Move a post to ``state`` (an opening post takes its thread along) or withdraw it, fixing the counts."""
     thread = lock_thread(post.thread_id)
     # What the post is now, not when it was loaded: a moderator hiding it a moment ago must not be counted twice.
     db.session.refresh(post, attribute_names=["state", "withdrawn_at"])
-    thread_was_shown, post_was_shown = thread.state == Visibility.VISIBLE, post.is_shown
+    thread_was_shown, post_was_shown = thread.is_visible, post.is_shown
     if state is not None:
         post.state = state
         post.hidden_reason = reason if state == Visibility.HIDDEN else post.hidden_reason
@@ -71,7 +73,7 @@ def change_post(post: Post, *, state: str | None = None, reason: str | None = No
     opening = post.number == 1
     if opening:
         thread.state = post.state
-    thread_shown, post_shown = thread.state == Visibility.VISIBLE, post.is_shown
+    thread_shown, post_shown = thread.is_visible, post.is_shown
     replies = thread.visible_reply_count
     if opening:
         before = thread_was_shown * (replies + post_was_shown)
@@ -93,7 +95,7 @@ def change_post(post: Post, *, state: str | None = None, reason: str | None = No
         db.session.execute(update(Thread).where(Thread.id == thread.id).values(last_activity_at=utcnow()))
 
 
-def change_comment(comment: Comment, *, state: str, reason: str | None = None) -> None:
+def change_comment(comment: Comment, *, state: Visibility, reason: str | None = None) -> None:
     """Move a comment to ``state`` (comments are not counted anywhere)."""
     comment.state = state
     if state == Visibility.HIDDEN:
@@ -115,6 +117,6 @@ def name_last_poster(thread_id: int) -> None:
 
 def shown_to(item: Post | Comment | Thread, user: Any, can_moderate: bool) -> bool:
     """Whether ``user`` sees the item: everyone sees visible items; authors and moderators see the rest."""
-    if item.state == Visibility.VISIBLE or can_moderate:
+    if item.is_visible or can_moderate:
         return True
     return bool(getattr(user, "is_authenticated", False) and item.author_id == user.id)

@@ -2,7 +2,8 @@
 
 The app comes from the shared ``app`` fixture (so every test runs on SQLite and on PostgreSQL) with CSRF
 switched on, because a real browser sends the token; a module whose tests only read may use ``module_app``
-instead, seeded once per database. One Chromium per session; a fresh context (cookies, storage) per test.
+instead, seeded once per database. One Chromium per process (each pytest-xdist worker launches its own, once);
+a fresh context (cookies, storage) per test; one live server per test (per module on ``module_app``).
 Every page's console is recorded: a CSP violation or a script error fails the test. A missing Chromium is a
 skip on a developer's machine and a failure under CI=true.
 """
@@ -18,14 +19,10 @@ from dataclasses import dataclass, field
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from flask import Flask
-from jinja2 import BytecodeCache
-from jinja2.bccache import Bucket
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Playwright, sync_playwright
 from werkzeug.serving import make_server
 
-from forum import create_app
-from forum.extensions import db
-from tests.conftest import IN_CI, _reset_database, base_config, database_uri
+from tests.conftest import IN_CI, TEMPLATE_CACHE, SharedBytecodeCache, database_uri, release, shared_app
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
@@ -86,38 +83,20 @@ def app_config() -> dict:
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def module_app(request, postgres_url: str | None, tmp_path_factory) -> Iterator[Flask]:
+def module_app(request, postgres_url: str | None, sqlite_url: str) -> Iterator[Flask]:
     """One app per module and database, for modules whose tests only read what they seed once. Such a module
     overrides ``app`` and ``live_server``: ``def app(module_app): return module_app`` and
-    ``def live_server(module_live_server): return module_live_server``."""
-    uri = database_uri(request.param, postgres_url, tmp_path_factory.mktemp(request.param))
-    app = create_app({**base_config(uri), **BROWSER_CONFIG})
-    _reset_database(app, uri)
+    ``def live_server(module_live_server): return module_live_server``. It is the same shared app as the
+    ``app`` fixture's with these settings, emptied when the module starts."""
+    app = shared_app(database_uri(request.param, postgres_url, sqlite_url), BROWSER_CONFIG)
     yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
-
-
-class SharedBytecodeCache(BytecodeCache):
-    """Compiled templates kept for the whole run: each test builds a new app, and compiling GOV.UK's macros
-    again for every one of them would cost about a second a test."""
-
-    def __init__(self) -> None:
-        self._store: dict[str, bytes] = {}
-
-    def load_bytecode(self, bucket: Bucket) -> None:
-        code = self._store.get(bucket.key)
-        if code is not None:
-            bucket.bytecode_from_string(code)
-
-    def dump_bytecode(self, bucket: Bucket) -> None:
-        self._store[bucket.key] = bucket.bytecode_to_string()
+    release(app)
 
 
 @pytest.fixture(scope="session")
 def template_cache() -> SharedBytecodeCache:
-    return SharedBytecodeCache()
+    """Every app's compiled templates (tests.conftest sets the cache on each app it makes)."""
+    return TEMPLATE_CACHE
 
 
 @contextmanager

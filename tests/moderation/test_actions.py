@@ -221,8 +221,6 @@ def test_of_moderators_hiding_the_same_reply_at_the_same_moment_one_hides_it_the
                     return "hidden"
                 except AlreadyDone:
                     return "already"
-                finally:
-                    db.session.remove()
         return run
 
     for _round in range(3):

@@ -52,8 +52,6 @@ def test_a_double_flag_sent_at_the_same_moment_leaves_one_flag(app, world):
                 return "flagged"
             except ValidationFailed as refused:
                 return refused.message
-            finally:
-                db.session.remove()
 
     results = all_at_once([job] * 4)
     assert results.count("flagged") == 1, results
@@ -69,11 +67,8 @@ def test_different_people_flagging_at_the_same_moment_are_all_counted(app, world
     def job(who):
         def run():
             with app.app_context():
-                try:
-                    flag_as(who, ItemType.POST, world.reply_id, "spam")
-                    return "flagged"
-                finally:
-                    db.session.remove()
+                flag_as(who, ItemType.POST, world.reply_id, "spam")
+                return "flagged"
         return run
 
     assert all_at_once([job(w) for w in world.flaggers]) == ["flagged"] * 3
@@ -290,11 +285,8 @@ def test_many_people_flagging_at_once_hide_the_item_once(app, world):
     def job(who):
         def run():
             with app.app_context():
-                try:
-                    flag_as(who, ItemType.POST, world.reply_id, "spam")
-                    return "flagged"
-                finally:
-                    db.session.remove()
+                flag_as(who, ItemType.POST, world.reply_id, "spam")
+                return "flagged"
         return run
 
     people = [*world.flaggers, world.outsider, world.author, world.newcomer]

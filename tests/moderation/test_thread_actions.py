@@ -166,8 +166,6 @@ def test_moderators_moving_or_locking_a_thread_at_the_same_moment_act_once(app, 
                     return "done"
                 except AlreadyDone:
                     return "already"
-                finally:
-                    db.session.remove()
         return run
 
     for what in ("move", "lock"):

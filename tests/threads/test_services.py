@@ -68,8 +68,10 @@ def test_edit_checks_everything_before_changing_anything(setup):
     with pytest.raises(ValidationFailed) as error:
         services.edit_post(post, author, "New body", title="New title", tags="a,b,c,d,e,f")
     assert error.value.field == "tags"
-    db.session.rollback()
+    # Services never roll back (the request's edge does): a refusal must come before any change, so the
+    # session still holds the post and thread exactly as they were.
     assert opening(thread).body_source == "Fix the potholes." and thread.title == "Roads"
+    assert not db.session.dirty and not db.session.new
 
 
 def test_only_the_author_edits_or_withdraws(setup):

@@ -11,16 +11,19 @@ points input per proposal (``points_<id>``).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
-from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovTextInput
+from govuk_frontend_wtf.wtforms_widgets import GovTextInput
+from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
-from wtforms import Field, HiddenField, SelectMultipleField, StringField
+from wtforms import Field, HiddenField, StringField
 from wtforms.validators import ValidationError
 
+from forum.budgeting.forms.fields import checkboxes
 from forum.budgeting.models import BallotKind, Proposal
 from forum.budgeting.services.voting import REFERENCE_MAX
 from forum.common.converters import parse_id
+from forum.common.forms import Form, govuk
 from forum.common.money import format_pence
 
 MAX_POINTS_TYPED = 1_000_000
@@ -30,7 +33,7 @@ def points_field_name(proposal_id: int) -> str:
     return f"points_{proposal_id}"
 
 
-def _whole_number(form: FlaskForm, field: Field) -> None:
+def _whole_number(form: Form, field: Field) -> None:
     raw = (field.data or "").strip()
     if not raw:
         return
@@ -40,7 +43,7 @@ def _whole_number(form: FlaskForm, field: Field) -> None:
         raise ValidationError(f"Enter fewer points for {field.proposal_title}")
 
 
-class _PointsForm(FlaskForm):
+class _PointsForm(Form):
     """A form with a points input per proposal (added by :func:`_with_points`)."""
 
     choices = HiddenField()  # holds refusals about the ballot as a whole; the page links them to the list
@@ -56,17 +59,28 @@ class _PointsForm(FlaskForm):
         return found
 
 
-def _with_points(base: type[_PointsForm], proposals: Iterable[Proposal]) -> type[_PointsForm]:
+#: A points input: three characters wide, numbers only.
+POINTS_INPUT = {"classes": "govuk-input--width-3", "inputmode": "numeric", "spellcheck": False}
+
+
+def _voter_points(proposal: Proposal) -> dict[str, Any]:
+    """On the voter's ballot the label is short ("Points", the proposal named for screen readers), and the
+    script finds the input by its ``data-ballot-points``."""
+    label = Markup('Points<span class="govuk-visually-hidden"> for {}</span>').format(proposal.title)
+    return govuk(None, label={"html": label}, attributes={"data-ballot-points": proposal.id}, **POINTS_INPUT)
+
+
+def _with_points(base: type[_PointsForm], proposals: Iterable[Proposal], voter: bool = False) -> type[_PointsForm]:
     attributes = {}
     for proposal in proposals:
         field = StringField(f"Points for {proposal.title}", validators=[_whole_number], widget=GovTextInput(),
-                            filters=[lambda v: v.strip() if isinstance(v, str) else v])
+                            render_kw=_voter_points(proposal) if voter else govuk(None, **POINTS_INPUT))
         attributes[points_field_name(proposal.id)] = field
     form_class = type(base.__name__, (base,), attributes)
     return form_class
 
 
-def _titles(form: FlaskForm, proposals: Iterable[Proposal]) -> None:
+def _titles(form: Form, proposals: Iterable[Proposal]) -> None:
     for proposal in proposals:
         field = form._fields.get(points_field_name(proposal.id))
         if field is not None:
@@ -80,7 +94,7 @@ class BallotForm(_PointsForm):
 def ballot_form(kind: str, proposals: list[Proposal], formdata: MultiDict | None = None,
                 points: dict[int, int] | None = None) -> BallotForm:
     """The ballot form for a pot of ``kind``; ``points`` fills the inputs when the page is first shown."""
-    form_class = _with_points(BallotForm, proposals) if kind == BallotKind.CUMULATIVE else BallotForm
+    form_class = _with_points(BallotForm, proposals, voter=True) if kind == BallotKind.CUMULATIVE else BallotForm
     if formdata is None:
         data = {points_field_name(pid): str(value) for pid, value in (points or {}).items()}
         form = form_class(formdata=None, data=data)
@@ -103,13 +117,14 @@ def approval_selection(formdata: MultiDict) -> list[int]:
 def _reference_field() -> StringField:
     return StringField(
         "Reference number",
-        filters=[lambda v: v.strip() if isinstance(v, str) else v],
+        description="The number printed on the paper ballot, for example RV-0042. Each paper can be entered once.",
         validators=[_reference_present],
         widget=GovTextInput(),
+        render_kw=govuk(classes="govuk-input--width-10", spellcheck=False, autocomplete="off"),
     )
 
 
-def _reference_present(form: FlaskForm, field: Field) -> None:
+def _reference_present(form: Form, field: Field) -> None:
     if not field.data:
         raise ValidationError("Enter the reference number printed on the paper ballot")
     if len(field.data) > REFERENCE_MAX:
@@ -120,10 +135,10 @@ class PaperPointsForm(_PointsForm):
     reference = _reference_field()
 
 
-class PaperApprovalForm(FlaskForm):
+class PaperApprovalForm(Form):
     reference = _reference_field()
-    choices = SelectMultipleField("Proposals marked on the paper", coerce=int, widget=GovCheckboxesInput(),
-                                  validate_choice=False)
+    choices = checkboxes("Proposals marked on the paper", params={"classes": "govuk-checkboxes--small"}, coerce=int,
+                         description="Tick every proposal the voter marked.")
 
     def points(self) -> dict[int, int]:
         return {pid: 1 for pid in self.choices.data or []}

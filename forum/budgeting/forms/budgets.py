@@ -2,23 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovSelect, GovSubmitInput, GovTextArea, GovTextInput
+from wtforms import DateField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import (
-    GovDateInput,
-    GovRadioInput,
-    GovSelect,
-    GovSubmitInput,
-    GovTextArea,
-    GovTextInput,
-)
-from wtforms import DateField, IntegerField, RadioField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.fields import Field
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
-
-from forum.budgeting.models import BallotKind, Eligibility, ResultsRule
-from forum.common.money import parse_pence
+from forum.budgeting.forms.fields import MONEY_INPUT, legend, money, radios
+from forum.budgeting.models import Area, BallotKind, Eligibility, ResultsRule
+from forum.common.forms import Form, govuk
 
 PHASE_DATES = (
     ("collecting_from", "Collecting proposals starts"),
@@ -42,31 +32,13 @@ ELIGIBILITY_CHOICES = [
 ]
 
 
-def money(what: str) -> Callable[[FlaskForm, Field], None]:
-    """A validator for money typed like "£12,500" or "12500.50": above zero, else a message naming ``what``.
-    The services check again; this lets the form show every problem at once."""
-
-    def check(form: FlaskForm, field: Field) -> None:
-        if not field.data:
-            return
-        try:
-            pence = parse_pence(field.data)
-        except ValueError:
-            raise ValidationError(f"Enter {what} in pounds, like £12,500 or 12500.50") from None
-        if pence <= 0:
-            raise ValidationError(f"{what.capitalize()} must be more than £0")
-
-    return check
-
-
-def _strip(value: str | None) -> str | None:
-    return value.strip() if isinstance(value, str) else value
+COUNT_MESSAGE = "Enter a whole number from 1 to 1,000"
+WIDTH_4 = "govuk-input--width-4"
 
 
 def _count_field(label: str) -> IntegerField:
-    return IntegerField(label, widget=GovTextInput(), validators=[
-        Optional(), NumberRange(min=1, max=1000, message="Enter a whole number from 1 to 1,000"),
-    ])
+    return IntegerField(label, widget=GovTextInput(), render_kw=govuk(classes=WIDTH_4, inputmode="numeric"),
+                        validators=[Optional(), NumberRange(min=1, max=1000, message=COUNT_MESSAGE)])
 
 
 class DayField(DateField):
@@ -87,47 +59,64 @@ class DayField(DateField):
 
 
 def _date_field(label: str) -> DayField:
-    return DayField(label, widget=GovDateInput(), format="%d %m %Y")
+    return DayField(label, widget=GovDateInput(), format="%d %m %Y", description="For example, 27 3 2027",
+                    render_kw=legend(label))
 
 
-class BudgetSettingsForm(FlaskForm):
-    title = StringField("Title", widget=GovTextInput(), filters=[_strip], validators=[
-        InputRequired(message="Enter a title"), Length(max=200, message="Title must be 200 characters or fewer"),
-    ])
-    description = TextAreaField("Description", widget=GovTextArea(), validators=[
-        Length(max=20_000, message="Description must be 20,000 characters or fewer"),
-    ])
-    ballot_kind = RadioField("How do people vote?", choices=BALLOT_CHOICES, default=BallotKind.APPROVAL,
-                             widget=GovRadioInput())
+class BudgetSettingsForm(Form):
+    service_fields = {"min_spend_pence": "min_spend"}
+
+    title = StringField("Title", widget=GovTextInput(), description="For example: Green Budget 2027",
+                        render_kw=govuk(), validators=[
+                            InputRequired(message="Enter a title"),
+                            Length(max=200, message="Title must be 200 characters or fewer"),
+                        ])
+    description = TextAreaField(
+        "Description", widget=GovTextArea(), render_kw=govuk(rows=8),
+        description="What the money is for and how the budget works. You can use Markdown.",
+        validators=[Length(max=20_000, message="Description must be 20,000 characters or fewer")],
+    )
+    ballot_kind = radios("How do people vote?", choices=BALLOT_CHOICES, default=BallotKind.APPROVAL)
     points_per_voter = _count_field("Points each voter spreads (points ballots only)")
     min_projects = _count_field("Fewest projects on a ballot (optional)")
     max_projects = _count_field("Most projects on a ballot (optional)")
-    min_spend = StringField("Least a ballot must spend (optional)", widget=GovTextInput(), filters=[_strip],
+    min_spend = StringField("Least a ballot must spend (optional)", widget=GovTextInput(),
+                            description="In pounds, like £5,000", render_kw=govuk(**MONEY_INPUT),
                             validators=[money("the minimum spend")])
-    results_rule = RadioField("How are the results worked out?", choices=RULE_CHOICES, default=ResultsRule.MES,
-                              widget=GovRadioInput())
-    eligibility = RadioField("Who can vote?", choices=ELIGIBILITY_CHOICES, default=Eligibility.ANY_REGISTERED,
-                             widget=GovRadioInput())
+    results_rule = radios("How are the results worked out?", choices=RULE_CHOICES, default=ResultsRule.MES)
+    eligibility = radios("Who can vote?", choices=ELIGIBILITY_CHOICES, default=Eligibility.ANY_REGISTERED)
     collecting_from = _date_field(PHASE_DATES[0][1])
     review_from = _date_field(PHASE_DATES[1][1])
     voting_from = _date_field(PHASE_DATES[2][1])
     results_from = _date_field(PHASE_DATES[3][1])
     delivery_from = _date_field(PHASE_DATES[4][1])
-    submit = SubmitField("Save", widget=GovSubmitInput())
+    submit = SubmitField("Save changes", widget=GovSubmitInput())
+
+    def phase_dates(self) -> list[DayField]:
+        """The date each phase starts, in order."""
+        return [self[name] for name, _label in PHASE_DATES]
 
 
-class PotFields(FlaskForm):
-    pot_title = StringField("Name of the pot", widget=GovTextInput(), filters=[_strip], validators=[
-        InputRequired(message="Enter a name for the pot"),
-        Length(max=200, message="Name must be 200 characters or fewer"),
-    ])
-    area = SelectField("Area", widget=GovSelect(), validate_choice=False)
-    new_area = StringField("Or a new area", widget=GovTextInput(), filters=[_strip], validators=[
-        Length(max=120, message="Area name must be 120 characters or fewer"),
-    ])
-    amount = StringField("Amount of money", widget=GovTextInput(), filters=[_strip], validators=[
-        InputRequired(message="Enter the amount of money in the pot"), money("the amount"),
-    ])
+class PotFields(Form):
+    pot_title = StringField("Name of the pot", widget=GovTextInput(), description="For example: Riverside ward",
+                            render_kw=govuk(), validators=[
+                                InputRequired(message="Enter a name for the pot"),
+                                Length(max=200, message="Name must be 200 characters or fewer"),
+                            ])
+    area = SelectField("Area", widget=GovSelect(), validate_choice=False, description="The place the money is spent in",
+                       render_kw=govuk())
+    new_area = StringField("Or the name of a new area", widget=GovTextInput(), render_kw=govuk(),
+                           description="Leave empty if you chose an area above", validators=[
+                               Length(max=120, message="Area name must be 120 characters or fewer"),
+                           ])
+    amount = StringField("Amount of money", widget=GovTextInput(), description="In pounds, like £80,000",
+                         render_kw=govuk(**MONEY_INPUT), validators=[
+                             InputRequired(message="Enter the amount of money in the pot"), money("the amount"),
+                         ])
+
+    def offer(self, areas: list[Area]) -> None:
+        """The areas to choose from (the view's list, by name)."""
+        self.area.choices = [("", "Choose an area")] + [(str(a.id), a.name) for a in areas]
 
 
 class NewBudgetForm(BudgetSettingsForm, PotFields):
@@ -138,7 +127,9 @@ class PotForm(PotFields):
     submit = SubmitField("Add pot", widget=GovSubmitInput())
 
 
-class PhaseForm(FlaskForm):
-    phase = RadioField("Move the budget to", widget=GovRadioInput(), validate_choice=False,
-                       validators=[InputRequired(message="Choose the phase to move the budget to")])
-    submit = SubmitField("Move the budget", widget=GovSubmitInput())
+class PhaseForm(Form):
+    phase = radios("Move the budget to", validate_choice=False,
+                   description="Moving to results closes voting and counts every pot.",
+                   validators=[InputRequired(message="Choose the phase to move the budget to")])
+    submit = SubmitField("Move the budget", widget=GovSubmitInput(),
+                         render_kw=govuk(None, classes="govuk-button--secondary"))

@@ -5,19 +5,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import (
-    GovDateInput,
-    GovRadioInput,
-    GovSubmitInput,
-    GovTextArea,
-    GovTextInput,
-)
-from wtforms import DateField, RadioField, StringField, SubmitField, TextAreaField
+from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovSubmitInput, GovTextArea, GovTextInput
+from wtforms import DateField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from forum.budgeting.forms.fields import MARKDOWN_HINT, legend, radios
 from forum.budgeting.models import DeliveryStatus
 from forum.budgeting.services.delivery import NOTE_MAX
+from forum.common.forms import Form, govuk
 
 STATUS_CHOICES = [
     (DeliveryStatus.PLANNED, "Planned"),
@@ -30,7 +25,7 @@ class DayMonthYearField(DateField):
     """GOV.UK's date input: three boxes (day, month, year) sent under one name, with GOV.UK's messages."""
 
     def __init__(self, label: str, **kwargs: Any) -> None:
-        super().__init__(label, format="%d %m %Y", widget=GovDateInput(), **kwargs)
+        super().__init__(label, format="%d %m %Y", widget=GovDateInput(), render_kw=legend(label), **kwargs)
 
     def process_formdata(self, valuelist: list[str]) -> None:
         if not valuelist:
@@ -50,13 +45,18 @@ class DayMonthYearField(DateField):
             raise ValueError("Enter a real date, like 27 3 2027") from None
 
 
-class DeliveryUpdateForm(FlaskForm):
-    status = RadioField("Where does the project stand?", choices=STATUS_CHOICES, widget=GovRadioInput(),
-                        validators=[DataRequired(message="Choose where the project stands")])
-    happened_on = DayMonthYearField("Date")
-    percent = StringField("How far along is it?", widget=GovTextInput(),
-                          validators=[DataRequired(message="Enter how far along the project is, from 0 to 100")])
-    note = TextAreaField("Note", widget=GovTextArea(), validators=[
-        DataRequired(message="Enter a note on what has happened"),
-        Length(max=NOTE_MAX, message=f"Keep the note to {NOTE_MAX:,} characters or fewer")])
+class DeliveryUpdateForm(Form):
+    status = radios("Where does the project stand?", choices=STATUS_CHOICES,
+                    validators=[DataRequired(message="Choose where the project stands")])
+    happened_on = DayMonthYearField(
+        "Date", description="When it happened, or for a planned step when it is planned. For example, 27 3 2027")
+    percent = StringField(
+        "How far along is it?", widget=GovTextInput(),
+        description="A whole number from 0 to 100. A delivered project is 100% complete.",
+        render_kw=govuk(suffix={"text": "%"}, classes="govuk-input--width-3", inputmode="numeric", spellcheck=False),
+        validators=[DataRequired(message="Enter how far along the project is, from 0 to 100")])
+    note = TextAreaField("Note", widget=GovTextArea(), render_kw=govuk(rows=6),
+                         description=f"What has happened, or what happens next. {MARKDOWN_HINT}", validators=[
+                             DataRequired(message="Enter a note on what has happened"),
+                             Length(max=NOTE_MAX, message=f"Keep the note to {NOTE_MAX:,} characters or fewer")])
     submit = SubmitField("Post the update", widget=GovSubmitInput())

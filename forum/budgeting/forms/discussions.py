@@ -1,27 +1,40 @@
-"""Forms for discussions of proposals: starting a thread already linked to a proposal, linking a thread."""
+"""Forms for discussions of proposals: starting a thread already linked to a proposal, linking a thread.
+
+The discussion's title, text and tags are a thread's (``forum.threads.services`` checks them again, with the
+same limits); the form checks their syntax with the same messages."""
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextInput
-from wtforms import RadioField, StringField, SubmitField
+from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextArea, GovTextInput
+from wtforms import StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length
 
-from forum.threads.forms import _body_field, _tags_field, _title_field
+from forum.budgeting.forms.fields import MARKDOWN_HINT, radios
+from forum.common.forms import Form, checked_by, govuk
+from forum.tags import services as tag_services
+from forum.threads.services import BODY_MAX, TITLE_MAX
 
 
-class DiscussForm(FlaskForm):
+class DiscussForm(Form):
     """The group is one of the groups the person can post in (the view sets ``group.choices``); the service
     checks it again, so a tampered choice gets the same field error as no choice."""
 
-    group = RadioField("Which group should the discussion be in?", widget=GovRadioInput(), coerce=str,
-                       validate_choice=False)
-    title = _title_field()
-    body = _body_field("Your post", "Enter the text of your post")
-    tags = _tags_field()
+    group = radios("Which group should the discussion be in?", coerce=str, validate_choice=False,
+                   description="Groups you are a member of. Everyone who can read the group can read the discussion.")
+    title = StringField("Title", widget=GovTextInput(), render_kw=govuk(),
+                        description="Say what the thread is about in a sentence, up to 200 characters.",
+                        validators=[DataRequired(message="Enter a title"),
+                                    Length(max=TITLE_MAX, message=f"Title must be {TITLE_MAX} characters or fewer")])
+    body = TextAreaField("Your post", widget=GovTextArea(), render_kw=govuk(rows=10), description=MARKDOWN_HINT,
+                         validators=[DataRequired(message="Enter the text of your post"),
+                                     Length(max=BODY_MAX, message=f"Text must be {BODY_MAX:,} characters or fewer "
+                                                                  "(it has %(length)s)")])
+    tags = StringField("Tags (optional)", widget=GovTextInput(), render_kw=govuk(),
+                       description="Up to 5, separated by commas, for example: budget, parks, transport",
+                       validators=[checked_by(tag_services.check_text)])
     submit = SubmitField("Start the discussion", widget=GovSubmitInput())
 
 
-class LinkThreadForm(FlaskForm):
-    thread = StringField("Thread address or number", widget=GovTextInput(),
-                         filters=[lambda v: v.strip() if isinstance(v, str) else v])
+class LinkThreadForm(Form):
+    thread = StringField("Thread address or number", widget=GovTextInput(), render_kw=govuk(spellcheck=False))
     submit = SubmitField("Link thread", widget=GovSubmitInput())

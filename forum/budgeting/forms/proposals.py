@@ -3,64 +3,37 @@ services check every rule again, and a cost above the pot, say, comes back from 
 
 from __future__ import annotations
 
-from typing import Any
-
-from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import (
-    GovCheckboxesInput,
-    GovRadioInput,
-    GovSelect,
-    GovSubmitInput,
-    GovTextArea,
-    GovTextInput,
-)
-from wtforms import RadioField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
+from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTextArea, GovTextInput
+from wtforms import SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from forum.budgeting.models import Pot, ProposalStatus
-from forum.budgeting.services.budgets import money_in_pence
+from forum.budgeting.forms.fields import MARKDOWN_HINT, MONEY_INPUT, checkboxes, money, radios
+from forum.budgeting.models import Pot, Proposal, ProposalStatus
 from forum.budgeting.services.submissions import DESCRIPTION_MAX, LOCATION_MAX, TITLE_MAX
-from forum.common.errors import ValidationFailed
+from forum.common.forms import Form, checked_by, govuk, strip
 from forum.common.money import format_pence
 from forum.tags import services as tag_services
 
-
-def _strip(value: Any) -> Any:
-    return value.strip() if isinstance(value, str) else value
-
-
-def _cost(form: FlaskForm, field: StringField) -> None:
-    """The same check, and message, as the service: an amount of money above £0."""
-    if not (field.data or "").strip():
-        return
-    try:
-        money_in_pence(field.data, field.name, "the cost")
-    except ValidationFailed as refused:
-        raise ValidationError(refused.message) from None
-
-
-def _tags(form: FlaskForm, field: StringField) -> None:
-    names = tag_services.parse(field.data or "")
-    if len(names) > tag_services.MAX_TAGS:
-        raise ValidationError(f"Enter no more than {tag_services.MAX_TAGS} tags (you entered {len(names)})")
-    if any(len(name) > tag_services.MAX_TAG_LENGTH for name in names):
-        raise ValidationError(f"Each tag must be {tag_services.MAX_TAG_LENGTH} characters or fewer")
+#: A cost typed on a form: £ first, no spell check.
+COST_INPUT = {**MONEY_INPUT, "spellcheck": False}
+COST_HINT = "In pounds, for example 12,500. It cannot be more than the money in the pot{most}."
 
 
 def pot_label(pot: Pot) -> str:
     return f"{pot.title}: {format_pence(pot.amount_pence)} for {pot.area.name}"
 
 
-class FilterForm(FlaskForm):
+class FilterForm(Form):
     """The list's filters, sent by GET (no token: filtering changes nothing)."""
 
     class Meta:
         csrf = False
 
-    pot = SelectMultipleField("Pot", choices=[], validate_choice=False, widget=GovCheckboxesInput())
-    status = SelectMultipleField("Status", choices=list(ProposalStatus.LABELS.items()), validate_choice=False,
-                                 widget=GovCheckboxesInput())
-    tag = SelectField("Tag", choices=[], validate_choice=False, widget=GovSelect())
+    pot = checkboxes("Pot", params={"classes": "govuk-checkboxes--small"}, choices=[])
+    status = checkboxes("Status", params={"classes": "govuk-checkboxes--small"},
+                        choices=list(ProposalStatus.LABELS.items()),
+                        description="With none ticked, every proposal except withdrawn ones.")
+    tag = SelectField("Tag", choices=[], validate_choice=False, widget=GovSelect(), render_kw=govuk())
     submit = SubmitField("Apply filters", widget=GovSubmitInput())
 
     def offer(self, pots: list[Pot], tags: list[str]) -> None:
@@ -70,28 +43,42 @@ class FilterForm(FlaskForm):
         self.tag.choices = [("", "Any tag"), *((name, name) for name in names)]
 
 
-class ProposalForm(FlaskForm):
+class ProposalForm(Form):
     """Proposing a project, or its author changing it."""
 
-    pot = RadioField("Which pot of money is your project for?", choices=[], validate_choice=False,
-                     widget=GovRadioInput())
-    title = StringField("Title", filters=[_strip], widget=GovTextInput(), validators=[
-        DataRequired(message="Enter a title"),
-        Length(max=TITLE_MAX, message=f"Keep the title to {TITLE_MAX} characters or fewer")])
-    description = TextAreaField("Description", widget=GovTextArea(), validators=[
-        DataRequired(message="Describe the project: what it is and who it helps"),
-        Length(max=DESCRIPTION_MAX, message=f"Keep the description to {DESCRIPTION_MAX:,} characters or fewer")])
-    cost = StringField("Estimated cost", filters=[_strip], widget=GovTextInput(), validators=[
-        DataRequired(message="Enter the estimated cost, like £12,500"), _cost])
-    location = StringField("Where (optional)", filters=[_strip], widget=GovTextInput(), validators=[
-        Optional(), Length(max=LOCATION_MAX, message=f"Keep it to {LOCATION_MAX} characters or fewer")])
-    tags = StringField("Tags (optional)", filters=[_strip], widget=GovTextInput(), validators=[_tags])
+    pot = radios("Which pot of money is your project for?", choices=[], validate_choice=False,
+                 description="Each pot is money for one area.")
+    title = StringField(
+        "Title", widget=GovTextInput(), render_kw=govuk(),
+        description="Say what the project is in a few words, up to 200 characters. "
+                    "For example: Benches along the river path.",
+        validators=[DataRequired(message="Enter a title"),
+                    Length(max=TITLE_MAX, message=f"Keep the title to {TITLE_MAX} characters or fewer")])
+    description = TextAreaField(
+        "Description", widget=GovTextArea(), render_kw=govuk(rows=10),
+        description=f"What the project is, who it helps and why. {MARKDOWN_HINT}",
+        validators=[DataRequired(message="Describe the project: what it is and who it helps"),
+                    Length(max=DESCRIPTION_MAX,
+                           message=f"Keep the description to {DESCRIPTION_MAX:,} characters or fewer")])
+    cost = StringField("Estimated cost", widget=GovTextInput(), render_kw=govuk(**COST_INPUT),
+                       description=COST_HINT.format(most=""),
+                       validators=[DataRequired(message="Enter the estimated cost, like £12,500"), money("the cost")])
+    location = StringField(
+        "Where (optional)", widget=GovTextInput(), render_kw=govuk(),
+        description="A street, park or building, if the project is in one place.",
+        validators=[Optional(), Length(max=LOCATION_MAX, message=f"Keep it to {LOCATION_MAX} characters or fewer")])
+    tags = StringField("Tags (optional)", widget=GovTextInput(), render_kw=govuk(),
+                       description="Up to 5, separated by commas, for example: parks, transport",
+                       validators=[checked_by(tag_services.check_text)])
     submit = SubmitField("Propose the project", widget=GovSubmitInput())
 
     def offer(self, pots: list[Pot]) -> None:
+        """The pots to choose from; with one, the cost's hint says how much money it holds."""
         self.pot.choices = [(str(pot.id), pot_label(pot)) for pot in pots]
+        if len(pots) == 1:
+            self.cost.description = COST_HINT.format(most=f" ({format_pence(pots[0].amount_pence)})")
 
-    def validate_pot(self, field: RadioField) -> None:
+    def validate_pot(self, field: SelectField) -> None:
         if len(field.choices) > 1 and not field.data:
             raise ValidationError("Choose the pot of money your project is for")
 
@@ -100,22 +87,23 @@ class ProposalForm(FlaskForm):
         return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 10 else None
 
 
-class ReviewForm(FlaskForm):
+class ReviewForm(Form):
     """A civil servant's review: feasible or not, a public reason, and perhaps a revised cost."""
 
-    feasible = RadioField("Is the proposal feasible?", choices=[("yes", "Feasible"), ("no", "Not feasible")],
-                          widget=GovRadioInput(),
-                          validators=[DataRequired(message="Choose whether the proposal is feasible")])
-    reason = TextAreaField("Reason (shown to everyone)", widget=GovTextArea(), filters=[_strip],
+    feasible = radios("Is the proposal feasible?", size="m", choices=[("yes", "Feasible"), ("no", "Not feasible")],
+                      validators=[DataRequired(message="Choose whether the proposal is feasible")])
+    reason = TextAreaField("Reason (shown to everyone)", widget=GovTextArea(), filters=[strip],
+                           render_kw=govuk(rows=5),
+                           description="Required when the proposal is not feasible: say why, in plain words.",
                            validators=[Length(max=DESCRIPTION_MAX)])
-    cost = StringField("Revised cost (optional)", filters=[_strip], widget=GovTextInput(), validators=[_cost])
-    cost_reason = TextAreaField("Why the cost changes", widget=GovTextArea(), filters=[_strip],
+    cost = StringField("Revised cost (optional)", widget=GovTextInput(), render_kw=govuk(**COST_INPUT),
+                       validators=[money("the cost")])
+    cost_reason = TextAreaField("Why the cost changes", widget=GovTextArea(), filters=[strip], render_kw=govuk(rows=3),
+                                description="Required when you revise the cost.",
                                 validators=[Length(max=DESCRIPTION_MAX)])
     submit = SubmitField("Save the review", widget=GovSubmitInput())
 
-
-def field_error(form: FlaskForm, field_name: str | None, message: str) -> None:
-    """Show a service's refusal by the field it concerns (or the form's first field), as a form error would be."""
-    fields = [f for name, f in form._fields.items() if name != "csrf_token"]
-    field = form._fields.get(field_name or "") or fields[0]
-    field.errors = [*field.errors, message]
+    def describe(self, proposal: Proposal) -> None:
+        """The revised cost's hint names the cost it would replace."""
+        self.cost.description = (f"Leave blank to keep {format_pence(proposal.cost_pence)}. "
+                                 "The original and the new cost are both shown.")

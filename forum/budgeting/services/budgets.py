@@ -1,4 +1,7 @@
-"""Creating areas, budgets, pots and proposals, with field errors for what a form cannot check."""
+"""Creating areas, budgets, pots and proposals, with field errors for what a form cannot check.
+
+Nothing here commits: each function adds and flushes (so the new rows have ids), and the request, command or
+job that called it commits once at its edge (:mod:`forum.common.transaction`)."""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ from forum.accounts.models import User
 from forum.audit import services as audit
 from forum.audit.models import Action
 from forum.budgeting.models import (
+    BEFORE_VOTING,
     Area,
     BallotKind,
     Budget,
@@ -22,6 +26,7 @@ from forum.budgeting.models import (
 )
 from forum.budgeting.services.staff import check_runs_budgets
 from forum.common import markup
+from forum.common.converters import parse_id
 from forum.common.errors import ValidationFailed
 from forum.common.money import parse_pence
 from forum.common.text import normalise_space, slugify
@@ -66,17 +71,16 @@ def unique_slug(model: type[Area] | type[Budget], text: str) -> str:
     return slug
 
 
-def create_area(name: str, parent: Area | None = None, commit: bool = True) -> Area:
+def create_area(name: str, parent: Area | None = None) -> Area:
     area = Area(name=_title(name, "name", 120), parent=parent)
     area.slug = unique_slug(Area, area.name)
     db.session.add(area)
-    if commit:
-        db.session.commit()
+    db.session.flush()
     return area
 
 
 def _check_settings(settings: dict[str, Any]) -> None:
-    choices = {"phase": Phase.ALL, "ballot_kind": BallotKind.ALL, "eligibility": Eligibility.ALL,
+    choices = {"phase": tuple(Phase), "ballot_kind": BallotKind.ALL, "eligibility": Eligibility.ALL,
                "results_rule": ResultsRule.ALL}
     for field, allowed in choices.items():
         if field in settings and settings[field] not in allowed:
@@ -95,8 +99,7 @@ def _check_settings(settings: dict[str, Any]) -> None:
         raise ValidationFailed("Enter how many points each voter spreads", field="points_per_voter")
 
 
-def create_budget(title: str, description: str = "", created_by: User | None = None, commit: bool = True,
-                  **settings: Any) -> Budget:
+def create_budget(title: str, description: str = "", created_by: User | None = None, **settings: Any) -> Budget:
     """A budget. ``settings`` are Budget columns: phase, phase dates, ballot_kind, results_rule, ..."""
     title = _title(title)
     _check_settings(settings)
@@ -104,26 +107,35 @@ def create_budget(title: str, description: str = "", created_by: User | None = N
                     created_by=created_by, **settings)
     budget.slug = unique_slug(Budget, title)
     db.session.add(budget)
+    db.session.flush()
     if created_by is not None:
-        db.session.flush()
         audit.record(created_by, Action.CREATE_BUDGET, item_type="budget", item_id=budget.id, summary=title)
-    if commit:
-        db.session.commit()
     return budget
 
 
-def create_pot(budget: Budget, area: Area, title: str, amount: Money, commit: bool = True) -> Pot:
+def create_pot(budget: Budget, area: Area, title: str, amount: Money) -> Pot:
     """A pot of money for one area; ``amount`` in pence (int) or as typed ("£12,500")."""
     pot = Pot(budget=budget, area=area, title=_title(title),
               amount_pence=money_in_pence(amount, "amount", "the amount"))
     db.session.add(pot)
-    if commit:
-        db.session.commit()
+    db.session.flush()
     return pot
 
 
-def create_proposal(pot: Pot, title: str, cost: Money, description: str = "", author: User | None = None,
-                    commit: bool = True) -> Proposal:
+def check_can_add_pot(budget: Budget) -> None:
+    """Pots are added before voting opens (a pot added later would have no proposals and no ballots)."""
+    if budget.phase not in BEFORE_VOTING:
+        raise ValidationFailed("Pots can only be added before voting opens", field="pot_title")
+
+
+def add_pot(budget: Budget, user: User, area_id: str | None, new_area: str, title: str, amount: Money) -> Pot:
+    """Staff add a pot to a budget that has not opened voting yet, for an area chosen or typed (:func:`pot_area`)."""
+    check_runs_budgets(user, "add a pot")
+    check_can_add_pot(budget)
+    return create_pot(budget, pot_area(area_id, new_area), title, amount)
+
+
+def create_proposal(pot: Pot, title: str, cost: Money, description: str = "", author: User | None = None) -> Proposal:
     """A proposal for a pot; ``cost`` in pence (int) or as typed. A cost above the pot is a field error."""
     pence = money_in_pence(cost, "cost", "the cost")
     if pence > pot.amount_pence:
@@ -132,8 +144,7 @@ def create_proposal(pot: Pot, title: str, cost: Money, description: str = "", au
                         description_source=description, description_html=markup.render(description),
                         status=ProposalStatus.PROPOSED)
     db.session.add(proposal)
-    if commit:
-        db.session.commit()
+    db.session.flush()
     return proposal
 
 
@@ -148,7 +159,7 @@ def update_budget(budget: Budget, user: User, title: str, description: str, **se
     title = _title(title)
     _check_settings(settings)  # also turns a typed minimum spend into pence
     changing = [name for name in VOTING_SETTINGS if name in settings and settings[name] != getattr(budget, name)]
-    if changing and budget.phase not in (Phase.COLLECTING, Phase.REVIEW):
+    if changing and not voting_settings_open(budget):
         raise ValidationFailed("How people vote and how results are worked out cannot change once voting opens",
                                field=changing[0])
     if settings.get("ballot_kind") == BallotKind.APPROVAL:
@@ -158,12 +169,33 @@ def update_budget(budget: Budget, user: User, title: str, description: str, **se
     budget.description_html = markup.render(description)
     for name, value in settings.items():
         setattr(budget, name, value)
-    db.session.commit()
+    db.session.flush()
     return budget
+
+
+def voting_settings_open(budget: Budget) -> bool:
+    """Whether how people vote and how results are worked out may still change (until voting opens)."""
+    return budget.phase in BEFORE_VOTING
 
 
 def area_by_name(name: str) -> Area:
     """The area called ``name`` (ignoring case and spacing), made if there is none."""
     wanted = normalise_space(name)
     area = db.session.scalar(select(Area).where(func.lower(Area.name) == wanted.lower()))
-    return area or create_area(wanted, commit=False)
+    return area or create_area(wanted)
+
+
+def areas_by_name() -> list[Area]:
+    """Every area, by name (the list staff choose a pot's area from)."""
+    return list(db.session.scalars(select(Area).order_by(Area.name)))
+
+
+def pot_area(area_id: str | None, new_area: str = "") -> Area:
+    """The area a pot is for: a new one typed (made if no area has that name), else the one chosen by id."""
+    if new_area:
+        return area_by_name(new_area)
+    found = parse_id(area_id)
+    area = db.session.get(Area, found) if found else None
+    if area is None:
+        raise ValidationFailed("Choose an area, or type the name of a new one", field="area")
+    return area

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from forum.budgeting.models import DeliveryStatus, DeliveryUpdate, Phase, Proposal, ProposalStatus
+from forum.budgeting.models import PUBLISHED, DeliveryStatus, DeliveryUpdate, Proposal, ProposalStatus
 from forum.common import markup
 from forum.common.errors import PermissionDenied, ValidationFailed
 from forum.common.timefmt import utcnow
@@ -28,7 +28,7 @@ EARLIEST = date(2000, 1, 1)
 def may_post_updates(proposal: Proposal) -> bool:
     """Whether the proposal takes delivery updates: funded, with the budget in results or delivery."""
     return (proposal.status == ProposalStatus.SELECTED
-            and proposal.pot.budget.phase in (Phase.RESULTS, Phase.DELIVERY))
+            and proposal.pot.budget.phase in PUBLISHED)
 
 
 def can_post_update(proposal: Proposal, user: Any) -> bool:
@@ -83,7 +83,7 @@ def add_update(proposal: Proposal, user: Any, status: str, happened_on: date | N
     update = DeliveryUpdate(proposal_id=proposal.id, status=status, happened_on=day, percent_complete=pct,
                             note_source=note, note_html=markup.render(note), author_id=user.id)
     db.session.add(update)
-    db.session.commit()
+    db.session.flush()
     return update
 
 

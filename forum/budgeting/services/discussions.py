@@ -21,6 +21,7 @@ from forum.threads.models import Thread, Visibility
 from forum.threads.services import TITLE_MAX
 
 THREADS_ON_PROPOSAL_PAGE = 50
+CHOOSE_A_GROUP = "Choose a group you can post in"
 
 
 def readable_threads(proposal: Proposal, user: Any, limit: int = THREADS_ON_PROPOSAL_PAGE) -> list[Thread]:
@@ -89,17 +90,17 @@ def start_discussion(proposal: Proposal, user: Any, group_id: int | None, title:
                      tags: str = "") -> Thread:
     """Start a thread in a group ``user`` may post in, already linked to ``proposal``.
 
-    The thread is started by the threads service (its checks, counters and commit), then linked; the group is
-    checked first, so a refused group leaves nothing behind.
+    The thread is started by the threads service (its checks and counters), then linked, in one unit of work;
+    the group is checked first, so a refused group starts nothing.
     """
     if not getattr(user, "is_authenticated", False):
         raise PermissionDenied("Sign in to start a discussion")
     group = db.session.get(Group, group_id) if group_id else None
     if group is None or not permissions.can_post(group, user):
-        raise ValidationFailed("Choose a group you can post in", field="group")
+        raise ValidationFailed(CHOOSE_A_GROUP, field="group")
     thread = thread_services.start_thread(group, user, title, body, tags)
     db.session.add(ProposalThread(proposal_id=proposal.id, thread_id=thread.id, linked_by_id=user.id))
-    db.session.commit()
+    db.session.flush()
     return thread
 
 
@@ -141,7 +142,7 @@ def link_thread(proposal: Proposal, user: Any, reference: str) -> Thread:
     if linked is not None:
         raise ValidationFailed("That thread is already linked to this proposal", field="thread")
     db.session.add(ProposalThread(proposal_id=proposal.id, thread_id=thread.id, linked_by_id=user.id))
-    db.session.commit()
+    db.session.flush()
     return thread
 
 
@@ -154,4 +155,4 @@ def unlink_thread(proposal: Proposal, user: Any, thread_id: int) -> None:
     if link is None:
         raise NotFound("That thread is not linked to this proposal")
     db.session.delete(link)
-    db.session.commit()
+    db.session.flush()

@@ -131,7 +131,8 @@ def _ballots(pot: Pot, election: Election, proposal_ids: dict[str, int], progres
 
 def import_pabulib(path: str | Path, rule: str | None = None, progress: Progress | None = None) -> Pot:
     """Import a ``.pb`` file as a budget in its results phase with one pot, then count it by ``rule``
-    (by default the rule the file names: equal shares or greedy). All or nothing: one transaction."""
+    (by default the rule the file names: equal shares or greedy). All or nothing: it runs in the caller's unit
+    of work (``flask budgets import`` is one), which keeps nothing of a file that fails halfway."""
     if rule is not None and rule not in ResultsRule.ALL:
         raise ValidationFailed(f"Choose a rule: {' or '.join(ResultsRule.ALL)}", field="rule")
     try:
@@ -141,19 +142,13 @@ def import_pabulib(path: str | Path, rule: str | None = None, progress: Progress
     except OSError as error:
         raise ImportFailed(f"the file cannot be read: {error.strerror or error}") from None
     rule = rule or rule_from_meta(election.meta)
-    try:
-        budget = _budget(election, rule)
-        pot = Pot(budget=budget, area=_area(election.meta), title=budget.title,
-                  amount_pence=election.budget * 100,
-                  source_meta=json.dumps(election.meta, ensure_ascii=False))
-        db.session.add(pot)
-        db.session.flush()
-        _ballots(pot, election, _proposals(pot, election), progress)
-        count_and_store(pot, rule)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
+    budget = _budget(election, rule)
+    pot = Pot(budget=budget, area=_area(election.meta), title=budget.title, amount_pence=election.budget * 100,
+              source_meta=json.dumps(election.meta, ensure_ascii=False))
+    db.session.add(pot)
+    db.session.flush()
+    _ballots(pot, election, _proposals(pot, election), progress)
+    count_and_store(pot, rule)
     return pot
 
 

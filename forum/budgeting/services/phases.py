@@ -13,17 +13,16 @@ from __future__ import annotations
 from forum.accounts.models import User
 from forum.audit import services as audit
 from forum.audit.models import Action
-from forum.budgeting.models import Budget, Phase
+from forum.budgeting.models import PHASE_LABELS, PUBLISHED, Budget, Phase
 from forum.budgeting.services.results import count_and_store
 from forum.budgeting.services.staff import check_runs_budgets
 from forum.common.errors import ValidationFailed
-from forum.extensions import db
 
 
-def allowed_moves(budget: Budget) -> list[str]:
+def allowed_moves(budget: Budget) -> list[Phase]:
     """The phases ``budget`` may move to from where it is."""
-    here = Phase.ALL.index(budget.phase)
-    later = list(Phase.ALL[here + 1:])
+    order = list(Phase)
+    later = order[order.index(Phase(budget.phase)) + 1:]
     return [Phase.COLLECTING, *later] if budget.phase == Phase.REVIEW else later
 
 
@@ -35,17 +34,11 @@ def move_budget(budget: Budget, user: User, phase: str) -> Budget:
     if phase not in allowed_moves(budget):
         raise ValidationFailed("Choose one of the phases offered: a budget cannot go back once voting opens",
                                field="phase")
-    counting = phase in (Phase.RESULTS, Phase.DELIVERY) and budget.phase in (Phase.COLLECTING, Phase.REVIEW,
-                                                                              Phase.VOTING)
-    try:
-        audit.record(user, Action.MOVE_PHASE, item_type="budget", item_id=budget.id,
-                     summary=f"{budget.title}: {Phase.LABELS[budget.phase]} → {Phase.LABELS[phase]}")
-        budget.phase = phase
-        if counting:
-            for pot in budget.pots:
-                count_and_store(pot)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
+    counting = phase in PUBLISHED and budget.phase not in PUBLISHED
+    audit.record(user, Action.MOVE_PHASE, item_type="budget", item_id=budget.id,
+                 summary=f"{budget.title}: {PHASE_LABELS[budget.phase]} → {PHASE_LABELS[phase]}")
+    budget.phase = Phase(phase)
+    if counting:
+        for pot in budget.pots:
+            count_and_store(pot)
     return budget

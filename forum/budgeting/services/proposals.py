@@ -5,19 +5,18 @@ from __future__ import annotations
 from forum.accounts.models import User
 from forum.audit import services as audit
 from forum.audit.models import Action
-from forum.budgeting.models import Phase, Proposal, ProposalStatus
+from forum.budgeting.models import BEFORE_VOTING, Proposal, ProposalStatus
 from forum.budgeting.services.budgets import Money, money_in_pence
 from forum.budgeting.services.staff import check_runs_budgets
 from forum.common.errors import PermissionDenied, ValidationFailed
 from forum.common.text import normalise_space
 from forum.common.timefmt import utcnow
-from forum.extensions import db
 
 
 def can_review(proposal: Proposal, user: User | None) -> bool:
     """Whether ``user`` may review ``proposal`` now: staff, before voting opens, and not withdrawn."""
     return (bool(getattr(user, "is_authenticated", False)) and user.runs_budgets
-            and proposal.pot.budget.phase in (Phase.COLLECTING, Phase.REVIEW)
+            and proposal.pot.budget.phase in BEFORE_VOTING
             and proposal.status != ProposalStatus.WITHDRAWN)
 
 
@@ -34,7 +33,7 @@ def review_proposal(proposal: Proposal, reviewer: User, feasible: bool, reason: 
     """Mark a proposal feasible or not feasible, with a public reason (required when not feasible), and
     optionally revise its cost with a reason; the first cost is kept so the change can be shown."""
     check_runs_budgets(reviewer, "review proposals")
-    if proposal.pot.budget.phase not in (Phase.COLLECTING, Phase.REVIEW):
+    if proposal.pot.budget.phase not in BEFORE_VOTING:
         raise ValidationFailed("Proposals can only be reviewed before voting opens", field="feasible")
     if proposal.status == ProposalStatus.WITHDRAWN:
         raise ValidationFailed("This proposal was withdrawn by its author", field="feasible")
@@ -48,7 +47,6 @@ def review_proposal(proposal: Proposal, reviewer: User, feasible: bool, reason: 
     audit.record(reviewer, Action.REVIEW_PROPOSAL, item_type="proposal", item_id=proposal.id,
                  subject_id=proposal.author_id, reason=reason,
                  summary=f"{proposal.title}: {ProposalStatus.LABELS[proposal.status]}")
-    db.session.commit()
     return proposal
 
 

@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 
 from forum.accounts.models import User
 from forum.budgeting.models import Ballot, Phase, Pot, Proposal, Result, ResultLine, ResultsRule
-from forum.budgeting.services.results import compute_results
+from forum.budgeting.services.results import count_and_store
 from forum.budgeting.services.staff import check_runs_budgets
 from forum.common.errors import ValidationFailed
 from forum.common.money import format_pence
@@ -283,4 +283,4 @@ def recount(pot: Pot, user: User | None, rule: str | None = None) -> Result:
     if rule is not None and rule not in ResultsRule.ALL:
         raise ValidationFailed(f"Choose a rule: {' or '.join(ResultsRule.ALL)}", field="rule")
     check_countable(pot)
-    return compute_results(pot, rule)
+    return count_and_store(pot, rule)

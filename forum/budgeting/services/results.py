@@ -99,24 +99,12 @@ def run_rule(election: Election, rule: str) -> Outcome:
     return greedy(election)
 
 
-def compute_results(pot: Pot, rule: str | None = None) -> Result:
-    """Count ``pot`` by ``rule`` (the budget's rule by default) and store the result, in one transaction.
-
-    Replaces any earlier result, and marks every counted proposal selected or not selected.
-    """
-    try:
-        result = count_and_store(pot, rule)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
-    return result
-
-
 def count_and_store(pot: Pot, rule: str | None = None) -> Result:
-    """Count and store without committing (the caller's transaction: an import commits once, at its end).
+    """Count ``pot`` by ``rule`` (the budget's rule by default) and store the result, in the caller's unit of
+    work (a phase move, a recount or an import: all or nothing, committed at its edge).
 
-    The other rule is run too, so the results page can show what it would have funded without a recount.
+    Replaces any earlier result, and marks every counted proposal selected or not selected. The other rule is
+    run too, so the results page can show what it would have funded without a recount.
     """
     rule = rule or pot.budget.results_rule
     other = ResultsRule.GREEDY if rule == ResultsRule.MES else ResultsRule.MES
@@ -165,6 +153,10 @@ def _mark_proposals(counted: CountedPot, outcome: Outcome) -> None:
     if funded:
         db.session.execute(update(Proposal).where(Proposal.id.in_(funded))
                            .values(status=ProposalStatus.SELECTED).execution_options(**unsynced))
+
+
+#: The name the pages, the command line and the tests count a pot by.
+compute_results = count_and_store
 
 
 def winners(pot: Pot) -> list[int]:

@@ -14,7 +14,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
-from forum.budgeting.models import Budget, Phase, Pot, Proposal, ProposalStatus
+from forum.budgeting.models import BEFORE_VOTING, Budget, Phase, Pot, Proposal, ProposalStatus
 from forum.budgeting.services.budgets import Money, money_in_pence
 from forum.common import markup
 from forum.common.errors import PermissionDenied, ValidationFailed
@@ -104,13 +104,9 @@ def propose(budget: Budget, pot_id: int | None, author: Any, text: ProposalText)
     """A resident's new proposal for one of the budget's pots (field errors for anything wrong)."""
     check_can_propose(budget, author)
     proposal = Proposal(author_id=author.id, status=ProposalStatus.PROPOSED)
-    try:
-        _apply(proposal, _pot_of(budget, pot_id), text)
-    except ValidationFailed:
-        db.session.rollback()
-        raise
+    _apply(proposal, _pot_of(budget, pot_id), text)
     db.session.add(proposal)
-    db.session.commit()
+    db.session.flush()
     return proposal
 
 
@@ -138,18 +134,13 @@ def check_can_edit(proposal: Proposal, user: Any) -> None:
 def edit(proposal: Proposal, user: Any, pot_id: int | None, text: ProposalText) -> Proposal:
     """The author's changes to their proposal (field errors for anything wrong, and then nothing changes)."""
     check_can_edit(proposal, user)
-    try:
-        _apply(proposal, _pot_of(proposal.pot.budget, pot_id), text)
-    except ValidationFailed:
-        db.session.rollback()
-        raise
-    db.session.commit()
+    _apply(proposal, _pot_of(proposal.pot.budget, pot_id), text)
     return proposal
 
 
 def can_withdraw(proposal: Proposal, user: Any) -> bool:
     """The author, before voting opens, of a proposal not already withdrawn."""
-    return (is_author(proposal, user) and proposal.pot.budget.phase in (Phase.COLLECTING, Phase.REVIEW)
+    return (is_author(proposal, user) and proposal.pot.budget.phase in BEFORE_VOTING
             and proposal.status != ProposalStatus.WITHDRAWN)
 
 
@@ -167,5 +158,4 @@ def withdraw(proposal: Proposal, user: Any) -> Proposal:
     """Withdraw a proposal: it stays on the site, marked withdrawn, and never goes on a ballot."""
     check_can_withdraw(proposal, user)
     proposal.status = ProposalStatus.WITHDRAWN
-    db.session.commit()
     return proposal

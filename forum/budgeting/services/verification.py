@@ -106,7 +106,6 @@ def generate_codes(area: Area, staff: User, count: int | None, batch: str = "") 
     db.session.execute(insert(VerificationCode.__table__), rows)
     audit.record(staff, Action.MAKE_CODES, item_type="area", item_id=area.id,
                  summary=f"{count:,} codes for {area.name}" + (f" ({batch})" if batch else ""))
-    db.session.commit()
     return [format_code(code) for code in codes.values()]
 
 
@@ -221,7 +220,7 @@ def verify_resident(area: Area, staff: User, identifier: str, note: str = "") ->
     row = _record(user, area, VerificationMethod.STAFF, verified_by=staff, note=note)
     audit.record(staff, Action.VERIFY_RESIDENT, item_type="area", item_id=area.id, subject_id=user.id,
                  reason=note, summary=f"Resident of {area.name}")
-    db.session.commit()
+    db.session.flush()
     return row
 
 
@@ -255,11 +254,10 @@ def redeem_code(user: User, text: str) -> ResidentVerification:
         update(VerificationCode).where(VerificationCode.id == code.id, VerificationCode.used_at.is_(None))
         .values(used_at=now, used_by_id=user.id).execution_options(synchronize_session=False)
     )
-    if taken.rowcount != 1:
-        db.session.rollback()
+    if taken.rowcount != 1:  # someone else used it a moment ago; the edge drops this request's changes
         raise ValidationFailed(INVALID_CODE, field="code")
     row = _record(user, code.area, VerificationMethod.CODE, code=code)
-    db.session.commit()
+    db.session.flush()
     return row
 
 
@@ -281,7 +279,6 @@ def revoke(verification: ResidentVerification, staff: User, reason: str) -> Resi
     verification.note = "\n".join(part for part in (verification.note or "", line) if part)
     audit.record(staff, Action.REVOKE_VERIFICATION, item_type="area", item_id=verification.area_id,
                  subject_id=verification.user_id, reason=reason)
-    db.session.commit()
     return verification
 
 

@@ -3,12 +3,20 @@
 Every rule is checked here, whatever the page sent: voting must be open, the voter eligible, every choice a
 counted proposal of this pot, and the whole within the budget's rule (approval within the money, with the
 optional minimum spend and minimum and maximum number of projects; or cumulative points up to the voter's
-allowance). A refused ballot changes nothing: the stored one stays as it was.
+allowance). A refused ballot changes nothing: every check comes before the first write, and the stored ballot
+stays as it was.
+
+The ballot rule is written once, in :class:`BallotRule`: its limits and sentences, the check of a whole ballot,
+and the check of one more proposal on a ballot being built. The ballot page uses that check for its Add button
+without JavaScript, and hands the rule's figures and messages to static/js/ballot.js as JSON
+(:meth:`BallotRule.for_script`), so the script says exactly what the server would.
 
 One ballot per voter per pot is kept by the database (UNIQUE(pot_id, voter_id)). Casting is one
 ``INSERT ... ON CONFLICT (pot_id, voter_id) DO UPDATE`` (both SQLite and PostgreSQL have it), so two
 submissions at once from the same person meet at the unique index: the second waits for the first to commit
-and then replaces its choices, and one ballot is left.
+and then replaces its choices, and one ballot is left. A paper ballot is one ``INSERT ... ON CONFLICT
+(pot_id, anonymous_key) DO NOTHING``: the same paper entered by two people at once is stored once, and the
+second is told it was already entered. Nothing here commits: the request's edge does.
 """
 
 from __future__ import annotations
@@ -20,7 +28,6 @@ from typing import Any
 
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from forum.accounts.models import User
@@ -53,6 +60,129 @@ REFERENCE_MAX = 50
 Choices = Mapping[int, int] | Iterable[int]
 
 
+#: Adding one more proposal to an approval ballot being built, refused (the page's Add button, with or without
+#: JavaScript). ``{title}``, ``{cost}``, ``{left}`` and ``{most}`` are filled in by the server or the script.
+NOT_ON_BALLOT = "That proposal is not on this ballot. Choose one from the list."
+OVER_THE_MONEY = "{title} costs {cost}, more than the {left} you have left. Remove a proposal first."
+TOO_MANY = "You can choose no more than {most} proposals. Remove one first."
+#: What the points ballot's script says as the voter types (the server's refusals are below, in the checks).
+POINTS_NOT_WHOLE = "Enter points as whole numbers, like 3."
+POINTS_OVER = "You have given {used} points, {over} more than the {allowed} you have. Take some away."
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{word}{'' if n == 1 else 's'}"
+
+
+@dataclass(frozen=True)
+class BallotRule:
+    """What a ballot in a pot must keep to, written once: the limits, the sentences that state them, the check of
+    a whole ballot, and the check of one more proposal on an approval ballot being built."""
+
+    kind: str
+    amount_pence: int
+    points_allowed: int | None = None
+    min_projects: int | None = None
+    max_projects: int | None = None
+    min_spend_pence: int | None = None
+
+    @classmethod
+    def of(cls, pot: Pot) -> BallotRule:
+        budget = pot.budget
+        return cls(kind=budget.ballot_kind, amount_pence=pot.amount_pence, points_allowed=budget.points_per_voter,
+                   min_projects=budget.min_projects, max_projects=budget.max_projects,
+                   min_spend_pence=budget.min_spend_pence)
+
+    @property
+    def cumulative(self) -> bool:
+        return self.kind == BallotKind.CUMULATIVE
+
+    def in_words(self) -> list[str]:
+        """The rule as sentences for the ballot page."""
+        if self.cumulative:
+            return [f"Spread up to {self.points_allowed} points over the proposals you support, "
+                    "in whole numbers. Give more points to the ones you want most."]
+        lines = [f"Choose the proposals you want funded. Their total cost must not be more than "
+                 f"{format_pence(self.amount_pence)}, the money in this pot."]
+        if self.min_spend_pence:
+            lines.append(f"Your choices must cost at least {format_pence(self.min_spend_pence)} in all.")
+        low, high = self.min_projects, self.max_projects
+        if low and high:
+            lines.append(f"Choose between {low} and {high} proposals." if low != high else
+                         f"Choose exactly {low} {_plural(low, 'proposal')}.")
+        elif low:
+            lines.append(f"Choose at least {low} {_plural(low, 'proposal')}.")
+        elif high:
+            lines.append(f"Choose no more than {high} {_plural(high, 'proposal')}.")
+        return lines
+
+    def check_addition(self, proposal: Proposal, spent_pence: int, count: int) -> None:
+        """One more proposal on an approval ballot that spends ``spent_pence`` on ``count`` proposals so far:
+        refused when it costs more than is left, or the ballot already holds the most proposals allowed."""
+        left = self.amount_pence - spent_pence
+        if proposal.cost_pence > left:
+            raise ValidationFailed(OVER_THE_MONEY.format(title=proposal.title, cost=format_pence(proposal.cost_pence),
+                                                         left=format_pence(left)), field=CHOICES)
+        if self.max_projects and count >= self.max_projects:
+            raise ValidationFailed(TOO_MANY.format(most=self.max_projects), field=CHOICES)
+
+    def check_points(self, points: dict[int, int]) -> None:
+        """A whole points ballot: something given, and no more than the allowance."""
+        allowed = self.points_allowed or 0
+        used = sum(points.values())
+        if not points:
+            raise ValidationFailed("Give points to at least one proposal", field=CHOICES)
+        if used > allowed:
+            raise ValidationFailed(f"You gave {used} points, {used - allowed} more than the {allowed} you have to "
+                                   "spread. Take some away.", field=CHOICES)
+
+    def check_approval(self, points: dict[int, int], chosen: list[Proposal]) -> None:
+        """A whole approval ballot: one point each, within the money, the numbers of projects and the minimum spend."""
+        if any(value != 1 for value in points.values()):
+            raise ValidationFailed("On this ballot a proposal is either chosen or not: points are not used",
+                                   field=CHOICES)
+        count, spent = len(chosen), sum(p.cost_pence for p in chosen)
+        if not chosen:
+            raise ValidationFailed("Choose at least one proposal", field=CHOICES)
+        if spent > self.amount_pence:
+            raise ValidationFailed(
+                f"Your choices cost {format_pence(spent)}, {format_pence(spent - self.amount_pence)} more than the "
+                f"{format_pence(self.amount_pence)} in this pot. Remove a proposal.", field=CHOICES)
+        if self.min_projects and count < self.min_projects:
+            raise ValidationFailed(f"Choose at least {self.min_projects} proposals (you chose {count})",
+                                   field=CHOICES)
+        if self.max_projects and count > self.max_projects:
+            raise ValidationFailed(f"Choose no more than {self.max_projects} proposals (you chose {count})",
+                                   field=CHOICES)
+        if self.min_spend_pence and spent < self.min_spend_pence:
+            raise ValidationFailed(f"Your choices must cost at least {format_pence(self.min_spend_pence)} in all "
+                                   f"(they cost {format_pence(spent)}). Add a proposal.", field=CHOICES)
+
+    def for_script(self) -> dict[str, Any]:
+        """What static/js/ballot.js needs to say what this rule says without a round trip (the page prints it as
+        JSON; each proposal's cost is on its own item): the limits, and the messages with their blanks."""
+        return {
+            "kind": self.kind, "amount": self.amount_pence, "points": self.points_allowed or 0,
+            "maxProjects": self.max_projects or 0,
+            "messages": {"overTheMoney": OVER_THE_MONEY, "tooMany": TOO_MANY, "pointsNotWhole": POINTS_NOT_WHOLE,
+                         "pointsOver": POINTS_OVER},
+        }
+
+
+def add_to_selection(pot: Pot, proposals: Mapping[int, Proposal], selection: list[int],
+                     proposal_id: int | None) -> list[int]:
+    """The approval ballot being built (``selection``, proposal ids in order) with one more proposal, under the
+    pot's rule; a refusal raises ValidationFailed and leaves the selection as it was."""
+    proposal = proposals.get(proposal_id or 0)
+    if proposal is None:
+        raise ValidationFailed(NOT_ON_BALLOT, field=CHOICES)
+    if proposal.id in selection:
+        return selection
+    spent = sum(proposals[pid].cost_pence for pid in selection if pid in proposals)
+    BallotRule.of(pot).check_addition(proposal, spent, len(selection))
+    return [*selection, proposal.id]
+
+
 @dataclass
 class BallotSummary:
     """What a ballot (stored or being built) adds up to, for the page: choices, money and points."""
@@ -64,6 +194,7 @@ class BallotSummary:
     spent_pence: int
     points_used: int
     points_allowed: int | None
+    rule: BallotRule
     limits: list[str] = field(default_factory=list)
 
     @property
@@ -120,32 +251,17 @@ def summarise(pot: Pot, proposals: Iterable[Proposal], choices: Choices) -> Ball
     """Add up ``choices`` against the proposals on the page (ids not among them are left out)."""
     points = as_points(choices)
     chosen = [p for p in proposals if p.id in points]
-    budget = pot.budget
+    rule = BallotRule.of(pot)
     return BallotSummary(
-        pot=pot, kind=budget.ballot_kind, chosen=chosen, points={p.id: points[p.id] for p in chosen},
+        pot=pot, kind=rule.kind, chosen=chosen, points={p.id: points[p.id] for p in chosen},
         spent_pence=sum(p.cost_pence for p in chosen), points_used=sum(points[p.id] for p in chosen),
-        points_allowed=budget.points_per_voter, limits=rules_in_words(budget, pot),
+        points_allowed=rule.points_allowed, rule=rule, limits=rule.in_words(),
     )
 
 
 def rules_in_words(budget: Budget, pot: Pot) -> list[str]:
-    """The ballot's rules as sentences for the page."""
-    if budget.ballot_kind == BallotKind.CUMULATIVE:
-        return [f"Spread up to {budget.points_per_voter} points over the proposals you support, "
-                "in whole numbers. Give more points to the ones you want most."]
-    lines = [f"Choose the proposals you want funded. Their total cost must not be more than "
-             f"{format_pence(pot.amount_pence)}, the money in this pot."]
-    if budget.min_spend_pence:
-        lines.append(f"Your choices must cost at least {format_pence(budget.min_spend_pence)} in all.")
-    low, high = budget.min_projects, budget.max_projects
-    if low and high:
-        lines.append(f"Choose between {low} and {high} proposals." if low != high else
-                     f"Choose exactly {low} proposal{'' if low == 1 else 's'}.")
-    elif low:
-        lines.append(f"Choose at least {low} proposal{'' if low == 1 else 's'}.")
-    elif high:
-        lines.append(f"Choose no more than {high} proposal{'' if high == 1 else 's'}.")
-    return lines
+    """The ballot's rules as sentences for the page (``pot`` of ``budget``)."""
+    return BallotRule.of(pot).in_words()
 
 
 def voting_closed_message(budget: Budget) -> str | None:
@@ -166,7 +282,8 @@ def ineligible_message(voter: Any, pot: Pot) -> str | None:
     return None
 
 
-def _check_open(pot: Pot) -> None:
+def check_open(pot: Pot) -> None:
+    """Refuse any change to a ballot while voting is not open (field ``choices``)."""
     message = voting_closed_message(pot.budget)
     if message:
         raise ValidationFailed(message, field=CHOICES)
@@ -175,7 +292,7 @@ def _check_open(pot: Pot) -> None:
 def check_choices(pot: Pot, choices: Choices) -> dict[int, int]:
     """Validate ``choices`` for ``pot`` under its budget's rule; return them as proposal id -> points."""
     points = as_points(choices)
-    budget = pot.budget
+    rule = BallotRule.of(pot)
     for value in points.values():
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise ValidationFailed("Points must be whole numbers of 1 or more", field=CHOICES)
@@ -186,10 +303,10 @@ def check_choices(pot: Pot, choices: Choices) -> dict[int, int]:
             raise ValidationFailed("One of your choices is not a proposal (it may have been removed). "
                                    "Choose again from the list.", field=CHOICES)
         _check_on_ballot(pot, proposal)
-    if budget.ballot_kind == BallotKind.CUMULATIVE:
-        _check_points(budget, points)
+    if rule.cumulative:
+        rule.check_points(points)
     else:
-        _check_approval(budget, pot, points, [proposals[pid] for pid in points])
+        rule.check_approval(points, [proposals[pid] for pid in points])
     return points
 
 
@@ -215,45 +332,16 @@ def _check_on_ballot(pot: Pot, proposal: Proposal) -> None:
         raise ValidationFailed(f"“{proposal.title}” cannot be voted for.", field=CHOICES)
 
 
-def _check_points(budget: Budget, points: dict[int, int]) -> None:
-    allowed = budget.points_per_voter or 0
-    used = sum(points.values())
-    if not points:
-        raise ValidationFailed("Give points to at least one proposal", field=CHOICES)
-    if used > allowed:
-        raise ValidationFailed(f"You gave {used} points, {used - allowed} more than the {allowed} you have to "
-                               "spread. Take some away.", field=CHOICES)
-
-
-def _check_approval(budget: Budget, pot: Pot, points: dict[int, int], chosen: list[Proposal]) -> None:
-    if any(value != 1 for value in points.values()):
-        raise ValidationFailed("On this ballot a proposal is either chosen or not: points are not used",
-                               field=CHOICES)
-    count, spent = len(chosen), sum(p.cost_pence for p in chosen)
-    if not chosen:
-        raise ValidationFailed("Choose at least one proposal", field=CHOICES)
-    if spent > pot.amount_pence:
-        raise ValidationFailed(
-            f"Your choices cost {format_pence(spent)}, {format_pence(spent - pot.amount_pence)} more than the "
-            f"{format_pence(pot.amount_pence)} in this pot. Remove a proposal.", field=CHOICES)
-    if budget.min_projects and count < budget.min_projects:
-        raise ValidationFailed(f"Choose at least {budget.min_projects} proposals (you chose {count})",
-                               field=CHOICES)
-    if budget.max_projects and count > budget.max_projects:
-        raise ValidationFailed(f"Choose no more than {budget.max_projects} proposals (you chose {count})",
-                               field=CHOICES)
-    if budget.min_spend_pence and spent < budget.min_spend_pence:
-        raise ValidationFailed(f"Your choices must cost at least {format_pence(budget.min_spend_pence)} in all "
-                               f"(they cost {format_pence(spent)}). Add a proposal.", field=CHOICES)
+def _insert_ballot(**values: Any) -> Any:
+    """``INSERT INTO budget_ballots`` in the database's own dialect, for its ``ON CONFLICT`` clause."""
+    dialect = db.session.get_bind().dialect.name
+    return {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect](Ballot).values(**values)
 
 
 def _upsert_ballot(pot: Pot, voter: User, now: datetime) -> int:
-    """Insert the voter's ballot or, when they have one, touch it; the row stays locked until commit."""
-    dialect = db.session.get_bind().dialect.name
-    insert_for = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    """Insert the voter's ballot or, when they have one, touch it; the row stays locked until the edge commits."""
     statement = (
-        insert_for(Ballot)
-        .values(pot_id=pot.id, voter_id=voter.id, channel=Channel.ONLINE, created_at=now, updated_at=now)
+        _insert_ballot(pot_id=pot.id, voter_id=voter.id, channel=Channel.ONLINE, created_at=now, updated_at=now)
         .on_conflict_do_update(index_elements=[Ballot.pot_id, Ballot.voter_id], set_={"updated_at": now})
         .returning(Ballot.id)
     )
@@ -271,22 +359,11 @@ def _write_choices(ballot_id: int, points: dict[int, int]) -> None:
 def cast_ballot(pot: Pot, voter: User, choices: Choices) -> Ballot:
     """Cast (or replace) ``voter``'s ballot for ``pot``. Refusals raise ValidationFailed (field ``choices``)
     or PermissionDenied (not eligible), and leave the stored ballot as it was."""
-    _check_open(pot)
+    check_open(pot)
     check_may_vote(voter, pot)
     points = check_choices(pot, choices)
-    for attempt in (1, 2):
-        try:
-            ballot_id = _upsert_ballot(pot, voter, utcnow())
-            _write_choices(ballot_id, points)
-            db.session.commit()
-            break
-        except IntegrityError:
-            # A conflict the upsert cannot absorb (a proposal deleted meanwhile, a driver without the
-            # upsert's locking): start again once from what is committed now.
-            db.session.rollback()
-            if attempt == 2:
-                raise ValidationFailed("Your ballot could not be saved just now. Submit it again.",
-                                       field=CHOICES) from None
+    ballot_id = _upsert_ballot(pot, voter, utcnow())
+    _write_choices(ballot_id, points)
     return db.session.scalars(select(Ballot).where(Ballot.id == ballot_id)
                               .execution_options(populate_existing=True)).one()
 
@@ -318,25 +395,22 @@ def enter_paper_ballot(pot: Pot, staff: User, reference: str, choices: Choices) 
     """Record a paper ballot from an in-person event (staff only, while voting is open). Staff vouch for who
     voted on paper, so there is no eligibility check; the choices are checked as an online ballot's are."""
     check_runs_budgets(staff, "enter paper ballots")
-    _check_open(pot)
+    check_open(pot)
     reference = clean_reference(reference)
     key = PAPER_PREFIX + reference
     points = check_choices(pot, choices)
-    taken = select(Ballot.id).where(Ballot.pot_id == pot.id, Ballot.anonymous_key == key)
-    if db.session.scalar(taken) is not None:
-        raise _duplicate(reference)
     now = utcnow()
-    ballot = Ballot(pot_id=pot.id, voter_id=None, anonymous_key=key, channel=Channel.PAPER,
-                    entered_by_id=staff.id, created_at=now, updated_at=now)
-    db.session.add(ballot)
-    try:
-        db.session.flush()
-        _write_choices(ballot.id, points)
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()  # the same paper entered by someone else at the same moment
-        raise _duplicate(reference) from None
-    return ballot
+    statement = (
+        _insert_ballot(pot_id=pot.id, voter_id=None, anonymous_key=key, channel=Channel.PAPER,
+                       entered_by_id=staff.id, created_at=now, updated_at=now)
+        .on_conflict_do_nothing(index_elements=[Ballot.pot_id, Ballot.anonymous_key])
+        .returning(Ballot.id)
+    )
+    ballot_id = db.session.execute(statement).scalar_one_or_none()
+    if ballot_id is None:  # entered before, or by someone else at this very moment (it waited for them)
+        raise _duplicate(reference)
+    _write_choices(ballot_id, points)
+    return db.session.get_one(Ballot, ballot_id)
 
 
 @dataclass

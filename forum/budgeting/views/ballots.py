@@ -10,10 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, request, session, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from forum.budgeting import bp
 from forum.budgeting.forms.ballots import (
     BallotForm,
     approval_selection,
@@ -23,18 +22,14 @@ from forum.budgeting.forms.ballots import (
 )
 from forum.budgeting.models import BallotKind, Pot, Proposal
 from forum.budgeting.services import proposal_listing, voting
-from forum.budgeting.views.common import pot_or_404, staff_required
+from forum.budgeting.views.common import pot_or_404, staff_required, visitor_seed
 from forum.common.converters import parse_id
 from forum.common.decorators import form_checks_csrf
-from forum.common.errors import PermissionDenied, ValidationFailed
-from forum.common.money import format_pence
+from forum.common.errors import PermissionDenied
 from forum.common.pagination import page_from_request
 from forum.extensions import login_manager
-from forum.threads.forms import add_error, explain_csrf_failure
 
-ORDER_SEED = "budgeting_proposal_seed"  # shared with the proposal list (views/proposals.py)
 PAPER_PER_PAGE = 25
-SESSION_EXPIRED = "Your session expired: your choices are kept below; check them and submit again"
 
 
 def proposal_href(proposal: Proposal) -> str:
@@ -43,10 +38,8 @@ def proposal_href(proposal: Proposal) -> str:
 
 def _visitor_order(proposals: list[Proposal]) -> list[Proposal]:
     """The proposals in the random order fixed per visitor that the proposal list uses (no advantage for being
-    first on the ballot either): the same seed, kept in the session, so both pages agree."""
-    seed = session.get(ORDER_SEED)
-    if not isinstance(seed, int) or not 1 <= seed < proposal_listing.PRIME:
-        seed = session[ORDER_SEED] = proposal_listing.new_seed()
+    first on the ballot either)."""
+    seed = visitor_seed()
     return sorted(proposals, key=lambda p: (proposal_listing.random_key(p.id, seed), p.id))
 
 
@@ -54,64 +47,31 @@ def _ballot_url(pot: Pot) -> str:
     return url_for("budgeting.ballot", pot_id=pot.id)
 
 
-def _add(pot: Pot, proposals: dict[int, Proposal], selection: list[int], proposal_id: int | None) -> str | None:
-    """Put a proposal on the ballot being built, or say why not (the selection is then left as it was)."""
-    proposal = proposals.get(proposal_id or 0)
-    if proposal is None:
-        return "That proposal is not on this ballot. Choose one from the list."
-    if proposal_id in selection:
-        return None
-    budget = pot.budget
-    spent = sum(proposals[pid].cost_pence for pid in selection if pid in proposals)
-    left = pot.amount_pence - spent
-    if proposal.cost_pence > left:
-        return (f"{proposal.title} costs {format_pence(proposal.cost_pence)}, more than the "
-                f"{format_pence(left)} you have left. Remove a proposal first.")
-    if budget.max_projects and len(selection) >= budget.max_projects:
-        return f"You can choose no more than {budget.max_projects} proposals. Remove one first."
-    selection.append(proposal.id)
-    return None
-
-
 def _approval_round_trip(pot: Pot, proposals: list[Proposal], form: BallotForm) -> tuple[list[int], Any]:
     """Apply an Add or Remove button to the posted selection; cast it on "Submit". Returns the selection and
-    a response when the ballot was cast (else None: the page is shown again)."""
+    a response when the ballot was cast (else None: the page is shown again). A refusal (voting closed, an
+    addition over the rule) raises, and the page comes back with the selection as it was posted."""
     selection = approval_selection(request.form)
     if not form.validate_on_submit():
         return selection, None
-    by_id = {p.id: p for p in proposals}
-    closed = voting.voting_closed_message(pot.budget)
-    if closed:
-        add_error(form, "choices", closed)
-    elif "add" in request.form:
-        problem = _add(pot, by_id, selection, parse_id(request.form.get("add")))
-        if problem:
-            add_error(form, "choices", problem)
+    if "add" in request.form:
+        voting.check_open(pot)
+        selection = voting.add_to_selection(pot, {p.id: p for p in proposals}, selection,
+                                            parse_id(request.form.get("add")))
     elif "remove" in request.form:
+        voting.check_open(pot)
         removed = parse_id(request.form.get("remove"))
         selection = [pid for pid in selection if pid != removed]
     else:
-        return selection, _cast(pot, form, selection)
+        return selection, _cast(pot, selection)
     return selection, None
 
 
-def _cast(pot: Pot, form: BallotForm, choices: Any) -> Any:
-    try:
-        voting.cast_ballot(pot, current_user, choices)
-    except ValidationFailed as refusal:
-        add_error(form, "choices", refusal.message)
-        return None
+def _cast(pot: Pot, choices: Any) -> Any:
+    voting.cast_ballot(pot, current_user, choices)
     return redirect(url_for("budgeting.ballot_confirmation", pot_id=pot.id))
 
 
-def _explain_expiry(form: BallotForm) -> None:
-    """An expired form: the choices are on the page again (as sent), ready to submit."""
-    token = getattr(form, "csrf_token", None)  # absent when CSRF is switched off (tests)
-    if token is not None and token.errors:
-        token.errors = [SESSION_EXPIRED]
-
-
-@bp.route("/pots/<id:pot_id>/ballot", methods=["GET", "POST"])
 @form_checks_csrf
 def ballot(pot_id: int):
     """A pot's ballot: anyone sees the proposals; eligible voters build, cast and change their ballot."""
@@ -130,14 +90,11 @@ def ballot(pot_id: int):
         if kind == BallotKind.CUMULATIVE:
             selection: Any = form.points()
             if form.validate_on_submit() and request.form.get("action") == "cast":
-                response = _cast(pot, form, selection)
-                if response is not None:
-                    return response
+                return _cast(pot, selection)
         else:
             selection, response = _approval_round_trip(pot, proposals, form)
             if response is not None:
                 return response
-        _explain_expiry(form)
     else:
         form = ballot_form(kind, proposals, points=stored_points)
         selection = stored_points
@@ -150,7 +107,6 @@ def ballot(pot_id: int):
     )
 
 
-@bp.route("/pots/<id:pot_id>/ballot/confirmation")
 @login_required
 def ballot_confirmation(pot_id: int):
     """What the voter voted for, and how to change it."""
@@ -163,7 +119,6 @@ def ballot_confirmation(pot_id: int):
                            summary=summary, changed=voting.was_changed(stored), proposal_href=proposal_href)
 
 
-@bp.route("/pots/<id:pot_id>/paper-ballots")
 @staff_required
 def paper_ballots(pot_id: int):
     """The paper ballots entered for a pot, newest first: reference, who entered it, when, how many choices."""
@@ -180,7 +135,6 @@ def paper_ballots(pot_id: int):
                            pagination=listing.govuk_params(page_url))
 
 
-@bp.route("/pots/<id:pot_id>/paper-ballots/new", methods=["GET", "POST"])
 @form_checks_csrf
 @staff_required
 def new_paper_ballot(pot_id: int):
@@ -189,15 +143,10 @@ def new_paper_ballot(pot_id: int):
     proposals = sorted(voting.ballot_proposals(pot), key=lambda p: (p.title, p.id))
     form = paper_ballot_form(pot.budget.ballot_kind, proposals)
     if form.validate_on_submit():
-        try:
-            voting.enter_paper_ballot(pot, current_user, form.reference.data, form.points())
-        except ValidationFailed as refusal:
-            add_error(form, refusal.field if refusal.field in form._fields else "choices", refusal.message)
-        else:
-            flash(f"Paper ballot {voting.clean_reference(form.reference.data)} entered. Enter the next one below.",
-                  "success")
-            return redirect(url_for("budgeting.new_paper_ballot", pot_id=pot.id))
-    explain_csrf_failure(form)
+        voting.enter_paper_ballot(pot, current_user, form.reference.data, form.points())
+        flash(f"Paper ballot {voting.clean_reference(form.reference.data)} entered. Enter the next one below.",
+              "success")
+        return redirect(url_for("budgeting.new_paper_ballot", pot_id=pot.id))
     return render_template("budgeting/ballots/paper_new.html", pot=pot, budget=pot.budget, form=form,
                            proposals=proposals, closed_message=voting.voting_closed_message(pot.budget),
                            points_field_name=points_field_name)

@@ -7,45 +7,33 @@ from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
-from forum.budgeting import bp
-from forum.budgeting.forms.budgets import PHASE_DATES, BudgetSettingsForm, NewBudgetForm, PhaseForm, PotForm
-from forum.budgeting.models import Area, BallotKind, Budget, Phase
+from forum.budgeting.forms.budgets import BudgetSettingsForm, NewBudgetForm, PhaseForm, PotForm
+from forum.budgeting.models import PHASE_LABELS, BallotKind, Budget
 from forum.budgeting.services import budgets as budget_services
 from forum.budgeting.services import overview, phases
 from forum.budgeting.views.common import budget_or_404, staff_required
 from forum.common.decorators import form_checks_csrf
-from forum.common.errors import ValidationFailed
-from forum.extensions import db
-from forum.groups.forms import explain_expired_session
-from forum.threads.forms import add_error
-
-# Service field names that differ from the form's.
-FORM_FIELDS = {"min_spend_pence": "min_spend", "title": "title", "amount": "amount"}
 
 
-@bp.route("/")
 def index():
     """Every budget, those people can take part in now first."""
     return render_template("budgeting/budgets/index.html", budgets=overview.budgets_in_order())
 
 
-@bp.route("/<slug>")
 def show(slug: str):
     """A budget: its phases, what people can do now, and its pots."""
     budget = budget_or_404(slug)
+    return _budget_page(budget, _phase_form(budget) if _runs_budgets() else None)
+
+
+def _budget_page(budget: Budget, phase_form: PhaseForm | None, **context: Any) -> str:
     return render_template("budgeting/budgets/show.html", budget=budget, pots=overview.pot_summaries(budget),
-                           phase_form=_phase_form(budget) if _runs_budgets() else None)
+                           phase_form=phase_form, **context)
 
 
 def _runs_budgets() -> bool:
     return current_user.is_authenticated and current_user.runs_budgets
-
-
-def _area_choices(form: Any) -> None:
-    areas = db.session.scalars(select(Area).order_by(Area.name))
-    form.area.choices = [("", "Choose an area")] + [(str(a.id), a.name) for a in areas]
 
 
 def _settings(form: BudgetSettingsForm, voting: bool = True) -> dict[str, Any]:
@@ -59,9 +47,8 @@ def _settings(form: BudgetSettingsForm, voting: bool = True) -> dict[str, Any]:
             "points_per_voter": (form.points_per_voter.data if form.ballot_kind.data == BallotKind.CUMULATIVE
                                  else None),
         }
-    for name, _label in PHASE_DATES:
-        value = getattr(form, name).data
-        settings[name] = None if value is None else _midnight(value)
+    for field in form.phase_dates():
+        settings[field.name] = None if field.data is None else _midnight(field.data)
     return settings
 
 
@@ -69,44 +56,22 @@ def _midnight(day: date) -> datetime:
     return datetime(day.year, day.month, day.day)
 
 
-def _pot_area(form: Any) -> Area:
-    """The area chosen from the list, or the new one typed (made if it does not exist)."""
-    if form.new_area.data:
-        return budget_services.area_by_name(form.new_area.data)
-    area = db.session.get(Area, int(form.area.data)) if (form.area.data or "").isdigit() else None
-    if area is None:
-        raise ValidationFailed("Choose an area, or type the name of a new one", field="area")
-    return area
-
-
-def _show_error(form: Any, error: ValidationFailed) -> None:
-    db.session.rollback()
-    add_error(form, FORM_FIELDS.get(error.field or "", error.field or "title"), error.message)
-
-
-@bp.route("/new", methods=["GET", "POST"])
 @form_checks_csrf
 @staff_required
 def new():
     """Create a budget with its first pot."""
     form = NewBudgetForm()
-    _area_choices(form)
+    form.offer(budget_services.areas_by_name())
     if form.validate_on_submit():
-        try:
-            budget = budget_services.create_budget(form.title.data, form.description.data or "",
-                                                   created_by=current_user, commit=False, **_settings(form))
-            budget_services.create_pot(budget, _pot_area(form), form.pot_title.data, form.amount.data, commit=False)
-            db.session.commit()
-        except ValidationFailed as error:
-            _show_error(form, error)
-        else:
-            flash(f"{budget.title} was created. It is collecting proposals.", "success")
-            return redirect(url_for("budgeting.show", slug=budget.slug))
-    explain_expired_session(form)
+        budget = budget_services.create_budget(form.title.data, form.description.data or "",
+                                               created_by=current_user, **_settings(form))
+        budget_services.create_pot(budget, budget_services.pot_area(form.area.data, form.new_area.data),
+                                   form.pot_title.data, form.amount.data)
+        flash(f"{budget.title} was created. It is collecting proposals.", "success")
+        return redirect(url_for("budgeting.show", slug=budget.slug))
     return render_template("budgeting/budgets/new.html", form=form)
 
 
-@bp.route("/<slug>/edit", methods=["GET", "POST"])
 @form_checks_csrf
 @staff_required
 def edit(slug: str):
@@ -116,49 +81,36 @@ def edit(slug: str):
     if not form.is_submitted():
         form.description.data = budget.description_source
         form.min_spend.data = f"{budget.min_spend_pence / 100:.2f}" if budget.min_spend_pence else ""
+    open_to_change = budget_services.voting_settings_open(budget)
     if form.validate_on_submit():
-        try:
-            budget_services.update_budget(budget, current_user, form.title.data, form.description.data or "",
-                                          **_settings(form, voting=budget.phase in ("collecting", "review")))
-        except ValidationFailed as error:
-            _show_error(form, error)
-        else:
-            flash("Your changes were saved.", "success")
-            return redirect(url_for("budgeting.show", slug=budget.slug))
-    explain_expired_session(form)
-    return render_template("budgeting/budgets/edit.html", form=form, budget=budget)
+        budget_services.update_budget(budget, current_user, form.title.data, form.description.data or "",
+                                      **_settings(form, voting=open_to_change))
+        flash("Your changes were saved.", "success")
+        return redirect(url_for("budgeting.show", slug=budget.slug))
+    return render_template("budgeting/budgets/edit.html", form=form, budget=budget, locked=not open_to_change)
 
 
-@bp.route("/<slug>/pots/new", methods=["GET", "POST"])
 @form_checks_csrf
 @staff_required
 def new_pot(slug: str):
     """Add a pot of money for another area (before voting opens)."""
     budget = budget_or_404(slug)
     form = PotForm()
-    _area_choices(form)
+    form.offer(budget_services.areas_by_name())
     if form.validate_on_submit():
-        try:
-            if budget.phase not in ("collecting", "review"):
-                raise ValidationFailed("Pots can only be added before voting opens", field="pot_title")
-            budget_services.create_pot(budget, _pot_area(form), form.pot_title.data, form.amount.data, commit=False)
-            db.session.commit()
-        except ValidationFailed as error:
-            _show_error(form, error)
-        else:
-            flash(f"The pot {form.pot_title.data} was added.", "success")
-            return redirect(url_for("budgeting.show", slug=budget.slug))
-    explain_expired_session(form)
+        budget_services.add_pot(budget, current_user, form.area.data, form.new_area.data, form.pot_title.data,
+                                form.amount.data)
+        flash(f"The pot {form.pot_title.data} was added.", "success")
+        return redirect(url_for("budgeting.show", slug=budget.slug))
     return render_template("budgeting/budgets/new_pot.html", form=form, budget=budget)
 
 
 def _phase_form(budget: Budget, formdata: Any = None) -> PhaseForm:
-    form = PhaseForm(formdata=formdata) if formdata is not None else PhaseForm(formdata=None)
-    form.phase.choices = [(p, Phase.LABELS[p]) for p in phases.allowed_moves(budget)]
+    form = PhaseForm(formdata=formdata)
+    form.phase.choices = [(phase, PHASE_LABELS[phase]) for phase in phases.allowed_moves(budget)]
     return form
 
 
-@bp.route("/<slug>/phase", methods=["POST"])
 @form_checks_csrf
 @staff_required
 def move_phase(slug: str):
@@ -166,13 +118,7 @@ def move_phase(slug: str):
     budget = budget_or_404(slug)
     form = _phase_form(budget, request.form)
     if form.validate_on_submit():
-        try:
-            phases.move_budget(budget, current_user, form.phase.data)
-        except ValidationFailed as error:
-            form.phase.errors = [error.message]
-        else:
-            flash(f"{budget.title} is now in its {Phase.LABELS[budget.phase].lower()} phase.", "success")
-            return redirect(url_for("budgeting.show", slug=budget.slug))
-    explain_expired_session(form)
-    return render_template("budgeting/budgets/show.html", budget=budget, pots=overview.pot_summaries(budget),
-                           phase_form=form, form=form), 200
+        phases.move_budget(budget, current_user, form.phase.data)
+        flash(f"{budget.title} is now in its {PHASE_LABELS[budget.phase].lower()} phase.", "success")
+        return redirect(url_for("budgeting.show", slug=budget.slug))
+    return _budget_page(budget, form, form=form)

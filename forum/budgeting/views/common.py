@@ -1,13 +1,15 @@
-"""What every budgeting page needs: loading a budget, pot or proposal (or a 404), and the staff check."""
+"""What every budgeting page needs: loading a budget, pot or proposal (or a 404), the staff check, and the
+visitor's random order of proposals."""
 
 from __future__ import annotations
 
-from flask import abort
+from flask import abort, session
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from forum.accounts.models import Role
 from forum.budgeting.models import Budget, Pot, Proposal
+from forum.budgeting.services import proposal_listing
 from forum.common.decorators import role_required
 from forum.extensions import db
 
@@ -42,3 +44,16 @@ def proposal_or_404(proposal_id: int) -> Proposal:
         abort(404)
     return proposal
 
+
+
+#: The session key of the visitor's seed for the random order of proposals (the list and the ballot share it).
+ORDER_SEED = "budgeting_proposal_seed"
+
+
+def visitor_seed() -> int:
+    """The visitor's seed for the random order, set on their first visit and kept in their session, so the
+    proposal list and the ballot show one order (no advantage for being listed first)."""
+    seed = session.get(ORDER_SEED)
+    if not isinstance(seed, int) or not 1 <= seed < proposal_listing.PRIME:
+        seed = session[ORDER_SEED] = proposal_listing.new_seed()
+    return seed

@@ -5,18 +5,13 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from forum.budgeting import bp
 from forum.budgeting.forms.delivery import DeliveryUpdateForm
-from forum.budgeting.forms.proposals import field_error
 from forum.budgeting.services import delivery
 from forum.budgeting.views.common import proposal_or_404, staff_required
 from forum.common.decorators import form_checks_csrf
-from forum.common.errors import ValidationFailed
 from forum.common.timefmt import utcnow
-from forum.threads.forms import MARKDOWN_HINT, explain_csrf_failure
 
 
-@bp.route("/proposals/<id:proposal_id>/updates/new", methods=["GET", "POST"])
 @form_checks_csrf
 @staff_required
 def new_delivery_update(proposal_id: int):
@@ -25,14 +20,9 @@ def new_delivery_update(proposal_id: int):
     delivery.check_can_post_update(proposal, current_user)
     form = DeliveryUpdateForm(data=None if request.method == "POST" else {"happened_on": utcnow().date()})
     if form.validate_on_submit():
-        try:
-            delivery.add_update(proposal, current_user, form.status.data, form.happened_on.data, form.percent.data,
-                                form.note.data)
-        except ValidationFailed as error:
-            field_error(form, error.field, error.message)
-        else:
-            flash("The delivery update has been posted on the project's page.", "success")
-            return redirect(url_for("budgeting.proposal", proposal_id=proposal.id, _anchor="delivery"))
-    explain_csrf_failure(form)
+        delivery.add_update(proposal, current_user, form.status.data, form.happened_on.data, form.percent.data,
+                            form.note.data)
+        flash("The delivery update has been posted on the project's page.", "success")
+        return redirect(url_for("budgeting.proposal", proposal_id=proposal.id, _anchor="delivery"))
     return render_template("budgeting/proposals/delivery_update.html", form=form, proposal=proposal,
-                           budget=proposal.pot.budget, markdown_hint=MARKDOWN_HINT)
+                           budget=proposal.pot.budget)

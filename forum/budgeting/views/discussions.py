@@ -1,28 +1,24 @@
 """Threads that discuss proposals: "Start a discussion" from a proposal, linking and unlinking threads, and
-the provider that tells the thread pages which proposals a thread discusses (registered at import)."""
+the provider that tells the thread pages which proposals a thread discusses (``routes.register_links``)."""
 
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from forum.budgeting import bp
 from forum.budgeting.forms.discussions import DiscussForm, LinkThreadForm
-from forum.budgeting.models import Phase, Proposal, ProposalStatus
+from forum.budgeting.models import PHASE_LABELS, Proposal, ProposalStatus
 from forum.budgeting.services import discussions
 from forum.budgeting.views.common import proposal_or_404, staff_required
 from forum.common.converters import parse_id
 from forum.common.decorators import form_checks_csrf
-from forum.common.errors import ValidationFailed
 from forum.common.money import format_pence
 from forum.threads import links
-from forum.threads.forms import MARKDOWN_HINT, add_error, explain_csrf_failure
 from forum.threads.views import posting_limit
 
 #: The group a discussion goes in when the person can post there (the demo's group for deliberation).
 DEFAULT_GROUP_SLUG = "make-a-bigger-difference"
 MARKER = "Spending proposal"
-
 
 
 def proposal_url(proposal_id: int) -> str:
@@ -42,7 +38,7 @@ def thread_link(proposal: Proposal) -> links.ThreadLink:
         ("Status", ProposalStatus.LABELS.get(proposal.status, proposal.status)),
         ("Pot", _pot_name(proposal)),
         ("Budget", budget.title),
-        ("Phase", Phase.LABELS.get(budget.phase, budget.phase)),
+        ("Phase", PHASE_LABELS.get(budget.phase, budget.phase)),
     )
     return links.ThreadLink(kind="proposal", title=proposal.title, url=proposal_url(proposal.id), facts=facts,
                             marker=MARKER)
@@ -56,9 +52,6 @@ def proposal_links(thread_ids: list[int]) -> dict[int, list[links.ThreadLink]]:
     return found
 
 
-links.register(proposal_links)
-
-
 def _default_group(choices: list[tuple[str, str]], slugs: dict[str, str]) -> str | None:
     for value, _ in choices:
         if slugs.get(value) == DEFAULT_GROUP_SLUG:
@@ -66,7 +59,6 @@ def _default_group(choices: list[tuple[str, str]], slugs: dict[str, str]) -> str
     return choices[0][0] if len(choices) == 1 else None
 
 
-@bp.route("/proposals/<id:proposal_id>/discuss", methods=["GET", "POST"])
 @form_checks_csrf
 @posting_limit
 @login_required
@@ -80,22 +72,16 @@ def discuss_proposal(proposal_id: int):
         form.title.data = discussions.discussion_title(proposal)
         form.group.data = _default_group(form.group.choices, {str(g.id): g.slug for g in groups})
     elif form.validate_on_submit():
-        try:
-            thread = discussions.start_discussion(proposal, current_user, parse_id(form.group.data),
-                                                  form.title.data, form.body.data, form.tags.data or "")
-        except ValidationFailed as error:
-            add_error(form, error.field, error.message)
-        else:
-            flash(f"Your discussion of “{proposal.title}” has started.", "success")
-            return redirect(url_for("threads.show", thread_id=thread.id, slug=thread.slug))
+        thread = discussions.start_discussion(proposal, current_user, parse_id(form.group.data),
+                                              form.title.data, form.body.data, form.tags.data or "")
+        flash(f"Your discussion of “{proposal.title}” has started.", "success")
+        return redirect(url_for("threads.show", thread_id=thread.id, slug=thread.slug))
     if request.method == "POST" and not parse_id(form.group.data) and not form.group.errors:
-        add_error(form, "group", "Choose a group you can post in")
-    explain_csrf_failure(form)
+        form.add_error("group", discussions.CHOOSE_A_GROUP)
     return render_template("budgeting/discussions/discuss.html", form=form, proposal=proposal, groups=groups,
-                           proposal_url=proposal_url(proposal.id), markdown_hint=MARKDOWN_HINT)
+                           proposal_url=proposal_url(proposal.id))
 
 
-@bp.route("/proposals/<id:proposal_id>/threads/link", methods=["GET", "POST"])
 @form_checks_csrf
 @login_required
 def link_thread(proposal_id: int):
@@ -103,19 +89,13 @@ def link_thread(proposal_id: int):
     proposal = proposal_or_404(proposal_id)
     form = LinkThreadForm()
     if form.validate_on_submit():
-        try:
-            thread = discussions.link_thread(proposal, current_user, form.thread.data or "")
-        except ValidationFailed as error:
-            add_error(form, error.field or "thread", error.message)
-        else:
-            flash(f"“{thread.title}” is now linked to this proposal.", "success")
-            return redirect(proposal_url(proposal.id))
-    explain_csrf_failure(form)
+        thread = discussions.link_thread(proposal, current_user, form.thread.data or "")
+        flash(f"“{thread.title}” is now linked to this proposal.", "success")
+        return redirect(proposal_url(proposal.id))
     return render_template("budgeting/discussions/link.html", form=form, proposal=proposal,
                            proposal_url=proposal_url(proposal.id))
 
 
-@bp.route("/proposals/<id:proposal_id>/threads/<id:thread_id>/unlink", methods=["POST"])
 @staff_required
 def unlink_thread(proposal_id: int, thread_id: int):
     """Remove a thread's link to a proposal (the thread stays where it is)."""

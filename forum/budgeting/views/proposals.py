@@ -5,34 +5,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, flash, make_response, redirect, render_template, request, session, url_for
+from flask import Response, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from forum.budgeting import bp
-from forum.budgeting.forms.proposals import FilterForm, ProposalForm, ReviewForm, field_error
-from forum.budgeting.models import Budget, Phase, Proposal, ProposalStatus
+from forum.budgeting.forms.proposals import FilterForm, ProposalForm, ReviewForm
+from forum.budgeting.models import PUBLISHED, Budget, Phase, Proposal, ProposalStatus
 from forum.budgeting.services import delivery, discussions, proposal_listing, submissions
 from forum.budgeting.services import proposals as reviews
-from forum.budgeting.views.common import budget_or_404, proposal_or_404, staff_required
+from forum.budgeting.views.common import budget_or_404, proposal_or_404, staff_required, visitor_seed
 from forum.common.decorators import form_checks_csrf
-from forum.common.errors import ValidationFailed
 from forum.common.money import format_pence
 from forum.common.pagination import page_from_request
-from forum.threads.forms import MARKDOWN_HINT, explain_csrf_failure
 from forum.threads.views import posting_limit_with
 
-ORDER_SEED = "budgeting_proposal_seed"
 
-
-def _visitor_seed() -> int:
-    """The visitor's seed for the random order, set on their first visit and kept in their session."""
-    seed = session.get(ORDER_SEED)
-    if not isinstance(seed, int) or not 1 <= seed < proposal_listing.PRIME:
-        seed = session[ORDER_SEED] = proposal_listing.new_seed()
-    return seed
-
-
-@bp.route("/<slug>/proposals")
 def proposals(slug: str):
     """The budget's proposals, filtered by pot, status and tag, in the phase's order, a page at a time."""
     budget = budget_or_404(slug)
@@ -41,7 +27,7 @@ def proposals(slug: str):
     form = FilterForm(formdata=args)
     pots = proposal_listing.pots_with_areas(budget)
     form.offer(pots, proposal_listing.tag_names(budget))
-    seed = _visitor_seed() if proposal_listing.order_for(budget) == proposal_listing.Order.RANDOM else 0
+    seed = visitor_seed() if proposal_listing.order_for(budget) == proposal_listing.Order.RANDOM else 0
     listing = proposal_listing.list_proposals(budget, filters, page_from_request(), seed)
 
     def page_url(n: int) -> str:
@@ -60,9 +46,8 @@ def _text(form: ProposalForm) -> submissions.ProposalText:
 
 
 def _proposal_form_page(form: ProposalForm, budget: Budget, proposal: Proposal | None = None) -> str:
-    explain_csrf_failure(form)
     return render_template("budgeting/proposals/form.html", form=form, budget=budget, proposal=proposal,
-                           markdown_hint=MARKDOWN_HINT, several_pots=len(budget.pots) > 1)
+                           several_pots=len(budget.pots) > 1)
 
 
 SLOW_DOWN = ("You have posted a lot in a short while. Wait a few minutes, then send your proposal again: "
@@ -78,7 +63,6 @@ def _proposing_too_fast(limit: Any) -> Response:
     return make_response(_proposal_form_page(form, budget), 429)
 
 
-@bp.route("/<slug>/proposals/new", methods=["GET", "POST"])
 @form_checks_csrf
 @posting_limit_with(_proposing_too_fast)
 @login_required
@@ -91,17 +75,12 @@ def new_proposal(slug: str):
     if request.method == "GET" and request.args.get("pot") in {str(pot.id) for pot in budget.pots}:
         form.pot.data = request.args["pot"]  # "Propose a project" next to a pot on the budget's page
     if form.validate_on_submit():
-        try:
-            proposal = submissions.propose(budget, form.chosen_pot(), current_user, _text(form))
-        except ValidationFailed as error:
-            field_error(form, error.field, error.message)
-        else:
-            flash("Your project has been proposed. Council staff will review it before voting opens.", "success")
-            return redirect(url_for("budgeting.proposal", proposal_id=proposal.id))
+        proposal = submissions.propose(budget, form.chosen_pot(), current_user, _text(form))
+        flash("Your project has been proposed. Council staff will review it before voting opens.", "success")
+        return redirect(url_for("budgeting.proposal", proposal_id=proposal.id))
     return _proposal_form_page(form, budget)
 
 
-@bp.route("/proposals/<id:proposal_id>/edit", methods=["GET", "POST"])
 @form_checks_csrf
 @login_required
 def edit_proposal(proposal_id: int):
@@ -112,13 +91,9 @@ def edit_proposal(proposal_id: int):
     form = ProposalForm(data=None if request.method == "POST" else _current_text(proposal))
     form.offer(proposal_listing.pots_with_areas(budget))
     if form.validate_on_submit():
-        try:
-            submissions.edit(proposal, current_user, form.chosen_pot(), _text(form))
-        except ValidationFailed as error:
-            field_error(form, error.field, error.message)
-        else:
-            flash("Your changes have been saved.", "success")
-            return redirect(url_for("budgeting.proposal", proposal_id=proposal.id))
+        submissions.edit(proposal, current_user, form.chosen_pot(), _text(form))
+        flash("Your changes have been saved.", "success")
+        return redirect(url_for("budgeting.proposal", proposal_id=proposal.id))
     return _proposal_form_page(form, budget, proposal)
 
 
@@ -128,7 +103,6 @@ def _current_text(proposal: Proposal) -> dict[str, str]:
             "tags": ", ".join(tag.name for tag in proposal.tags)}
 
 
-@bp.route("/proposals/<id:proposal_id>/withdraw", methods=["GET", "POST"])
 @login_required
 def withdraw_proposal(proposal_id: int):
     """Ask the author to confirm, then withdraw (the POST is CSRF-checked before it gets here)."""
@@ -142,7 +116,6 @@ def withdraw_proposal(proposal_id: int):
     return render_template("budgeting/proposals/withdraw.html", proposal=proposal, budget=proposal.pot.budget)
 
 
-@bp.route("/proposals/<id:proposal_id>")
 def proposal(proposal_id: int):
     """A proposal: its cost (and any revision), review, pot, author, text, tags, what the viewer can do now,
     delivery updates and discussions."""
@@ -151,7 +124,7 @@ def proposal(proposal_id: int):
     return render_template(
         "budgeting/proposals/show.html", proposal=proposal, budget=budget, tags=proposal.tags,
         updates=delivery.updates_for(proposal), threads=discussions.readable_threads(proposal, current_user),
-        votes=proposal_listing.votes_for(proposal) if budget.phase in (Phase.RESULTS, Phase.DELIVERY) else None,
+        votes=proposal_listing.votes_for(proposal) if budget.phase in PUBLISHED else None,
         actions=_actions(proposal, budget),
     )
 
@@ -165,14 +138,11 @@ def _actions(proposal: Proposal, budget: Budget) -> dict[str, Any]:
         "withdraw": submissions.can_withdraw(proposal, current_user),
         "review": reviews.can_review(proposal, current_user),
         "post_update": delivery.can_post_update(proposal, current_user),
-        "vote_url": url_for("budgeting.ballot", pot_id=pot.id)
-        if on_ballot else None,
-        "results_url": url_for("budgeting.results", pot_id=pot.id)
-        if budget.phase in (Phase.RESULTS, Phase.DELIVERY) else None,
+        "vote_url": url_for("budgeting.ballot", pot_id=pot.id) if on_ballot else None,
+        "results_url": url_for("budgeting.results", pot_id=pot.id) if budget.phase in PUBLISHED else None,
     }
 
 
-@bp.route("/proposals/<id:proposal_id>/review", methods=["GET", "POST"])
 @form_checks_csrf
 @staff_required
 def review_proposal(proposal_id: int):
@@ -180,16 +150,12 @@ def review_proposal(proposal_id: int):
     proposal = proposal_or_404(proposal_id)
     reviews.check_can_review(proposal, current_user)
     form = ReviewForm(data=None if request.method == "POST" else _current_review(proposal))
+    form.describe(proposal)
     if form.validate_on_submit():
-        try:
-            reviews.review_proposal(proposal, current_user, form.feasible.data == "yes", form.reason.data or "",
-                                    cost=form.cost.data or None, cost_reason=form.cost_reason.data or "")
-        except ValidationFailed as error:
-            field_error(form, error.field, error.message)
-        else:
-            flash("The review has been saved and is shown on the proposal's page.", "success")
-            return redirect(url_for("budgeting.proposal", proposal_id=proposal.id))
-    explain_csrf_failure(form)
+        reviews.review_proposal(proposal, current_user, form.feasible.data == "yes", form.reason.data or "",
+                                cost=form.cost.data or None, cost_reason=form.cost_reason.data or "")
+        flash("The review has been saved and is shown on the proposal's page.", "success")
+        return redirect(url_for("budgeting.proposal", proposal_id=proposal.id))
     return render_template("budgeting/proposals/review.html", form=form, proposal=proposal,
                            budget=proposal.pot.budget)
 

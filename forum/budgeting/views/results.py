@@ -9,7 +9,6 @@ from __future__ import annotations
 from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from forum.budgeting import bp
 from forum.budgeting.services import result_pages
 from forum.budgeting.services.exchange import export_pabulib
 from forum.budgeting.views.common import pot_or_404, staff_required
@@ -21,7 +20,6 @@ def proposal_href(proposal_id: int) -> str:
     return url_for("budgeting.proposal", proposal_id=proposal_id)
 
 
-@bp.route("/pots/<id:pot_id>/results")
 def results(pot_id: int):
     """Funded and unfunded proposals, the rule in plain English, the other rule side by side, fairness."""
     pot = pot_or_404(pot_id)
@@ -32,7 +30,6 @@ def results(pot_id: int):
     return render_template("budgeting/results/show.html", page=page, **context)
 
 
-@bp.route("/pots/<id:pot_id>/results.pb")
 def results_export(pot_id: int):
     """The pot's election as a pabulib file: anonymous voter ids, our winners in the ``selected`` column."""
     pot = pot_or_404(pot_id)
@@ -43,15 +40,16 @@ def results_export(pot_id: int):
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
-@bp.route("/pots/<id:pot_id>/count", methods=["POST"])
 @staff_required
 def count_pot(pot_id: int):
     """Count a pot's votes again (staff), while its budget is in the results phase."""
     pot = pot_or_404(pot_id)
     try:
         result = result_pages.recount(pot, current_user)
-    except ValidationFailed as error:
-        flash(error.message, "error")
+    except ValidationFailed as refusal:
+        # A button with no form: the refusal (the budget is not in its results phase) is said on the results
+        # page it came from. The recount checks before it counts, so nothing was changed.
+        flash(refusal.message, "error")
     else:
         funded = sum(1 for line in result.lines if line.funded)
         flash(f"The votes were counted again: {result.voters:,} ballots, {funded} proposals funded, "

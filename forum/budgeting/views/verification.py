@@ -11,19 +11,16 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import Response, abort, current_app, flash, redirect, render_template, url_for
-from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required
 
-from forum.budgeting import bp
 from forum.budgeting.forms.verification import CodesForm, EnterCodeForm, RevokeForm, VerifyResidentForm
 from forum.budgeting.models import Area
 from forum.budgeting.services import verification as service
 from forum.budgeting.views.common import staff_required
+from forum.common import ratelimits
 from forum.common.decorators import form_checks_csrf
-from forum.common.errors import ValidationFailed
 from forum.common.pagination import page_from_request
 from forum.extensions import limiter
-from forum.threads.forms import add_error, explain_csrf_failure
 
 RESIDENTS_PER_PAGE = 50
 CODE_LIMIT_DEFAULT = "10 per hour"
@@ -36,28 +33,20 @@ def _area_or_404(slug: str) -> Area:
     return area
 
 
-def _person_key() -> str:
-    if current_user.is_authenticated:
-        return f"user:{current_user.id}"
-    return f"address:{get_remote_address()}"
-
-
 #: Entering codes is limited per person (every attempt counts, right or wrong), so codes cannot be guessed.
 code_limit: Callable[[Callable[..., Any]], Callable[..., Any]] = limiter.limit(
     lambda: current_app.config.get("RATELIMIT_VERIFY_CODE", CODE_LIMIT_DEFAULT),
-    key_func=_person_key,
+    key_func=ratelimits.per_person,
     methods=["POST"],
 )
 
 
-@bp.route("/areas")
 @staff_required
 def areas():
     """Every area, with how many residents are verified and how many codes were made and used."""
     return render_template("budgeting/verification/areas.html", summaries=service.area_summaries())
 
 
-@bp.route("/areas/<slug>/residents", methods=["GET", "POST"])
 @form_checks_csrf
 @staff_required
 def verify_residents(slug: str):
@@ -66,14 +55,9 @@ def verify_residents(slug: str):
     number = page_from_request()
     form = VerifyResidentForm()
     if form.validate_on_submit():
-        try:
-            row = service.verify_resident(area, current_user, form.person.data, form.note.data or "")
-        except ValidationFailed as error:
-            add_error(form, error.field or "person", error.message)
-        else:
-            flash(f"{row.user.display_name} is now verified as a resident of {area.name}.", "success")
-            return redirect(url_for("budgeting.verify_residents", slug=area.slug))
-    explain_csrf_failure(form)
+        row = service.verify_resident(area, current_user, form.person.data, form.note.data or "")
+        flash(f"{row.user.display_name} is now verified as a resident of {area.name}.", "success")
+        return redirect(url_for("budgeting.verify_residents", slug=area.slug))
     page = service.verifications_page(area, number, RESIDENTS_PER_PAGE)
 
     def page_url(n: int) -> str:
@@ -83,7 +67,6 @@ def verify_residents(slug: str):
                            pagination=page.govuk_params(page_url))
 
 
-@bp.route("/areas/<slug>/residents/<id:verification_id>/revoke", methods=["GET", "POST"])
 @form_checks_csrf
 @staff_required
 def revoke_verification(slug: str, verification_id: int):
@@ -94,18 +77,12 @@ def revoke_verification(slug: str, verification_id: int):
         abort(404)
     form = RevokeForm()
     if verification.revoked_at is None and form.validate_on_submit():
-        try:
-            service.revoke(verification, current_user, form.reason.data)
-        except ValidationFailed as error:
-            add_error(form, error.field or "reason", error.message)
-        else:
-            flash(f"{verification.user.display_name} is no longer verified for {area.name}.", "success")
-            return redirect(url_for("budgeting.verify_residents", slug=area.slug))
-    explain_csrf_failure(form)
+        service.revoke(verification, current_user, form.reason.data)
+        flash(f"{verification.user.display_name} is no longer verified for {area.name}.", "success")
+        return redirect(url_for("budgeting.verify_residents", slug=area.slug))
     return render_template("budgeting/verification/revoke.html", area=area, verification=verification, form=form)
 
 
-@bp.route("/areas/<slug>/codes", methods=["GET", "POST"])
 @form_checks_csrf
 @staff_required
 def verification_codes(slug: str):
@@ -113,22 +90,16 @@ def verification_codes(slug: str):
     area = _area_or_404(slug)
     form = CodesForm()
     if form.validate_on_submit():
-        try:
-            codes = service.generate_codes(area, current_user, form.count_value, form.batch.data)
-        except ValidationFailed as error:
-            add_error(form, error.field or "count", error.message)
-        else:
-            response = Response(service.codes_csv(codes, area, form.batch.data), mimetype="text/csv")
-            filename = service.codes_filename(area, form.batch.data)
-            response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-            response.headers["Cache-Control"] = "no-store"
-            return response
-    explain_csrf_failure(form)
+        codes = service.generate_codes(area, current_user, form.count_value, form.batch.data)
+        response = Response(service.codes_csv(codes, area, form.batch.data), mimetype="text/csv")
+        filename = service.codes_filename(area, form.batch.data)
+        response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+        response.headers["Cache-Control"] = "no-store"
+        return response
     return render_template("budgeting/verification/codes.html", area=area, form=form,
                            batches=service.code_batches(area))
 
 
-@bp.route("/verify", methods=["GET", "POST"])
 @form_checks_csrf
 @code_limit
 @login_required
@@ -136,13 +107,8 @@ def enter_code():
     """A resident enters the code they were sent; the page also lists the areas they are verified for."""
     form = EnterCodeForm()
     if form.validate_on_submit():
-        try:
-            row = service.redeem_code(current_user, form.code.data)
-        except ValidationFailed as error:
-            add_error(form, error.field or "code", error.message)
-        else:
-            flash(f"You are verified as a resident of {row.area.name}. You can vote in its budgets.", "success")
-            return redirect(url_for("budgeting.enter_code"))
-    explain_csrf_failure(form)
+        row = service.redeem_code(current_user, form.code.data)
+        flash(f"You are verified as a resident of {row.area.name}. You can vote in its budgets.", "success")
+        return redirect(url_for("budgeting.enter_code"))
     return render_template("budgeting/verification/enter_code.html", form=form,
                            verifications=service.verifications_of(current_user))

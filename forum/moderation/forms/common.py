@@ -1,41 +1,31 @@
-"""What every moderation form shares: a reason box, and putting a service's refusal on the right field."""
+"""What the moderation forms share: a reason box the person concerned reads, and a set of radios."""
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovTextArea
-from wtforms import TextAreaField
-from wtforms.validators import Length, ValidationError
+from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovTextArea
+from wtforms import RadioField, TextAreaField
+from wtforms.validators import InputRequired, Length
 
-from forum.moderation.services.actions import REASON_MAX
-
-SESSION_EXPIRED = "Your session expired: what you typed is kept below; check it and submit again"
+from forum.common.forms import checked_by, govuk
+from forum.moderation.services.actions import REASON_MAX, check_reason
 
 
-def _reason_present(form: FlaskForm, field: TextAreaField) -> None:
-    if not (field.data or "").strip():
-        raise ValidationError("Enter a reason: the person will see it")
-
-
-def reason_field(label: str, required: bool = True) -> TextAreaField:
-    """A reason the person concerned reads (required for hiding, warning and suspending)."""
-    validators = [Length(max=REASON_MAX, message=f"Reason must be {REASON_MAX:,} characters or fewer")]
+def reason_field(label: str, hint: str | None = None, rows: int = 4, required: bool = True) -> TextAreaField:
+    """A reason the person concerned reads. A required one is checked by the actions' own rule (present, and
+    not too long); an optional one only for its length."""
     if required:
-        validators.insert(0, _reason_present)
-    return TextAreaField(label, validators=validators, widget=GovTextArea())
+        validators = [checked_by(check_reason)]
+    else:
+        validators = [Length(max=REASON_MAX, message=f"Reason must be {REASON_MAX:,} characters or fewer")]
+    return TextAreaField(label, description=hint, validators=validators, widget=GovTextArea(),
+                         render_kw=govuk(rows=rows))
 
 
-def add_error(form: FlaskForm, field_name: str | None, message: str, fields: dict[str, str] | None = None) -> None:
-    """Show a service's refusal by the field it names (``fields`` maps a service's name to the form's)."""
-    name = (fields or {}).get(field_name or "", field_name or "")
-    field = getattr(form, name, None) if name else None
-    if field is None:
-        field = next(f for f in form if f.type not in ("CSRFTokenField", "HiddenField", "SubmitField"))
-    field.errors = [*field.errors, message]
-
-
-def explain_csrf_failure(form: FlaskForm) -> None:
-    """Replace Flask-WTF's token message with one that says what was typed is safe."""
-    token = getattr(form, "csrf_token", None)
-    if token is not None and token.errors:
-        token.errors = [SESSION_EXPIRED]
+def radios_field(label: str, choices: list[tuple[str, str]], missing: str, hint: str | None = None,
+                 size: str = "s", **params: object) -> RadioField:
+    """One choice from a list, its label as the fieldset's legend. The service checks the value sent, so the
+    form only asks that one is chosen (``missing`` says so)."""
+    legend = {"text": label, "classes": f"govuk-fieldset__legend--{size}"}
+    return RadioField(label, choices=choices, description=hint, widget=GovRadioInput(), validate_choice=False,
+                      validators=[InputRequired(message=missing)],
+                      render_kw=govuk(label_size=None, fieldset={"legend": legend}, **params))

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovRadioInput
-from wtforms import RadioField, SelectMultipleField
+from wtforms import SelectMultipleField
 from wtforms.validators import InputRequired, ValidationError
 
-from forum.moderation.forms.common import reason_field
+from forum.common.forms import Form
+from forum.moderation.forms.common import radios_field, reason_field
 
 BULK_CHOICES = [
     ("approve", "Approve: publish held items and keep flagged ones"),
@@ -15,24 +14,23 @@ BULK_CHOICES = [
 ]
 
 
-class HideForm(FlaskForm):
-    reason = reason_field("Why are you hiding it?")
+class HideForm(Form):
+    # The hint names the item ("edit the post"), so the page gives it.
+    reason = reason_field("Hide it")
 
 
-def _reason_when_hiding(form: BulkForm, field: object) -> None:
-    if form.action.data == "hide" and not (form.reason.data or "").strip():
-        raise ValidationError("Enter a reason for hiding: the authors will see it")
-
-
-class BulkForm(FlaskForm):
+class BulkForm(Form):
     """The queue's one form: the items ticked, what to do with them, and a reason when hiding."""
 
+    # The page draws one checkbox inside each item it lists.
     items = SelectMultipleField("Items", validate_choice=False,
                                 validators=[InputRequired(message="Select at least one item")])
-    action = RadioField("What do you want to do with the selected items?", choices=BULK_CHOICES,
-                        widget=GovRadioInput(), validate_choice=False,
-                        validators=[InputRequired(message="Choose what to do with the selected items")])
-    reason = reason_field("Reason for hiding (shown to each author)", required=False)
+    action = radios_field("What do you want to do with the selected items?", BULK_CHOICES,
+                          "Choose what to do with the selected items",
+                          hint="Approving a hidden item restores it. Hiding needs a reason.")
+    reason = reason_field("Reason for hiding", rows=3, required=False,
+                          hint="Needed when hiding. Each author sees it, so say which house rule the item breaks.")
 
     def validate_reason(self, field: object) -> None:
-        _reason_when_hiding(self, field)
+        if self.action.data == "hide" and not (self.reason.data or "").strip():
+            raise ValidationError("Enter a reason for hiding: the authors will see it")

@@ -2,8 +2,9 @@
 
 Each checks that the person moderates the item's group, changes the item through ``threads.visibility`` (which
 keeps every count right), closes its queue row, decides its open flags and records the action in the audit
-log, in one transaction. An action that is already done (someone else hid it a moment ago) raises
-``AlreadyDone``, which says who did what and when instead of failing.
+log, all in the request's one transaction (the edge commits it). An action that is already done (someone
+else hid it a moment ago) raises ``AlreadyDone``, which says who did what and when instead of failing; it is
+raised before anything changes, so a view may catch it, say so and redirect, and nothing half-done is kept.
 """
 
 from __future__ import annotations
@@ -22,13 +23,14 @@ from forum.moderation.models import ItemType, Outcome
 from forum.moderation.services import review, scope
 from forum.moderation.services.items import Item, title_of
 from forum.threads import visibility
-from forum.threads.models import Visibility
+from forum.threads.models import Thread, Visibility
 
 REASON_MAX = 1000
 
 
 class AlreadyDone(DomainError):
-    """The item is already in the state the action would put it in: nothing changed."""
+    """The item is already in the state the action would put it in: nothing changed (every action raises it
+    before its first change)."""
 
 
 def check_reason(reason: str | None, field: str = "reason") -> str:
@@ -87,7 +89,7 @@ def approve(item: Item, moderator: Any) -> str:
         Action.RESTORE if was == Visibility.HIDDEN else Action.DISMISS_FLAGS)
     audit.record(moderator, action, item_type=item.kind, item_id=item.id, group_id=item.group.id,
                  subject_id=item.author_id)
-    db.session.commit()
+    db.session.flush()
     return {
         Action.APPROVE: f"Approved and published {title_of(item)}.",
         Action.RESTORE: f"Restored {title_of(item)}; its flags were dismissed.",
@@ -107,7 +109,7 @@ def hide(item: Item, moderator: Any, reason: str) -> str:
     review.close_review(item.kind, item.id, moderator, Outcome.UPHELD, Outcome.UPHELD)
     audit.record(moderator, Action.HIDE, item_type=item.kind, item_id=item.id, group_id=item.group.id,
                  subject_id=item.author_id, reason=reason)
-    db.session.commit()
+    db.session.flush()
     return f"Hid {title_of(item)}. Its author sees your reason and can edit it to ask for another review."
 
 
@@ -121,7 +123,7 @@ def restore(item: Item, moderator: Any) -> str:
     review.close_review(item.kind, item.id, moderator, Outcome.DISMISSED, Outcome.DISMISSED)
     audit.record(moderator, Action.RESTORE, item_type=item.kind, item_id=item.id, group_id=item.group.id,
                  subject_id=item.author_id)
-    db.session.commit()
+    db.session.flush()
     return f"Restored {title_of(item)}."
 
 
@@ -132,6 +134,10 @@ def bulk(items: list[Item], moderator: Any, action: str, reason: str = "") -> tu
     """Apply ``approve`` or ``hide`` to several items; returns what was done and what had been done already.
 
     Every item is checked before any changes: an item outside the moderator's groups refuses the whole batch.
+    The batch is one transaction: an item already done changed nothing, and the others go through. Every
+    item's thread is locked first, in id order, so two moderators' batches over the same threads take turns
+    instead of each holding a thread the other waits for (SQLite ignores ``FOR UPDATE``: its first write locks
+    the whole database).
     """
     if action not in BULK_ACTIONS:
         raise ValidationFailed("Choose what to do with the selected items", field="action")
@@ -141,11 +147,14 @@ def bulk(items: list[Item], moderator: Any, action: str, reason: str = "") -> tu
         scope.check_moderates(item.group, moderator)
     if action == "hide":
         reason = check_reason(reason)
+    db.session.execute(
+        select(Thread.id).where(Thread.id.in_({item.thread.id for item in items})).order_by(Thread.id)
+        .with_for_update()
+    )
     done, skipped = [], []
     for item in items:
         try:
             done.append(approve(item, moderator) if action == "approve" else hide(item, moderator, reason))
         except AlreadyDone as already:
-            db.session.rollback()
             skipped.append(already.message)
     return done, skipped

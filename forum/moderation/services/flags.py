@@ -12,7 +12,6 @@ from typing import Any
 
 from flask import current_app
 from sqlalchemy import func, or_, select
-from sqlalchemy.exc import IntegrityError
 
 from forum.audit import services as audit
 from forum.audit.models import Action
@@ -51,8 +50,11 @@ def check_may_flag(item: Item, user: Any) -> None:
     if item.obj.is_withdrawn:
         raise NotFound("That post was withdrawn.")
     if already_flagged(item, user):
-        raise ValidationFailed(f"You have already flagged this {item.noun}: moderators will look at it",
-                               field="reason")
+        raise _flagged_twice(item)
+
+
+def _flagged_twice(item: Item) -> ValidationFailed:
+    return ValidationFailed(f"You have already flagged this {item.noun}: moderators will look at it", field="reason")
 
 
 def already_flagged(item: Item, user: Any) -> bool:
@@ -64,7 +66,13 @@ def already_flagged(item: Item, user: Any) -> bool:
 
 
 def flag(item: Item, user: Any, reason: str, note: str = "") -> Flag:
-    """Record ``user``'s flag on the item, queue the item, and hide it if enough people have flagged it."""
+    """Record ``user``'s flag on the item, queue the item, and hide it if enough people have flagged it.
+
+    The flag is inserted first, with ``ON CONFLICT DO NOTHING``: of the same person's two clicks sent at the same
+    moment, the first counts and the second (which PostgreSQL makes wait for the first) inserts nothing and is
+    refused like any second flag, before it has written anything. Different people's flags then take turns on
+    the queue row's lock (``review.open_review``), so each is counted once.
+    """
     check_may_flag(item, user)
     note = (note or "").strip()
     if reason not in FlagReason.LABELS:
@@ -73,18 +81,18 @@ def flag(item: Item, user: Any, reason: str, note: str = "") -> Flag:
         raise ValidationFailed("Tell the moderators what is wrong", field="note")
     if len(note) > NOTE_MAX:
         raise ValidationFailed(f"Your note must be {NOTE_MAX} characters or fewer", field="note")
+    new_flag = db.session.scalar(
+        review.insert_for(Flag)
+        .values(item_type=item.kind, item_id=item.id, flagger_id=user.id, reason=reason, note=note)
+        .on_conflict_do_nothing(index_elements=["item_type", "item_id", "flagger_id"])
+        .returning(Flag)
+    )
+    if new_flag is None:
+        raise _flagged_twice(item)
     entry = review.open_review(item.kind, item.id, item.group.id, item.thread.id, item.author_id)
-    new_flag = Flag(item_type=item.kind, item_id=item.id, flagger_id=user.id, reason=reason, note=note)
-    db.session.add(new_flag)
-    try:
-        db.session.flush()
-    except IntegrityError:  # the same person's second click, sent at the same moment
-        db.session.rollback()
-        raise ValidationFailed(f"You have already flagged this {item.noun}: moderators will look at it",
-                               field="reason") from None
     entry.open_flags += 1
     _hide_if_enough(item, entry.open_flags)
-    db.session.commit()
+    db.session.flush()
     return new_flag
 
 

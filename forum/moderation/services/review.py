@@ -1,7 +1,8 @@
 """The queue's rows: one per item, opened when an item is flagged or held, closed by a moderator's decision.
 
 Held items arrive through ``threads.signals.content_held`` (sent inside the posting transaction), so the
-threads domain never imports moderation.
+threads domain never imports moderation: ``connect_signals`` subscribes, called once by the app factory
+(``forum.moderation.routes.init_app``).
 """
 
 from __future__ import annotations
@@ -18,6 +19,12 @@ from forum.threads import signals
 from forum.threads.models import Comment
 
 
+def insert_for(model: Any) -> Any:
+    """``INSERT`` for this database, which offers ``on_conflict_do_nothing`` (PostgreSQL and SQLite both do)."""
+    dialect = db.session.get_bind().dialect.name
+    return {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect](model)
+
+
 def open_review(item_type: str, item_id: int, group_id: int, thread_id: int, author_id: int,
                 held: bool = False) -> ReviewItem:
     """The item's queue row, created or reopened, and locked for the rest of the transaction.
@@ -25,10 +32,9 @@ def open_review(item_type: str, item_id: int, group_id: int, thread_id: int, aut
     ``INSERT ... ON CONFLICT DO NOTHING`` then ``SELECT ... FOR UPDATE``: two people flagging at once share one
     row instead of one of them failing on the unique constraint.
     """
-    insert = postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert
     now = utcnow()
     db.session.execute(
-        insert(ReviewItem)
+        insert_for(ReviewItem)
         .values(
             item_type=item_type, item_id=item_id, group_id=group_id, thread_id=thread_id, author_id=author_id,
             status=ReviewStatus.PENDING, held=held, open_flags=0, created_at=now, updated_at=now,
@@ -83,4 +89,7 @@ def _queue_held(sender: Any, group_id: int, thread_id: int, resubmitted: bool = 
     open_review(kind, sender.id, group_id, thread_id, sender.author_id, held=True)
 
 
-signals.content_held.connect(_queue_held)
+def connect_signals() -> None:
+    """Queue what threads hold for review. Connecting again (each app the tests build calls it) changes nothing:
+    blinker keeps one connection per receiver function."""
+    signals.content_held.connect(_queue_held)

@@ -78,7 +78,7 @@ def warn(moderator: Any, target: User, reason: str, group: Group | None = None) 
     db.session.add(warning)
     audit.record(moderator, Action.WARN, item_type="user", item_id=target.id, subject_id=target.id,
                  group_id=group.id if group else None, reason=reason)
-    db.session.commit()
+    db.session.flush()
     return warning
 
 
@@ -103,7 +103,7 @@ def suspend(moderator: Any, target: User, days: int | None, reason: str) -> User
     target.suspension_reason = reason
     audit.record(moderator, Action.SUSPEND, item_type="user", item_id=target.id, subject_id=target.id,
                  reason=reason, summary=f"For {days} day{'s' if days != 1 else ''}")
-    db.session.commit()
+    db.session.flush()
     return target
 
 
@@ -116,7 +116,7 @@ def lift(moderator: Any, target: User, reason: str = "") -> User:
     target.suspension_reason = None
     audit.record(moderator, Action.LIFT_SUSPENSION, item_type="user", item_id=target.id, subject_id=target.id,
                  reason=(reason or "").strip())
-    db.session.commit()
+    db.session.flush()
     return target
 
 

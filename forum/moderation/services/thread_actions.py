@@ -44,7 +44,7 @@ def set_flag(thread: Thread, moderator: Any, action: str) -> str:
     setattr(thread, attribute, value)
     audit.record(moderator, action, item_type="thread", item_id=thread.id, group_id=thread.group_id,
                  subject_id=thread.author_id)
-    db.session.commit()
+    db.session.flush()
     return f"{done} “{thread.title}”."
 
 
@@ -75,8 +75,8 @@ def move(thread: Thread, moderator: Any, group_id: int | None, reason: str = "")
     audit.record(moderator, Action.MOVE, item_type="thread", item_id=thread.id, group_id=target.id,
                  subject_id=thread.author_id, reason=(reason or "").strip(),
                  summary=f"Moved from {source.name} to {target.name}")
-    db.session.commit()
-    db.session.refresh(thread)
+    db.session.flush()
+    db.session.expire(thread, ["group"])  # the thread's group is now the target
     return f"Moved “{thread.title}” from {source.name} to {target.name}."
 
 
@@ -92,7 +92,7 @@ def retag(thread: Thread, moderator: Any, tags: str) -> str:
     audit.record(moderator, Action.RETAG, item_type="thread", item_id=thread.id, group_id=thread.group_id,
                  subject_id=thread.author_id,
                  summary=f"Tags: {', '.join(before) or 'none'} → {', '.join(names) or 'none'}")
-    db.session.commit()
+    db.session.flush()
     return f"Changed the tags of “{thread.title}”."
 
 

@@ -9,13 +9,15 @@ from typing import Any
 from flask import abort
 from flask_login import current_user
 
+from forum.accounts.models import Role
+from forum.common.decorators import form_checks_csrf
 from forum.extensions import login_manager
 from forum.moderation.services import scope
 
 F = Callable[..., Any]
 
 #: What tests/test_route_permissions.py reads: site moderators and admins, or a group's appointed moderators.
-MODERATOR_ROLES = ("moderator", "admin", "group moderator")
+MODERATOR_ROLES = (Role.MODERATOR, Role.ADMIN, "group moderator")
 
 
 def moderators_only(view: F) -> F:
@@ -35,3 +37,9 @@ def moderators_only(view: F) -> F:
 
     wrapped.required_roles = MODERATOR_ROLES  # type: ignore[attr-defined]
     return wrapped
+
+
+def moderators_form(view: F) -> F:
+    """A moderators' form view (``moderators_only``) whose form checks the CSRF token itself: an expired token
+    shows the page again with what was typed."""
+    return form_checks_csrf(moderators_only(view))

@@ -6,15 +6,13 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import Response, current_app, flash, make_response, redirect, render_template, request, url_for
-from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required
 
+from forum.common import ratelimits
 from forum.common.decorators import form_checks_csrf
 from forum.common.errors import ERROR_TITLES, ValidationFailed
 from forum.common.pagination import page_from_request
 from forum.extensions import limiter
-from forum.moderation import community_bp
-from forum.moderation.forms.common import add_error, explain_csrf_failure
 from forum.moderation.forms.community import FlagForm
 from forum.moderation.services import flags, house_rules, sanctions
 from forum.moderation.views.links import item_href
@@ -23,22 +21,9 @@ FLAGS_PER_PAGE = 25
 THANKS = "Thanks: moderators will look at it"
 
 
-@community_bp.route("/rules")
 def rules():
     """The site-wide code of conduct (anyone, signed in or not)."""
     return render_template("community/rules.html", rules_html=house_rules.rules_html())
-
-
-def _flagger_key() -> str:
-    """Each signed-in person has their own budget wherever they flag from (anyone else is refused anyway)."""
-    if current_user.is_authenticated:
-        return f"user:{current_user.id}"
-    return f"address:{get_remote_address()}"
-
-
-def _flagged(response: Any) -> bool:
-    """Only a flag that went through counts, not a form sent back with a problem."""
-    return response.status_code in (301, 302, 303)
 
 
 def _slow_down(limit: Any) -> Response:
@@ -50,16 +35,16 @@ def _slow_down(limit: Any) -> Response:
     return make_response(page, 429)
 
 
+#: Each signed-in person has their own budget wherever they flag from; only a flag that went through counts.
 flagging_limit: Callable[[Callable[..., Any]], Callable[..., Any]] = limiter.limit(
     lambda: current_app.config["RATELIMIT_FLAGGING"],
-    key_func=_flagger_key,
+    key_func=ratelimits.per_person,
     methods=["POST"],
-    deduct_when=_flagged,
+    deduct_when=ratelimits.went_through,
     on_breach=_slow_down,
 )
 
 
-@community_bp.route("/flag/<kind>/<id:item_id>", methods=["GET", "POST"])
 @form_checks_csrf
 @flagging_limit
 @login_required
@@ -71,20 +56,15 @@ def flag(kind: str, item_id: int):
     if request.method == "GET":
         try:
             flags.check_may_flag(item, current_user)
-        except ValidationFailed as error:
+        except ValidationFailed as error:  # said before the form is filled in, in place of the form
             refusal = error.message
     elif form.validate_on_submit():
-        try:
-            flags.flag(item, current_user, form.reason.data, form.note.data or "")
-            flash(THANKS, "success")
-            return redirect(item_href(item))
-        except ValidationFailed as error:
-            add_error(form, error.field, error.message)
-    explain_csrf_failure(form)
+        flags.flag(item, current_user, form.reason.data, form.note.data or "")
+        flash(THANKS, "success")
+        return redirect(item_href(item))
     return render_template("community/flag.html", item=item, form=form, refusal=refusal, item_href=item_href(item))
 
 
-@community_bp.route("/flags")
 @login_required
 def my_flags():
     """One's flags, newest first, with what became of each."""
@@ -97,7 +77,6 @@ def my_flags():
                            item_href=item_href)
 
 
-@community_bp.route("/warnings")
 @login_required
 def my_warnings():
     """Warnings moderators have given, and the suspension if one is running."""

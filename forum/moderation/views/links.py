@@ -1,4 +1,5 @@
-"""Addresses the moderation pages share: an item on its thread page, its review page."""
+"""Addresses the moderation pages share: an item on its thread page, its review page, a thread's tools and a
+person's page."""
 
 from __future__ import annotations
 
@@ -18,3 +19,11 @@ def item_href(item: Any) -> str:
 
 def review_href(item: Any) -> str:
     return url_for("moderation.item", kind=item.kind, item_id=item.id)
+
+
+def thread_tools_href(thread_id: int) -> str:
+    return url_for("moderation.thread", thread_id=thread_id)
+
+
+def person_href(user_id: int) -> str:
+    return url_for("moderation.person", user_id=user_id)

@@ -8,10 +8,10 @@ from flask_login import current_user
 from forum.audit.models import AuditEntry
 from forum.common.pagination import page_from_request
 from forum.common.text import slugify
-from forum.moderation import bp
 from forum.moderation.models import ItemType
 from forum.moderation.services import audit_log, scope
 from forum.moderation.views.access import moderators_only
+from forum.moderation.views.links import person_href, thread_tools_href
 
 FILTER_MAX = 100  # longer than any handle, slug or action: the rest is cut, not an error
 
@@ -33,15 +33,14 @@ def entry_href(entry: AuditEntry) -> str | None:
     if entry.item_type in ItemType.ALL:
         return url_for("moderation.item", kind=entry.item_type, item_id=entry.item_id)
     if entry.item_type == "thread":
-        return url_for("moderation.thread", thread_id=entry.item_id)
+        return thread_tools_href(entry.item_id)
     if entry.item_type == "user":
-        return url_for("moderation.person", user_id=entry.item_id)
+        return person_href(entry.item_id)
     if entry.item_type == "group" and entry.group is not None:
         return url_for("threads.group", slug=entry.group.slug)
     return None
 
 
-@bp.route("/log")
 @moderators_only
 def log():
     """Who did what, to which item, when and why; a group moderator reads their groups' part."""

@@ -11,7 +11,6 @@ from typing import Any
 
 from flask_login import current_user
 
-from forum.moderation import bp
 from forum.moderation.services import queue
 
 
@@ -32,7 +31,6 @@ def _pending() -> int | None:
     return queue.nav_count(current_user) if current_user.is_authenticated else None
 
 
-@bp.app_context_processor
 def moderation_nav() -> dict[str, Any]:
     """``moderation_pending()``: None for anyone who moderates nothing, else the number of items waiting."""
     return {"moderation_pending": _Once(_pending)}

@@ -2,22 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template
 from flask_login import current_user
 
 from forum.accounts.models import User
 from forum.common.converters import parse_id
-from forum.common.decorators import form_checks_csrf
-from forum.common.errors import ValidationFailed
 from forum.common.timefmt import exact
-from forum.moderation import bp
-from forum.moderation.forms.common import add_error, explain_csrf_failure
 from forum.moderation.forms.people import SuspendForm, WarnForm
 from forum.moderation.services import sanctions, scope
-from forum.moderation.services.actions import AlreadyDone
-from forum.moderation.views.access import moderators_only
+from forum.moderation.views.access import moderators_form, moderators_only
+from forum.moderation.views.links import person_href
+from forum.moderation.views.outcome import act_then_go
 
 CHOOSE_GROUP = "Choose the group you moderate that this warning is about"
 
@@ -38,66 +33,45 @@ def render_person(target: User, warn_form: WarnForm | None = None, suspend_form:
     )
 
 
-def _back(target: User) -> Any:
-    return redirect(url_for("moderation.person", user_id=target.id))
-
-
-@bp.route("/people/<id:user_id>")
 @moderators_only
 def person(user_id: int):
     return render_person(sanctions.person(user_id, current_user))
 
 
-@bp.route("/people/<id:user_id>/warn", methods=["POST"])
-@form_checks_csrf
-@moderators_only
+@moderators_form
 def warn(user_id: int):
     """A warning they see on their warnings page; a group moderator says which of their groups it is about."""
     target = sanctions.person(user_id, current_user)
     form = _warn_form()
     if form.validate_on_submit():
-        group_id = parse_id(form.warn_group.data)
-        group = sanctions.warning_group(group_id, current_user)
-        if group is None and not current_user.is_site_moderator:
-            add_error(form, "warn_group", CHOOSE_GROUP)
-        else:
-            try:
-                sanctions.warn(current_user, target, form.warn_reason.data, group)
-                flash(f"Warned {target.display_name}. They see your warning on their warnings page.", "success")
-                return _back(target)
-            except ValidationFailed as error:
-                add_error(form, error.field, error.message, {"reason": "warn_reason"})
-    explain_csrf_failure(form)
+        group = sanctions.warning_group(parse_id(form.warn_group.data), current_user)
+        if group is not None or current_user.is_site_moderator:
+            sanctions.warn(current_user, target, form.warn_reason.data, group)
+            flash(f"Warned {target.display_name}. They see your warning on their warnings page.", "success")
+            return redirect(person_href(target.id))
+        form.add_error("warn_group", CHOOSE_GROUP)
     return render_person(target, warn_form=form)
 
 
-@bp.route("/people/<id:user_id>/suspend", methods=["POST"])
-@form_checks_csrf
-@moderators_only
+@moderators_form
 def suspend(user_id: int):
     """Site moderators and admins only (the service refuses others with 403, whatever the form says)."""
     target = sanctions.person(user_id, current_user)
     sanctions.check_may_suspend(current_user, target)
     form = SuspendForm()
     if form.validate_on_submit():
-        days = parse_id(form.days.data)
-        try:
-            sanctions.suspend(current_user, target, days, form.suspend_reason.data)
-            flash(f"Suspended {target.display_name} until {exact(target.suspended_until)}.", "success")
-            return _back(target)
-        except ValidationFailed as error:
-            add_error(form, error.field, error.message, {"reason": "suspend_reason"})
-    explain_csrf_failure(form)
+        sanctions.suspend(current_user, target, parse_id(form.days.data), form.suspend_reason.data)
+        flash(f"Suspended {target.display_name} until {exact(target.suspended_until)}.", "success")
+        return redirect(person_href(target.id))
     return render_person(target, suspend_form=form)
 
 
-@bp.route("/people/<id:user_id>/lift", methods=["POST"])
 @moderators_only
 def lift(user_id: int):
     target = sanctions.person(user_id, current_user)
-    try:
+
+    def lifted() -> str:
         sanctions.lift(current_user, target)
-        flash(f"Lifted {target.display_name}'s suspension: they can post again.", "success")
-    except AlreadyDone as already:
-        flash(already.message, "info")
-    return _back(target)
+        return f"Lifted {target.display_name}'s suspension: they can post again."
+
+    return act_then_go(lifted, person_href(target.id))

@@ -8,16 +8,13 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_login import current_user
 
 from forum.common.converters import parse_id
-from forum.common.decorators import form_checks_csrf
-from forum.common.errors import NotFound, ValidationFailed
+from forum.common.errors import NotFound
 from forum.common.pagination import page_from_request
-from forum.moderation import bp
-from forum.moderation.forms.common import add_error, explain_csrf_failure
 from forum.moderation.forms.items import BulkForm
 from forum.moderation.models import ItemType
 from forum.moderation.services import actions, queue, scope
 from forum.moderation.services.items import items_for_moderation
-from forum.moderation.views.access import moderators_only
+from forum.moderation.views.access import moderators_form, moderators_only
 from forum.moderation.views.links import item_href
 
 KINDS = {"flagged": "Flagged", "held": "Held for approval"}
@@ -50,7 +47,6 @@ def render_queue(form: BulkForm | None, filters: dict[str, str], number: int = 1
     )
 
 
-@bp.route("/", endpoint="queue")
 @moderators_only
 def queue_view():
     """What waits in the groups this person moderates, oldest first."""
@@ -76,21 +72,15 @@ def _report(done: list[str], skipped: list[str]) -> None:
         flash(" ".join(skipped), "info")
 
 
-@bp.route("/bulk", methods=["POST"])
-@form_checks_csrf
-@moderators_only
+@moderators_form
 def bulk():
     """Approve or hide the ticked items; a problem shows the queue again with the ticks, action and reason kept."""
     form = BulkForm()
     filters = _filters(request.form)
     if form.validate_on_submit():
-        try:
-            items = items_for_moderation(_keys(form.items.data), current_user)
-            _report(*actions.bulk(items, current_user, form.action.data, form.reason.data or ""))
-            return redirect(url_for("moderation.queue", **filters))
-        except ValidationFailed as error:
-            add_error(form, error.field, error.message)
-    explain_csrf_failure(form)
+        items = items_for_moderation(_keys(form.items.data), current_user)
+        _report(*actions.bulk(items, current_user, form.action.data, form.reason.data or ""))
+        return redirect(url_for("moderation.queue", **filters))
     try:
         return render_queue(form, filters, parse_id(request.form.get("page")) or 1)
     except NotFound:  # the queue shrank meanwhile: its first page, with the form as sent

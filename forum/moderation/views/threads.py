@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from flask import flash, redirect, render_template, url_for
+from flask import render_template
 from flask_login import current_user
 
 from forum.common.converters import parse_id
-from forum.common.decorators import form_checks_csrf
-from forum.common.errors import ValidationFailed
-from forum.moderation import bp
-from forum.moderation.forms.common import add_error, explain_csrf_failure
 from forum.moderation.forms.threads import MoveForm, TagsForm
 from forum.moderation.services import scope, thread_actions
-from forum.moderation.services.actions import AlreadyDone
-from forum.moderation.views.access import moderators_only
+from forum.moderation.views.access import moderators_form, moderators_only
+from forum.moderation.views.links import thread_tools_href
+from forum.moderation.views.outcome import act_then_go
 from forum.threads.models import Thread
 
 
@@ -41,62 +36,34 @@ def render_thread(thread: Thread, move_form: MoveForm | None = None, tags_form: 
     )
 
 
-def _back(thread: Thread) -> Any:
-    return redirect(url_for("moderation.thread", thread_id=thread.id))
-
-
-@bp.route("/threads/<id:thread_id>")
 @moderators_only
 def thread(thread_id: int):
     return render_thread(thread_actions.thread_for_moderation(thread_id, current_user))
 
 
-@bp.route("/threads/<id:thread_id>/<any(lock,unlock,pin,unpin):action>", methods=["POST"])
 @moderators_only
 def thread_toggle(thread_id: int, action: str):
     """One button each; a thread already so (another moderator was quicker) is said, not refused."""
     found = thread_actions.thread_for_moderation(thread_id, current_user)
-    try:
-        flash(thread_actions.set_flag(found, current_user, action), "success")
-    except AlreadyDone as already:
-        flash(already.message, "info")
-    return _back(found)
+    return act_then_go(lambda: thread_actions.set_flag(found, current_user, action), thread_tools_href(thread_id))
 
 
-@bp.route("/threads/<id:thread_id>/move", methods=["POST"])
-@form_checks_csrf
-@moderators_only
+@moderators_form
 def move(thread_id: int):
     found = thread_actions.thread_for_moderation(thread_id, current_user)
     form = _move_form(found)
     if form.validate_on_submit():
-        try:
-            flash(thread_actions.move(found, current_user, parse_id(form.group.data), form.move_reason.data or ""),
-                  "success")
-            return _back(found)
-        except AlreadyDone as already:
-            flash(already.message, "info")
-            return _back(found)
-        except ValidationFailed as error:
-            add_error(form, error.field, error.message, {"reason": "move_reason"})
-    explain_csrf_failure(form)
+        group_id, reason = parse_id(form.group.data), form.move_reason.data or ""
+        return act_then_go(lambda: thread_actions.move(found, current_user, group_id, reason),
+                           thread_tools_href(thread_id))
     return render_thread(found, move_form=form)
 
 
-@bp.route("/threads/<id:thread_id>/tags", methods=["POST"])
-@form_checks_csrf
-@moderators_only
+@moderators_form
 def retag(thread_id: int):
     found = thread_actions.thread_for_moderation(thread_id, current_user)
     form = TagsForm()
     if form.validate_on_submit():
-        try:
-            flash(thread_actions.retag(found, current_user, form.tags.data or ""), "success")
-            return _back(found)
-        except AlreadyDone as already:
-            flash(already.message, "info")
-            return _back(found)
-        except ValidationFailed as error:
-            add_error(form, "tags", error.message)
-    explain_csrf_failure(form)
+        return act_then_go(lambda: thread_actions.retag(found, current_user, form.tags.data or ""),
+                           thread_tools_href(thread_id))
     return render_thread(found, tags_form=form)

@@ -1,0 +1,24 @@
+"""Every URL the accounts package serves, in one table, and the ``Role`` enum for every template.
+
+A person's profile (``threads.profile``) lists their posts, so it belongs to the threads package.
+"""
+
+from flask import Blueprint
+
+from forum.accounts import views
+from forum.accounts.models import Role
+
+bp = Blueprint("accounts", __name__)
+bp.add_app_template_global(Role, "Role")
+
+GET_POST = ["GET", "POST"]
+
+bp.add_url_rule("/register", view_func=views.register, methods=GET_POST)
+bp.add_url_rule("/login", view_func=views.login, methods=GET_POST)
+bp.add_url_rule("/logout", view_func=views.logout, methods=GET_POST)
+bp.add_url_rule("/reset-password", view_func=views.reset_request, methods=GET_POST)
+bp.add_url_rule("/reset-password/<token>", view_func=views.reset_password, methods=GET_POST)
+bp.add_url_rule("/account", view_func=views.account, methods=GET_POST)
+bp.add_url_rule("/account/password", view_func=views.change_password, methods=GET_POST)
+bp.add_url_rule("/admin/users", view_func=views.admin_users)
+bp.add_url_rule("/admin/users/<id:user_id>", view_func=views.admin_user, methods=GET_POST)
