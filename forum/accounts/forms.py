@@ -1,8 +1,4 @@
-"""Account forms: syntax only. Uniqueness, password strength and role rules live in the services.
-
-Each field carries its label, hint and GOV.UK settings (``forum.common.forms``), so the templates render
-``{{ form.email() }}``.
-"""
+"""Account forms: syntax only. Uniqueness, password strength and role rules live in the services."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
 """`flask --app forum budgets ...` commands: import a pabulib file as a counted budget, export a pot's election,
-count a pot again."""
+count a pot again. Each command is one unit of work (``TransactionalGroup``): an import or a count is kept whole,
+or not at all."""
 
 from __future__ import annotations
 
@@ -7,16 +8,16 @@ import time
 from pathlib import Path
 
 import click
-from flask.cli import AppGroup
 
 from forum.budgeting.models import Pot, ResultsRule
 from forum.budgeting.services import result_pages
 from forum.budgeting.services.exchange import export_pabulib, import_pabulib
 from forum.common.errors import DomainError
 from forum.common.money import format_pence
+from forum.common.transaction import TransactionalGroup
 from forum.extensions import db
 
-budgets_cli = AppGroup("budgets", help="Participatory budgets: import and export pabulib files, count a pot.")
+budgets_cli = TransactionalGroup("budgets", help="Participatory budgets: import and export pabulib files, count a pot.")
 
 
 @budgets_cli.command("import")

@@ -1,7 +1,8 @@
 """Participatory budgeting in the database: areas, budgets, pots, proposals, ballots and results.
 
 Money is stored in whole pence, as 64-bit integers (a city's budget in pence passes 2**31), never as floats.
-Times are naive UTC. Models never commit: the services in :mod:`forum.budgeting.services` own the transactions.
+Times are naive UTC. Models never commit, nor do the services in :mod:`forum.budgeting.services`: the request,
+command or job that calls them is one unit of work (:mod:`forum.common.transaction`).
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
 """The demo's participatory budgets: one in its voting phase for the "Make a bigger difference" group's area,
 with proposals discussed in threads, and one finished, counted and being delivered.
 
-They are built through the budgeting services (proposals, review, phase moves, counting). The ballots are
-written in bulk like an import of paper ballots: the demo needs many, and they are synthetic.
+They are built through the budgeting services (proposals, review, phase moves, counting), in the seed's one
+unit of work. The ballots are written in bulk like an import of paper ballots: the demo needs many, and they are
+synthetic.
 """
 
 from __future__ import annotations
@@ -18,11 +19,14 @@ from forum.budgeting.models import (
     BallotChoice,
     Budget,
     Channel,
+    DeliveryStatus,
     DeliveryUpdate,
     Phase,
     Pot,
     Proposal,
+    ProposalStatus,
     ProposalThread,
+    ResultsRule,
 )
 from forum.budgeting.services import budgets as budget_services
 from forum.budgeting.services import phases
@@ -105,13 +109,13 @@ FINISHED_PROPOSALS = [
 ]
 DELIVERY = {  # funded proposal -> its updates: (status, percent, days ago, note), oldest first
     "Solar panels on the community centre roof": [
-        ("planned", 0, 90, "Roof survey done; installer chosen after three quotes."),
-        ("in_progress", 40, 10, "Scaffolding up; panels arrive next week."),
+        (DeliveryStatus.PLANNED, 0, 90, "Roof survey done; installer chosen after three quotes."),
+        (DeliveryStatus.IN_PROGRESS, 40, 10, "Scaffolding up; panels arrive next week."),
     ],
     "Bike repair stands at four schools": [
-        ("planned", 0, 120, "Stands ordered; the four schools have agreed where they go."),
-        ("in_progress", 50, 60, "Two schools done. **Pupils chose the colours.**"),
-        ("delivered", 100, 5, "All four schools have their stands, with a pump and tools on each."),
+        (DeliveryStatus.PLANNED, 0, 120, "Stands ordered; the four schools have agreed where they go."),
+        (DeliveryStatus.IN_PROGRESS, 50, 60, "Two schools done. **Pupils chose the colours.**"),
+        (DeliveryStatus.DELIVERED, 100, 5, "All four schools have their stands, with a pump and tools on each."),
     ],
 }
 
@@ -130,7 +134,7 @@ def voting_budget() -> Budget:
     staff = people["Priya Shah"]
     area = budget_services.create_area("Northfield")
     budget = budget_services.create_budget(
-        VOTING_TITLE, VOTING_DESCRIPTION, created_by=staff, results_rule="mes",
+        VOTING_TITLE, VOTING_DESCRIPTION, created_by=staff, results_rule=ResultsRule.MES,
         collecting_from=utcnow() - timedelta(days=60), review_from=utcnow() - timedelta(days=30),
         voting_from=utcnow() - timedelta(days=7), results_from=utcnow() + timedelta(days=21),
         delivery_from=utcnow() + timedelta(days=60),
@@ -138,19 +142,17 @@ def voting_budget() -> Budget:
     pot = budget_services.create_pot(budget, area, "Make a bigger difference in Northfield", 10_000_000)
     proposals = []
     for title, cost, author, tags, location, description, _review in VOTING_PROPOSALS:
-        proposal = budget_services.create_proposal(pot, title, cost * 100, description, people[author],
-                                                   commit=False)
+        proposal = budget_services.create_proposal(pot, title, cost * 100, description, people[author])
         proposal.location = location
         _tags(proposal, tags)
         proposals.append(proposal)
-    db.session.commit()
     phases.move_budget(budget, staff, Phase.REVIEW)
     for proposal, spec in zip(proposals, VOTING_PROPOSALS, strict=True):
         feasible, reason, revised, why = spec[6]
         review_proposal(proposal, staff, feasible, reason, cost=revised * 100 if revised else None, cost_reason=why)
     phases.move_budget(budget, staff, Phase.VOTING)
     _discussions(proposals, people)
-    on_ballot = [p for p in proposals if p.status == "feasible"]
+    on_ballot = [p for p in proposals if p.status == ProposalStatus.FEASIBLE]
     _online(pot, people, {"Jo Walker": [0, 3, 5], "Sam Patel": [0, 4, 6], "Ellie Morgan": [1, 2, 4]}, proposals)
     _paper(pot, on_ballot, 36, staff, "NF", seed=2027)
     return budget
@@ -167,7 +169,6 @@ def _discussions(proposals: list[Proposal], people: dict[str, User]) -> None:
     library = db.session.scalar(select(Thread).where(Thread.title == "Library opening hours"))
     if library is not None:
         db.session.add(ProposalThread(proposal_id=proposals[0].id, thread_id=library.id))
-    db.session.commit()
 
 
 def _online(pot: Pot, people: dict[str, User], votes: dict[str, list[int]], proposals: list[Proposal]) -> None:
@@ -176,7 +177,6 @@ def _online(pot: Pot, people: dict[str, User], votes: dict[str, list[int]], prop
         db.session.add(ballot)
         db.session.flush()
         db.session.add_all(BallotChoice(ballot_id=ballot.id, proposal_id=proposals[i].id) for i in indexes)
-    db.session.commit()
 
 
 def _paper(pot: Pot, proposals: list[Proposal], count: int, staff: User, prefix: str, seed: int,
@@ -205,7 +205,6 @@ def _paper(pot: Pot, proposals: list[Proposal], count: int, staff: User, prefix:
         db.session.add(ballot)
         db.session.flush()
         db.session.add_all(BallotChoice(ballot_id=ballot.id, proposal_id=p.id) for p in chosen)
-    db.session.commit()
 
 
 def finished_budget() -> Budget:
@@ -216,7 +215,7 @@ def finished_budget() -> Budget:
     area = budget_services.create_area("Selly Oak")
     start = utcnow() - timedelta(days=300)
     budget = budget_services.create_budget(
-        FINISHED_TITLE, FINISHED_DESCRIPTION, created_by=staff, results_rule="mes", collecting_from=start,
+        FINISHED_TITLE, FINISHED_DESCRIPTION, created_by=staff, results_rule=ResultsRule.MES, collecting_from=start,
         review_from=start + timedelta(days=45), voting_from=start + timedelta(days=75),
         results_from=start + timedelta(days=105), delivery_from=start + timedelta(days=120),
     )
@@ -224,20 +223,19 @@ def finished_budget() -> Budget:
     proposals = []
     for title, cost, tags in FINISHED_PROPOSALS:
         proposal = budget_services.create_proposal(pot, title, cost * 100, f"{title}, proposed by residents.",
-                                                   people["Jo Walker"], commit=False)
+                                                   people["Jo Walker"])
         _tags(proposal, tags)
         proposals.append(proposal)
-    db.session.commit()
     phases.move_budget(budget, staff, Phase.VOTING)
     _paper(pot, proposals, 150, staff, "SO", seed=2026, camps=[(0.66, [0, 1, 2]), (0.34, [3, 4, 5, 6])])
     phases.move_budget(budget, staff, Phase.RESULTS)
     phases.move_budget(budget, staff, Phase.DELIVERY)
-    funded = db.session.scalars(select(Proposal).where(Proposal.pot_id == pot.id, Proposal.status == "selected"))
+    funded = db.session.scalars(select(Proposal).where(Proposal.pot_id == pot.id,
+                                                      Proposal.status == ProposalStatus.SELECTED))
     for proposal in funded:
         for status, percent, days_ago, note in DELIVERY.get(proposal.title, []):
             db.session.add(DeliveryUpdate(
                 proposal_id=proposal.id, status=status, percent_complete=percent, author_id=staff.id,
                 happened_on=date.today() - timedelta(days=days_ago), note_source=note, note_html=markup.render(note),
             ))
-    db.session.commit()
     return budget

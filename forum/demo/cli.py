@@ -6,19 +6,23 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from forum.common.transaction import unit_of_work
 from forum.demo import content, seed
 
 
 @click.command("seed-demo")
 @with_appcontext
 def seed_demo() -> None:
-    """Fill an empty database with demo groups, people, threads and comments (skips if already seeded)."""
+    """Fill an empty database with demo groups, people, threads and comments (skips if already seeded).
+
+    Every step is one unit of work: the demo is committed whole at the end, or not at all."""
     if seed.already_seeded():
         click.echo("Demo content is already there; nothing to do.")
     else:
         method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
         todo = list(seed.steps(method))
-        with click.progressbar(todo, label="Seeding the demo forum", item_show_func=lambda s: s and s[0]) as bar:
+        with unit_of_work(), click.progressbar(todo, label="Seeding the demo forum",
+                                               item_show_func=lambda s: s and s[0]) as bar:
             for _label, step in bar:
                 step()
         click.echo("Demo content created.")

@@ -134,7 +134,6 @@ def moderators(people: dict[str, User], groups: dict[str, Group]) -> None:
     group.rules_source, group.rules_html = HOUSE_RULES, markup.render(HOUSE_RULES)
     people["Casey Newman"].created_at = utcnow() - timedelta(days=1)
     people["Dan Deals"].created_at = utcnow() - timedelta(days=40)
-    db.session.commit()
 
 
 def flagged(people: dict[str, User]) -> None:

@@ -1,4 +1,7 @@
-"""Build the demo forum through the same services people use, so every counter is true."""
+"""Build the demo forum through the same services people use, so every counter is true.
+
+Nothing here commits: ``flask seed-demo`` runs every step as one unit of work (``forum.demo.cli``), so a failed
+seed leaves the database as it was."""
 
 from __future__ import annotations
 
@@ -38,7 +41,7 @@ def _make_people(hash_method: str) -> dict[str, User]:
         )
         db.session.add(user)
         people[name] = user
-    db.session.commit()
+    db.session.flush()
     return people
 
 
@@ -58,7 +61,7 @@ def _make_groups(people: dict[str, User]) -> dict[str, Group]:
         for moderator in (m for m in moderators if m not in members):
             db.session.add(Membership(group_id=group.id, user_id=people[moderator].id, role=MemberRole.MODERATOR))
         groups[name] = group
-    db.session.commit()
+    db.session.flush()
     return groups
 
 
@@ -76,7 +79,6 @@ def _backdate(thread: Thread, days_ago: int) -> None:
     group = db.session.get(Group, thread.group_id)
     latest = db.session.scalar(select(func.max(Thread.last_activity_at)).where(Thread.group_id == group.id))
     group.last_activity_at = max(latest, thread.last_activity_at)
-    db.session.commit()
 
 
 def _make_thread(groups, people, spec) -> Thread:

@@ -1,8 +1,4 @@
-"""Group forms: syntax only (lengths, required fields); uniqueness is checked by the services.
-
-Each field carries its label, hint and GOV.UK settings (``forum.common.forms``), so the templates render
-``{{ form.summary() }}``.
-"""
+"""Group forms: syntax only (lengths, required fields); uniqueness is checked by the services."""
 
 from __future__ import annotations
 
@@ -18,6 +14,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from forum.common.forms import Form, govuk
+from forum.groups.services import DESCRIPTION_MAX, RULES_MAX, SUMMARY_MAX
 
 PRIVACY_CHOICES = [
     SelectChoice("public", "Public: anyone can read it, and anyone with an account can join"),
@@ -25,35 +22,38 @@ PRIVACY_CHOICES = [
 ]
 
 
+def _name_field(label: str, hint: str, empty: str, limit: int, too_long: str, width: str) -> StringField:
+    """A required one-line name of at most ``limit`` characters."""
+    return StringField(
+        label, description=hint, widget=GovTextInput(),
+        validators=[InputRequired(message=empty), Length(max=limit, message=too_long)],
+        render_kw=govuk(classes=f"govuk-!-width-{width}"),
+    )
+
+
+def _text_area(label: str, hint: str, what: str, limit: int, rows: int) -> TextAreaField:
+    """An optional text area of at most ``limit`` characters (``what`` names it in the message)."""
+    return TextAreaField(
+        label, description=hint, widget=GovTextArea(),
+        validators=[Length(max=limit, message=f"{what} must be {limit:,} characters or fewer")],
+        render_kw=govuk(rows=rows),
+    )
+
+
 class GroupCreateForm(Form):
     """An admin creates a group. The edit form is the same but for the name (``make_edit_form``)."""
 
-    name = StringField(
-        "Name", description="The group’s address is made from its name.", widget=GovTextInput(),
-        validators=[
-            InputRequired(message="Enter a name"),
-            Length(max=100, message="Name must be 100 characters or fewer"),
-        ],
-        render_kw=govuk(classes="govuk-!-width-two-thirds"),
-    )
-    summary = TextAreaField(
-        "Summary", description="One or two sentences shown in the list of groups. Up to 300 characters.",
-        widget=GovTextArea(), validators=[Length(max=300, message="Summary must be 300 characters or fewer")],
-        render_kw=govuk(rows=3),
-    )
-    description = TextAreaField(
-        "Description", description="Shown on the group page. You can use Markdown, or paste from a document.",
-        widget=GovTextArea(),
-        validators=[Length(max=20_000, message="Description must be 20,000 characters or fewer")],
-        render_kw=govuk(rows=10),
-    )
-    rules = TextAreaField(
+    name = _name_field("Name", "The group’s address is made from its name.", "Enter a name",
+                       100, "Name must be 100 characters or fewer", "two-thirds")
+    summary = _text_area("Summary", "One or two sentences shown in the list of groups. Up to 300 characters.",
+                         "Summary", SUMMARY_MAX, rows=3)
+    description = _text_area("Description", "Shown on the group page. You can use Markdown, or paste from a document.",
+                             "Description", DESCRIPTION_MAX, rows=10)
+    rules = _text_area(
         "House rules for this group",
-        description="Optional. Shown to each member before their first post in this group, with the site’s code "
-                    "of conduct, and on the group page. You can use Markdown.",
-        widget=GovTextArea(),
-        validators=[Length(max=20_000, message="House rules must be 20,000 characters or fewer")],
-        render_kw=govuk(rows=8),
+        "Optional. Shown to each member before their first post in this group, with the site’s code of conduct, "
+        "and on the group page. You can use Markdown.",
+        "House rules", RULES_MAX, rows=8,
     )
     premoderated = BooleanField(
         "Pre-moderate every post",
@@ -85,14 +85,9 @@ class GroupEditForm(GroupCreateForm):
 
 
 class AddMemberForm(Form):
-    display_name = StringField(
-        "Display name", description="The name the person uses on the forum.", widget=GovTextInput(),
-        validators=[
-            InputRequired(message="Enter the display name of the person to add"),
-            Length(max=50, message="Display names are 50 characters or fewer"),
-        ],
-        render_kw=govuk(classes="govuk-!-width-one-half"),
-    )
+    display_name = _name_field("Display name", "The name the person uses on the forum.",
+                               "Enter the display name of the person to add",
+                               50, "Display names are 50 characters or fewer", "one-half")
     submit = SubmitField("Add member", widget=GovSubmitInput())
 
 

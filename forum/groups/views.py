@@ -12,8 +12,8 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from forum.common.decorators import form_checks_csrf, role_required
 from forum.accounts.models import Role
+from forum.common.decorators import form_checks_csrf, role_required
 from forum.common.errors import PermissionDenied, ValidationFailed
 from forum.common.pagination import page_from_request
 from forum.groups import permissions, services

@@ -89,15 +89,3 @@ class EditOpeningPostForm(Form):
     body = body_field("Your post", "Enter the text of your post")
     tags = tags_field(hint="Up to 5, separated by commas.")
     submit = SubmitField("Save changes", widget=GovSubmitInput())
-
-
-# Transitional names for budgeting until it moves onto forum.common.forms (removed in this change).
-def add_error(form, field_name, message):  # noqa: ANN001, ANN201
-    Form.add_error(form, field_name or "body", message)
-
-
-def explain_csrf_failure(form):  # noqa: ANN001, ANN201
-    return None
-
-
-_title_field, _body_field, _tags_field = title_field, body_field, tags_field

@@ -1,6 +1,10 @@
 // The ballot page, live: Add and Remove (approval) or the points inputs (cumulative) update the money or points
 // left, the meter and "Your ballot" in the page, and a status region says what changed. Enhancement only:
 // without this file every button submits the form and the server does the same sums (views/ballots.py).
+//
+// The rule is the server's (forum/budgeting/services/voting.py, BallotRule): the page hands it over as JSON
+// (the pot's money, the points allowed, the most proposals, and the messages with their {blanks}), and each
+// proposal's cost is on its item. This file adds up and says what the rule says; it decides nothing of its own.
 
 const form = document.querySelector("form[data-ballot]");
 
@@ -12,6 +16,11 @@ function formatPence(pence) {
   return `${sign}£${pounds.toLocaleString("en-GB")}${rest ? "." + String(rest).padStart(2, "0") : ""}`;
 }
 
+// A message of the rule with its {blanks} filled in.
+function fill(template, values) {
+  return template.replace(/\{(\w+)\}/g, (blank, name) => (name in values ? String(values[name]) : blank));
+}
+
 function plural(n, word) {
   return `${n} ${word}${Math.abs(n) === 1 ? "" : "s"}`;
 }
@@ -19,10 +28,10 @@ function plural(n, word) {
 class Ballot {
   constructor(root) {
     this.form = root;
-    this.kind = root.dataset.kind;
-    this.amount = Number(root.dataset.amount);
-    this.pointsAllowed = Number(root.dataset.points);
-    this.maxProjects = Number(root.dataset.maxProjects);
+    this.rule = JSON.parse(root.querySelector("[data-ballot-rule]").textContent);
+    this.amount = this.rule.amount;
+    this.pointsAllowed = this.rule.points;
+    this.messages = this.rule.messages;
     this.items = [...root.querySelectorAll("[data-ballot-item]")].map((el) => ({
       el,
       id: el.dataset.id,
@@ -35,7 +44,7 @@ class Ballot {
   }
 
   start() {
-    if (this.kind === "cumulative") {
+    if (this.rule.cumulative) {
       this.form.addEventListener("input", (event) => {
         if (event.target.matches("[data-ballot-points]")) this.recount(false);
       });
@@ -71,14 +80,9 @@ class Ballot {
     const item = this.items.find((candidate) => candidate.id === button.value);
     if (!item) return;
     if (button.name === "add") {
-      const left = this.amount - this.spent();
-      if (item.cost > left) {
-        this.say(`${item.title} costs ${formatPence(item.cost)}, more than the ${formatPence(left)} you have left. ` +
-          "Remove a proposal first.", true);
-        return;
-      }
-      if (this.maxProjects && this.chosenIds().length >= this.maxProjects) {
-        this.say(`You can choose no more than ${this.maxProjects} proposals. Remove one first.`, true);
+      const refusal = this.refusal(item);
+      if (refusal) {
+        this.say(refusal, true);
         return;
       }
       const input = document.createElement("input");
@@ -98,6 +102,20 @@ class Ballot {
       this.say(`Removed ${item.title}. ${formatPence(this.amount - this.spent())} left of ${formatPence(this.amount)}`);
     }
     button.focus(); // the same button, now saying what it will do next
+  }
+
+  // Why the rule refuses one more proposal (the same checks, in the same order, as BallotRule.check_addition).
+  refusal(item) {
+    const left = this.amount - this.spent();
+    if (item.cost > left) {
+      const values = { title: item.title, cost: formatPence(item.cost), left: formatPence(left) };
+      return fill(this.messages.overTheMoney, values);
+    }
+    const most = this.rule.maxProjects;
+    if (most && this.chosenIds().length >= most) {
+      return fill(this.messages.tooMany, { most });
+    }
+    return null;
   }
 
   setButton(button, name, verb, title) {
@@ -151,9 +169,9 @@ class Ballot {
     this.showChosen(lines);
     this.summary.classList.toggle("pb-ballot__summary--over", left < 0);
     if (malformed) {
-      this.say("Enter points as whole numbers, like 3.", true);
+      this.say(this.messages.pointsNotWhole, true);
     } else if (left < 0) {
-      this.say(`You have given ${used} points, ${-left} more than the ${this.pointsAllowed} you have. Take some away.`, true);
+      this.say(fill(this.messages.pointsOver, { used, over: -left, allowed: this.pointsAllowed }), true);
     } else if (announce || this.lastLeft !== left) {
       this.say(`${plural(left, "point")} left of ${this.pointsAllowed}`);
     }

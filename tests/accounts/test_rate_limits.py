@@ -47,3 +47,10 @@ def test_registering_and_resets_are_limited(client):
     for _ in range(2):
         assert client.post("/reset-password", data={"email": "x@example.org"}).status_code == 200
     assert client.post("/reset-password", data={"email": "x@example.org"}).status_code == 429
+
+
+def test_a_refused_password_change_counts_once(app, client, auth):
+    """A refusal is shown by running the view again (forum.common.errors): that second run is not another try."""
+    auth.login_as(person(app, email="ann@example.org"))
+    wrong = {"current_password": "wrong one", "password": STRONG, "confirm_password": STRONG}
+    assert [client.post("/account/password", data=wrong).status_code for _ in range(4)] == [200, 200, 200, 429]

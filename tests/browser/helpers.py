@@ -10,6 +10,8 @@ from __future__ import annotations
 from flask import Flask
 from playwright.sync_api import Locator, Page
 
+from tests.people import Person, session_cookie
+
 MAX_TABS = 200
 
 # JavaScript predicates on the focused element. Each takes (el, arg) where arg = {name, within}.
@@ -68,11 +70,10 @@ def tab_to(page: Page, predicate: str, arg: dict | None = None, max_tabs: int = 
     raise AssertionError(f"Tab never reached {arg} within {max_tabs} presses (focus ended on {describe_focus(page)})")
 
 
-def sign_in(app: Flask, page: Page, base_url: str, session_id: str) -> None:
-    """Give the browser a signed-in session cookie (what /login sets), without a trip through the form."""
-    serializer = app.session_interface.get_signing_serializer(app)
-    value = serializer.dumps({"_user_id": session_id, "_fresh": True})
-    page.context.add_cookies([{"name": app.config["SESSION_COOKIE_NAME"], "value": value, "url": base_url}])
+def sign_in(app: Flask, page: Page, base_url: str, who: Person | str) -> None:
+    """Give the browser a signed-in session cookie (what /login sets), without a trip through the form. ``who``
+    is a session id (``user.get_id()``) or a Person."""
+    page.context.add_cookies([{**session_cookie(app, who), "url": base_url}])
 
 
 class MouseDriver:

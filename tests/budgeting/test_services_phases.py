@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from forum.budgeting.models import Phase, Proposal, Result
+from forum.accounts.models import User
+from forum.budgeting.models import Budget, Phase, Proposal, Result
 from forum.budgeting.services import budgets, phases
 from forum.common.errors import PermissionDenied, ValidationFailed
+from forum.common.transaction import unit_of_work
 from forum.extensions import db
 from tests.budgeting.support import make_budget, store_ballot
 from tests.factories import make_user
@@ -55,13 +57,15 @@ def test_a_failed_count_leaves_the_budget_in_voting(app, monkeypatch) -> None:
     with app.app_context():
         setup = make_budget(phase=Phase.VOTING)
         store_ballot(setup.pot, make_user(), [setup.ids[0]])
+        budget_id, admin_id = setup.budget.id, make_user(role="admin").id
 
-        def broken(*args, **kwargs):
-            raise RuntimeError("the count failed")
+    def broken(*args, **kwargs):
+        raise RuntimeError("the count failed")
 
-        monkeypatch.setattr(phases, "count_and_store", broken)
-        with pytest.raises(RuntimeError):
-            phases.move_budget(setup.budget, make_user(role="admin"), Phase.RESULTS)
-        db.session.expire_all()
-        assert db.session.get(type(setup.budget), setup.budget.id).phase == Phase.VOTING
+    monkeypatch.setattr(phases, "count_and_store", broken)
+    with app.app_context():
+        with pytest.raises(RuntimeError), unit_of_work():  # the move's unit of work, as a request's edge runs it
+            phases.move_budget(db.session.get(Budget, budget_id), db.session.get(User, admin_id), Phase.RESULTS)
+    with app.app_context():
+        assert db.session.get(Budget, budget_id).phase == Phase.VOTING
         assert db.session.scalar(db.select(db.func.count()).select_from(Result)) == 0

@@ -148,7 +148,8 @@ def test_a_resident_proposes_a_project_and_lands_on_its_page(app, client, cast) 
     with app.app_context():
         proposal = db.session.scalar(db.select(Proposal).where(Proposal.title == "Benches by the weir"))
         assert (proposal.cost_pence, proposal.author_id, proposal.location) == (1_250_000, cast.other.id, "The weir")
-    assert response.headers["Location"] == f"/budgets/proposals/{proposal.id}"
+        proposal_id = proposal.id
+    assert response.headers["Location"] == f"/budgets/proposals/{proposal_id}"
     page = text(client.get(response.headers["Location"]))
     assert "Your project has been proposed" in page and "<strong>benches</strong>" in page
     assert f"/budgets/{cast.slug}/proposals?tag=parks" in page

@@ -32,11 +32,11 @@ def _stored(pot, voter) -> dict[int, int] | None:
 
 
 def _refused(pot, voter, choices, *words: str) -> ValidationFailed:
-    """Casting ``choices`` is refused with a message holding every one of ``words``; nothing changes."""
+    """Casting ``choices`` is refused with a message holding every one of ``words``; nothing changes (the service
+    checks before it writes, so not even this unit of work holds a change)."""
     before = _stored(pot, voter)
     with pytest.raises(ValidationFailed) as refusal:
         voting.cast_ballot(pot, voter, choices)
-    db.session.rollback()
     for word in words:
         assert word in refusal.value.message, refusal.value.message
     assert refusal.value.field == voting.CHOICES
@@ -131,7 +131,6 @@ def test_only_verified_residents_vote_in_a_verified_residents_budget(app) -> Non
         resident, officer = make_user(), make_user(role="civil_servant")
         with pytest.raises(PermissionDenied) as refusal:
             voting.cast_ballot(setup.pot, resident, [setup.ids[0]])
-        db.session.rollback()
         assert "Riverside" in refusal.value.message and "verification code" in refusal.value.message
         assert _stored(setup.pot, resident) is None
         assert voting.ineligible_message(resident, setup.pot) == refusal.value.message
@@ -233,7 +232,6 @@ def test_the_same_paper_cannot_be_entered_twice(app) -> None:
         voting.enter_paper_ballot(setup.pot, officer, "A17", [setup.ids[0]])
         with pytest.raises(ValidationFailed) as refusal:
             voting.enter_paper_ballot(setup.pot, admin, "a17", [setup.ids[1]])
-        db.session.rollback()
         assert refusal.value.field == "reference" and "A17 has already been entered" in refusal.value.message
         assert db.session.scalar(select(func.count()).select_from(Ballot)) == 1
         other = make_budget(area="Hillside", title="Other budget")

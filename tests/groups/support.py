@@ -11,14 +11,12 @@ from sqlalchemy import select
 from forum.extensions import db
 from forum.groups.models import Group, Membership
 from tests import factories
+from tests.pages import raw_html as text
+from tests.people import Person, sign_in
+from tests.people import person_of as _person
 
-
-@dataclass(frozen=True)
-class Person:
-    id: int
-    session_id: str
-    display_name: str
-    email: str
+__all__ = ["ROLES", "Person", "World", "active_count", "as_role", "build_world", "group_row", "invite_for",
+           "membership_of", "sign_in", "text"]
 
 
 @dataclass(frozen=True)
@@ -33,10 +31,6 @@ class World:
 
 
 ROLES = ("anonymous", "resident", "member", "group_moderator", "site_moderator", "admin")
-
-
-def _person(user) -> Person:
-    return Person(user.id, user.get_id(), user.display_name, user.email)
 
 
 def build_world(app: Flask) -> World:
@@ -58,23 +52,10 @@ def build_world(app: Flask) -> World:
         )
 
 
-def sign_in(client: FlaskClient, person: Person | None) -> None:
-    """Sign in by setting the session, independent of the login form (None stays anonymous)."""
-    if person is None:
-        return
-    with client.session_transaction() as session:
-        session["_user_id"] = person.session_id
-        session["_fresh"] = True
-
-
 def as_role(client: FlaskClient, world: World, role: str) -> Person | None:
     person = None if role == "anonymous" else getattr(world, role)
     sign_in(client, person)
     return person
-
-
-def text(response) -> str:
-    return response.get_data(as_text=True)
 
 
 def group_row(app: Flask, slug: str) -> dict:

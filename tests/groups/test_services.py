@@ -191,6 +191,35 @@ def test_adding_someone_who_joins_at_that_moment_says_they_are_a_member(app, wor
     assert group_row(app, world.public)["member_count"] == before + 1 == active_count(app, world.public)
 
 
+def test_joining_twice_at_once_counts_the_first_click_only(app, world):
+    """The first click's row lands between the second's check and insert: the second returns that membership
+    (no error, no second row), and the member is counted once."""
+    import threading
+
+    outcome: dict[str, object] = {}
+
+    def second_click() -> None:
+        try:
+            with app.app_context():
+                users, _ = _load(world)
+                _, membership = services.join(world.public, users["resident"])
+                outcome["status"] = membership.status
+        except Exception as error:  # noqa: BLE001 - reported to the test below
+            outcome["error"] = error
+
+    with app.app_context():
+        users, groups = _load(world)
+        before = group_row(app, world.public)["member_count"]
+        services.join(world.public, users["resident"])  # the first click, not yet committed
+        other = threading.Thread(target=second_click)
+        other.start()
+        other.join(timeout=1.0)
+    other.join(timeout=20)
+    assert not other.is_alive()
+    assert outcome == {"status": "active"}, outcome
+    assert group_row(app, world.public)["member_count"] == before + 1 == active_count(app, world.public)
+
+
 def test_refusing_a_request_another_moderator_just_approved_keeps_the_member(app, world, monkeypatch):
     """The approval lands between the refusal's check and its delete: the member stays, and is counted."""
     import threading

@@ -1,19 +1,11 @@
-"""Helpers shared by the listing tests."""
+"""Helpers shared by the listing tests (``sign_in`` takes a session id, ``user.get_id()``, or a Person)."""
 
 from __future__ import annotations
 
-from flask.testing import FlaskClient
+from tests.pages import raw_html as text
+from tests.people import sign_in
 
-
-def sign_in(client: FlaskClient, session_id: str) -> None:
-    """Sign in by setting the session (``session_id`` is ``user.get_id()``), independent of the login form."""
-    with client.session_transaction() as session:
-        session["_user_id"] = session_id
-        session["_fresh"] = True
-
-
-def text(response) -> str:
-    return response.get_data(as_text=True)
+__all__ = ["first_member", "sign_in", "text"]
 
 
 def first_member(group):

@@ -7,11 +7,9 @@ what they need with ``user``, ``item``, ``thread`` and ``group``.
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass, field
 
 from flask import Flask
-from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from forum.accounts.models import User
@@ -24,13 +22,13 @@ from forum.moderation.services.items import Item, load_item
 from forum.threads import services as thread_services
 from forum.threads.models import Comment, Post, Thread
 from tests import factories
+from tests.pages import html_as_read as page
+from tests.people import Person, sign_in, sign_out
+from tests.people import person_of as person
 
-
-@dataclass
-class Person:
-    id: int
-    session_id: str
-    name: str
+__all__ = ["Person", "World", "audit_entries", "comment_item", "counts", "first_post", "flag_as", "group", "item",
+           "make_world", "new_account", "page", "person", "post_item", "review_of", "sign_in", "sign_out",
+           "state_of", "thread", "user"]
 
 
 @dataclass
@@ -58,10 +56,6 @@ class World:
     private_thread_id: int
     private_post_id: int
     extra: dict = field(default_factory=dict)
-
-
-def person(user: User) -> Person:
-    return Person(id=user.id, session_id=user.get_id(), name=user.display_name)
 
 
 def make_world(app: Flask) -> World:
@@ -163,24 +157,3 @@ def new_account(name: str, *groups: int) -> Person:
     for group_id in groups:
         factories.add_member(db.session.get(Group, group_id), made)
     return person(made)
-
-
-# Through the test client
-
-
-def sign_in(client: FlaskClient, who: Person) -> None:
-    """Sign in by setting the session, as Flask-Login's cookie would after the sign-in form."""
-    with client.session_transaction() as session:
-        session["_user_id"] = who.session_id
-        session["_fresh"] = True
-
-
-def sign_out(client: FlaskClient) -> None:
-    with client.session_transaction() as session:
-        session.clear()
-
-
-def page(response) -> str:
-    """The page's HTML with entities decoded and runs of white space made one space, so a test can look for any
-    text on it as a reader sees it."""
-    return " ".join(html.unescape(response.get_data(as_text=True)).split())

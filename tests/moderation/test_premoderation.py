@@ -9,7 +9,7 @@ from sqlalchemy import select
 from forum.extensions import db
 from forum.groups.models import MemberRole
 from forum.moderation.models import ItemType, Outcome, ReviewStatus
-from forum.moderation.services import actions, queue
+from forum.moderation.services import actions, queue, review
 from forum.threads import listings
 from forum.threads import services as thread_services
 from forum.threads.models import Comment, Post, Thread, Visibility
@@ -54,6 +54,21 @@ def test_a_new_accounts_first_two_posts_are_held_and_queued_the_third_after_appr
         assert fourth.state == Visibility.VISIBLE
         assert s.review_of(ItemType.POST, fourth.id) is None
         assert s.review_of(ItemType.POST, first.id).outcome == Outcome.APPROVED
+
+
+def test_every_app_connects_the_queue_to_threads_yet_a_held_post_is_queued_once(app, world, monkeypatch):
+    review.connect_signals()  # as create_app does again for each app a process builds
+    queued, open_review = [], review.open_review
+
+    def counted(*args, **kwargs):
+        queued.append(args)
+        return open_review(*args, **kwargs)
+
+    monkeypatch.setattr(review, "open_review", counted)
+    with app.app_context():
+        held = reply(world.newcomer, world.thread_id, "My first post.")
+        assert held.state == Visibility.HELD
+        assert queued == [(ItemType.POST, held.id, world.parks_id, world.thread_id, world.newcomer.id)]
 
 
 def test_comments_are_held_and_count_towards_the_first_posts(app, world):

@@ -9,18 +9,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import Flask
-from flask.testing import FlaskClient
 
 from forum.extensions import db
 from forum.threads.models import Comment, Post, Thread
 from tests import factories
+from tests.people import Person, sign_in, sign_out
+from tests.people import person_of as person
 
-
-@dataclass
-class Person:
-    id: int
-    session_id: str
-    display_name: str
+__all__ = ["Person", "World", "comments_of", "first_post_id", "make_world", "person", "posts_of", "sign_in",
+           "sign_out", "thread_count"]
 
 
 @dataclass
@@ -35,10 +32,6 @@ class World:
     private_thread_id: int  # a thread in the private group, by author
     opening_post_id: int
     private_post_id: int
-
-
-def person(user) -> Person:
-    return Person(id=user.id, session_id=user.get_id(), display_name=user.display_name)
 
 
 def make_world(app: Flask) -> World:
@@ -61,18 +54,6 @@ def make_world(app: Flask) -> World:
 
 def first_post_id(thread_id: int) -> int:
     return db.session.scalar(db.select(Post.id).where(Post.thread_id == thread_id, Post.number == 1))
-
-
-def sign_in(client: FlaskClient, who: Person) -> None:
-    """Sign in by setting the session, as Flask-Login's cookie would after the sign-in form."""
-    with client.session_transaction() as session:
-        session["_user_id"] = who.session_id
-        session["_fresh"] = True
-
-
-def sign_out(client: FlaskClient) -> None:
-    with client.session_transaction() as session:
-        session.clear()
 
 
 def posts_of(app: Flask, thread_id: int) -> list[tuple[int, str, int]]:

@@ -18,7 +18,7 @@ from forum.groups.models import Group
 from forum.moderation.services import actions
 from forum.moderation.services.items import load_item
 from forum.threads import services as thread_services
-from forum.threads.models import Comment, Post, Thread
+from forum.threads.models import Comment, Post, Thread, Visibility
 from forum.threads.views import HELD_MESSAGE
 from tests import factories
 from tests.threads.support import Person, first_post_id, person, sign_in, sign_out
@@ -86,7 +86,7 @@ def reply_held(app, client, place: Place, who: Person, body: str) -> int:
     assert HELD_MESSAGE in html.unescape(response.get_data(as_text=True))
     with app.app_context():
         post = db.session.scalar(db.select(Post).where(Post.body_source == body))
-        assert post.state == "held"
+        assert post.state == Visibility.HELD
         return post.id
 
 

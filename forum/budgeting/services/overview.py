@@ -21,7 +21,7 @@ class PotSummary:
 ORDER = {Phase.VOTING: 0, Phase.COLLECTING: 1, Phase.REVIEW: 2, Phase.RESULTS: 3, Phase.DELIVERY: 4}
 
 
-def budgets_in_order(phases: tuple[str, ...] = Phase.ALL) -> list[Budget]:
+def budgets_in_order(phases: tuple[str, ...] = tuple(Phase)) -> list[Budget]:
     """Budgets in ``phases``: open for taking part first (voting, collecting, review), then results and
     delivery; newest first within a phase. One query, pots and areas with it."""
     budgets = list(db.session.scalars(

@@ -85,7 +85,7 @@ def _apply(proposal: Proposal, pot: Pot, text: ProposalText) -> None:
     proposal.pot, proposal.title, proposal.cost_pence = pot, title, pence
     proposal.description_source, proposal.description_html = description, markup.render(description)
     proposal.location = location or None
-    proposal.tags = tag_services.get_or_create(names)
+    proposal.tags = sorted(tag_services.get_or_create(names), key=lambda tag: tag.name)  # as the relationship reads
 
 
 def can_propose(budget: Budget, user: Any) -> bool:

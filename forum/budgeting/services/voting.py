@@ -162,7 +162,7 @@ class BallotRule:
         """What static/js/ballot.js needs to say what this rule says without a round trip (the page prints it as
         JSON; each proposal's cost is on its own item): the limits, and the messages with their blanks."""
         return {
-            "kind": self.kind, "amount": self.amount_pence, "points": self.points_allowed or 0,
+            "cumulative": self.cumulative, "amount": self.amount_pence, "points": self.points_allowed or 0,
             "maxProjects": self.max_projects or 0,
             "messages": {"overTheMoney": OVER_THE_MONEY, "tooMany": TOO_MANY, "pointsNotWhole": POINTS_NOT_WHOLE,
                          "pointsOver": POINTS_OVER},

@@ -8,6 +8,7 @@ from typing import Any
 from flask import Response, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from forum.budgeting.forms.discussions import LinkThreadForm
 from forum.budgeting.forms.proposals import FilterForm, ProposalForm, ReviewForm
 from forum.budgeting.models import PUBLISHED, Budget, Phase, Proposal, ProposalStatus
 from forum.budgeting.services import delivery, discussions, proposal_listing, submissions
@@ -124,6 +125,7 @@ def proposal(proposal_id: int):
     return render_template(
         "budgeting/proposals/show.html", proposal=proposal, budget=budget, tags=proposal.tags,
         updates=delivery.updates_for(proposal), threads=discussions.readable_threads(proposal, current_user),
+        link_thread_form=LinkThreadForm(formdata=None),
         votes=proposal_listing.votes_for(proposal) if budget.phase in PUBLISHED else None,
         actions=_actions(proposal, budget),
     )

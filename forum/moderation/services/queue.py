@@ -26,6 +26,10 @@ from forum.threads.models import Comment, Post, Visibility
 
 EARLIER_ACTIONS = 5
 
+#: What the queue can be narrowed to (its ``kind`` filter): items with open flags, or items held for approval.
+FLAGGED, HELD = "flagged", "held"
+KINDS = {FLAGGED: "Flagged", HELD: "Held for approval"}
+
 
 @dataclass
 class AuthorHistory:
@@ -91,11 +95,11 @@ def nav_count(user: Any) -> int | None:
 
 def queue_page(user: Any, number: int, per_page: int, group_id: int | None = None,
                kind: str | None = None) -> Page:
-    """Pending items, oldest first (``kind``: "flagged" or "held" narrows it), with everything the queue shows."""
+    """Pending items, oldest first (``kind``, one of ``KINDS``, narrows it), with everything the queue shows."""
     stmt = _scoped(select(ReviewItem).where(ReviewItem.status == ReviewStatus.PENDING), user, group_id)
-    if kind == "flagged":
+    if kind == FLAGGED:
         stmt = stmt.where(ReviewItem.open_flags > 0)
-    elif kind == "held":
+    elif kind == HELD:
         stmt = stmt.where(ReviewItem.held.is_(True))
     total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     page = Page(items=[], number=number, per_page=per_page, total=total)

@@ -17,13 +17,11 @@ from forum.moderation.services.items import items_for_moderation
 from forum.moderation.views.access import moderators_form, moderators_only
 from forum.moderation.views.links import item_href
 
-KINDS = {"flagged": "Flagged", "held": "Held for approval"}
-
 
 def _filters(source: Any) -> dict[str, str]:
     """The queue's filters as sent (query string or the bulk form's hidden fields), unknown kinds dropped."""
     found = {"group": (source.get("group") or "").strip(), "kind": source.get("kind") or ""}
-    if found["kind"] not in KINDS:
+    if found["kind"] not in queue.KINDS:
         found["kind"] = ""
     return {k: v for k, v in found.items() if v}
 
@@ -41,7 +39,7 @@ def render_queue(form: BulkForm | None, filters: dict[str, str], number: int = 1
 
     failed = form is not None
     return render_template(
-        "moderation/queue.html", page=page, groups=groups, group=group, filters=filters, kinds=KINDS,
+        "moderation/queue.html", page=page, groups=groups, group=group, filters=filters, kinds=queue.KINDS,
         pagination=page.govuk_params(page_url), bulk_form=form or BulkForm(formdata=None),
         form=form if failed else None, item_href=item_href,
     )
