@@ -1,6 +1,10 @@
 """Plain functions that make rows for tests through the real services (so counters stay true).
 
-Call them inside ``with app.app_context():``; they return ids-bearing objects that are committed.
+Call them inside ``with app.app_context():``; they return ids-bearing objects that are committed. Services no
+longer commit (``forum.common.transaction``): a test is an edge, so each factory ends its own unit of work with
+``transaction.commit()``, and rows it returns are visible at once to other connections (the live server's
+threads, concurrent requests). Whatever a test does after them in the same block is committed by the ``app``
+fixture's hook when the block ends.
 """
 
 from __future__ import annotations
@@ -10,7 +14,7 @@ import itertools
 from werkzeug.security import generate_password_hash
 
 from forum.accounts.models import User
-from forum.common import markup
+from forum.common import markup, transaction
 from forum.common.text import slugify
 from forum.extensions import db
 from forum.groups.models import Group, MemberRole, Membership, MemberStatus
@@ -31,7 +35,7 @@ def make_user(display_name: str | None = None, role: str = "resident", organisat
         organisation=organisation,
     )
     db.session.add(user)
-    db.session.commit()
+    transaction.commit()
     return user
 
 
@@ -50,7 +54,7 @@ def make_group(name: str | None = None, private: bool = False, members: tuple[Us
     for user in moderators:
         db.session.add(Membership(group_id=group.id, user_id=user.id, role=MemberRole.MODERATOR))
     group.member_count = len(members) + len(moderators)
-    db.session.commit()
+    transaction.commit()
     return group
 
 
@@ -61,7 +65,7 @@ def add_member(
     db.session.add(membership)
     if status == MemberStatus.ACTIVE:
         group.member_count += 1
-    db.session.commit()
+    transaction.commit()
     return membership
 
 
@@ -77,4 +81,5 @@ def make_thread(group: Group, author: User, title: str | None = None, body: str 
         for post in db.session.query(Post).filter_by(thread_id=thread.id).all():
             for j in range(comments_per_post):
                 thread_services.add_comment(post, author, f"Comment {j + 1} on post {post.number}.")
+    transaction.commit()
     return thread

@@ -17,6 +17,7 @@ A new form: subclass ``Form``, declare fields with ``Gov*`` widgets, labels, ``d
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from typing import Any
 
@@ -75,7 +76,7 @@ class Form(FlaskForm):
             """The field's own GOV.UK params, merged with those the template passes (the template wins)."""
             own = getattr(field, "render_kw", None) or {}
             if own:
-                merged = merger.merge(dict(own.get("params", {})), render_kw.pop("params", {}))
+                merged = merger.merge(copy.deepcopy(own.get("params", {})), render_kw.pop("params", {}))
                 render_kw = {**{k: v for k, v in own.items() if k != "params"}, **render_kw, "params": merged}
             return field.widget(field, **render_kw)
 

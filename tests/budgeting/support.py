@@ -1,4 +1,6 @@
-"""Budgets for page tests, made through the real services (call inside ``with app.app_context():``)."""
+"""Budgets for page tests, made through the real services (call inside ``with app.app_context():``).
+
+Like ``tests.factories``, each helper ends its own unit of work: what it returns is committed."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ from dataclasses import dataclass, field
 from forum.accounts.models import User
 from forum.budgeting.models import Ballot, BallotChoice, Budget, Channel, Pot, Proposal
 from forum.budgeting.services import budgets
+from forum.common import transaction
 from forum.extensions import db
 
 
@@ -33,6 +36,7 @@ def make_budget(phase: str = "voting", costs: tuple[int, ...] = (40_000, 30_000,
     proposals = [budgets.create_proposal(pot, f"Project {n + 1}", cost * 100, description=f"About project {n + 1}",
                                          author=author)
                  for n, cost in enumerate(costs)]
+    transaction.commit()
     return BudgetSetup(budget, pot, proposals)
 
 
@@ -46,7 +50,7 @@ def store_ballot(pot: Pot, voter: User | None, choices: dict[int, int] | list[in
     db.session.flush()
     for pid, pts in points.items():
         db.session.add(BallotChoice(ballot_id=ballot.id, proposal_id=pid, points=pts))
-    db.session.commit()
+    transaction.commit()
     return ballot
 
 
@@ -54,5 +58,5 @@ def set_phase(budget: Budget, phase: str) -> Budget:
     """Put a budget in any phase for a test's setup (staff move phases through forum.budgeting.services.phases,
     which only goes forward and counts on the way to results)."""
     budget.phase = phase
-    db.session.commit()
+    transaction.commit()
     return budget

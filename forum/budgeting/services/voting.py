@@ -28,6 +28,7 @@ from typing import Any
 
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from forum.accounts.models import User
@@ -349,11 +350,17 @@ def _upsert_ballot(pot: Pot, voter: User, now: datetime) -> int:
 
 
 def _write_choices(ballot_id: int, points: dict[int, int]) -> None:
+    """Replace the ballot's choices. A conflict no ``ON CONFLICT`` absorbs (a proposal deleted since it was
+    checked) is a refusal, never a 500: the error mapping rolls the request back and shows the ballot again."""
     db.session.execute(delete(BallotChoice).where(BallotChoice.ballot_id == ballot_id))
-    if points:
+    if not points:
+        return
+    try:
         db.session.execute(insert(BallotChoice), [
             {"ballot_id": ballot_id, "proposal_id": pid, "points": pts} for pid, pts in sorted(points.items())
         ])
+    except IntegrityError:
+        raise ValidationFailed("Your ballot could not be saved just now. Submit it again.", field=CHOICES) from None
 
 
 def cast_ballot(pot: Pot, voter: User, choices: Choices) -> Ballot:
