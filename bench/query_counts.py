@@ -19,6 +19,7 @@ from werkzeug.security import generate_password_hash
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from forum import create_app  # noqa: E402
+from forum.common import transaction  # noqa: E402
 from forum.accounts.models import User  # noqa: E402
 from forum.extensions import db  # noqa: E402
 from forum.groups.models import Group, Membership  # noqa: E402
@@ -76,7 +77,7 @@ def main() -> None:
     app = create_app({"TESTING": True, "SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url,
                       "RATELIMIT_ENABLED": False, "DUPLICATE_POST_WINDOW_SECONDS": 0,
                       "PREMODERATE_FIRST_POSTS": 0})
-    with app.app_context():
+    with app.app_context(), transaction.unit_of_work():
         db.drop_all()
         db.create_all()
         small = make_world(threads=5, replies=9, tag="small")

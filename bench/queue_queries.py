@@ -22,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.query_counts import count  # noqa: E402
 from forum import create_app  # noqa: E402
+from forum.common import transaction  # noqa: E402
 from forum.accounts.models import User  # noqa: E402
 from forum.audit import services as audit  # noqa: E402
 from forum.audit.models import Action, AuditEntry  # noqa: E402
@@ -121,7 +122,7 @@ def main() -> None:
     app = create_app({"TESTING": True, "SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url,
                       "RATELIMIT_ENABLED": False, "PREMODERATE_FIRST_POSTS": 0, "DUPLICATE_POST_WINDOW_SECONDS": 0})
     default_queue, default_log = app.config["QUEUE_PER_PAGE"], app.config["AUDIT_PER_PAGE"]
-    with app.app_context():
+    with app.app_context(), transaction.unit_of_work():
         db.drop_all()
         db.create_all()
         world = World()
@@ -136,7 +137,7 @@ def main() -> None:
 
     figures: dict[str, dict[str, int]] = {}
     for size, items, entries in (("small", 3, 10), ("large", 60, 200)):
-        with app.app_context():
+        with app.app_context(), transaction.unit_of_work():
             world.reload()
             world.add_items(items)
             world.add_log_entries(entries)

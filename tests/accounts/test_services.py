@@ -54,6 +54,36 @@ def test_duplicate_name_email_and_weak_password_are_reported_together(app):
         assert db.session.query(User).count() == 1
 
 
+@pytest.mark.parametrize(("name", "email", "field", "message"), [
+    ("Ann Other", "ann@example.org", "email", "already uses that email address"),
+    ("Ann Smith", "another@example.org", "display_name", "display name is already taken"),
+])
+def test_a_name_or_address_taken_at_the_same_moment_is_a_field_error(app, name, email, field, message):
+    """The other account's row lands between the checks and the insert: a refusal by the right field, not a 500."""
+    import threading
+
+    outcome: dict[str, object] = {}
+
+    def second_person() -> None:
+        try:
+            with app.app_context():
+                services.register(name, email, STRONG)
+        except Exception as error:  # noqa: BLE001 - reported to the test below
+            outcome["error"] = error
+
+    with app.app_context():
+        services.register("Ann Smith", "ann@example.org", STRONG)  # not yet committed
+        other = threading.Thread(target=second_person)
+        other.start()
+        other.join(timeout=1.0)
+    other.join(timeout=20)
+    assert not other.is_alive()
+    refusal = outcome.get("error")
+    assert isinstance(refusal, ValidationFailed) and refusal.field == field and message in refusal.message, refusal
+    with app.app_context():
+        assert db.session.query(User).count() == 1
+
+
 def test_a_display_name_without_letters_or_numbers_is_refused(app):
     with app.app_context(), pytest.raises(ValidationFailed, match="letters or numbers"):
         services.register("!!!", "bang@example.org", STRONG)
