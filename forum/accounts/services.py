@@ -23,7 +23,7 @@ from forum.audit import services as audit
 from forum.audit.models import Action
 from forum.common import mail, markup
 from forum.common.converters import parse_id
-from forum.common.errors import DomainError, NotFound, ValidationFailed
+from forum.common.errors import DomainError, FormRefused, NotFound, ValidationFailed
 from forum.common.pagination import Page
 from forum.common.text import normalise_space, slugify
 from forum.common.timefmt import exact
@@ -63,14 +63,6 @@ class ResetLinkInvalid(DomainError):
         super().__init__(message)
         self.expired = expired
         self.gone = gone
-
-
-class FormRefused(ValidationFailed):
-    """Several field errors at once, so a form shows every problem together (``errors`` holds each one)."""
-
-    def __init__(self, errors: list[ValidationFailed]) -> None:
-        super().__init__(errors[0].message, field=errors[0].field)
-        self.errors = errors
 
 
 def load_user(session_id: str) -> User | None:

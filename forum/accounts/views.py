@@ -77,17 +77,10 @@ def register():
         return redirect(url_for("home.index"))
     form = RegisterForm()
     if form.validate_on_submit():
-        try:
-            user = services.register(form.display_name.data, form.email.data, form.password.data)
-        except services.FormRefused as refused:
-            # Several problems at once (a taken name and a taken address, say): each by its own field. The
-            # error mapping's rerun would show only one (nothing was written, so nothing is to roll back).
-            for problem in refused.errors:
-                form.add_error(problem.field, problem.message)
-        else:
-            login_user(user)
-            flash(f"Welcome, {user.display_name}: your account is ready.", "success")
-            return redirect(url_for("home.index"))
+        user = services.register(form.display_name.data, form.email.data, form.password.data)
+        login_user(user)
+        flash(f"Welcome, {user.display_name}: your account is ready.", "success")
+        return redirect(url_for("home.index"))
     return render_template("accounts/register.html", form=form)
 
 

@@ -9,6 +9,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import BadRequest, HTTPException
 
 from forum.common import transaction
+from forum.extensions import limiter
 
 
 class DomainError(Exception):
@@ -30,6 +31,22 @@ class NotFound(DomainError):
 
 class ValidationFailed(DomainError):
     """Input that a form's syntax checks cannot catch (a duplicate name, say), tied to a field."""
+
+    @property
+    def problems(self) -> list[ValidationFailed]:
+        return [self]
+
+
+class FormRefused(ValidationFailed):
+    """Several field errors at once, so a form shows every problem together."""
+
+    def __init__(self, errors: list[ValidationFailed]) -> None:
+        super().__init__(errors[0].message, field=errors[0].field)
+        self.errors = errors
+
+    @property
+    def problems(self) -> list[ValidationFailed]:
+        return self.errors
 
 
 ERROR_TITLES = {
@@ -134,7 +151,14 @@ def reject_malformed_requests() -> None:
                 raise BadRequest("The request holds characters that are not allowed.")
 
 
+def _rerunning() -> bool:
+    """The view is running again to show a refusal: its rate limits counted the request the first time."""
+    return bool(g.get("_rerun"))
+
+
 def init_app(app: Flask) -> None:
+    if _rerunning not in limiter._request_filters:  # one limiter serves every app this process builds
+        limiter.request_filter(_rerunning)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(PermissionDenied, _permission_denied)
     app.register_error_handler(NotFound, _not_found)

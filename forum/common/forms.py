@@ -94,7 +94,8 @@ class Form(FlaskForm):
             return False
         refusal = errors.take_refusal()
         if refusal is not None:
-            self.add_error(refusal.field, refusal.message)
+            for problem in refusal.problems:
+                self.add_error(problem.field, problem.message)
             return False
         errors.note_submitted_form()
         return True
