@@ -33,6 +33,7 @@ from sqlalchemy.orm import joinedload
 
 from forum.accounts.models import User
 from forum.budgeting.models import (
+    BEFORE_VOTING,
     Ballot,
     BallotChoice,
     BallotKind,
@@ -212,7 +213,7 @@ class BallotSummary:
 
     @property
     def over(self) -> bool:
-        if self.kind == BallotKind.CUMULATIVE:
+        if self.rule.cumulative:
             return self.points_left < 0
         return self.left_pence < 0
 
@@ -269,7 +270,7 @@ def voting_closed_message(budget: Budget) -> str | None:
     """Why nobody can vote in ``budget`` now, or None while voting is open."""
     if budget.phase == Phase.VOTING:
         return None
-    if budget.phase in (Phase.COLLECTING, Phase.REVIEW):
+    if budget.phase in BEFORE_VOTING:
         return "Voting has not opened yet. You can vote once the budget reaches its voting phase."
     return "Voting has closed. Ballots can no longer be cast or changed."
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import Response, abort, current_app, flash, g, redirect, render_template, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from forum.budgeting.forms.verification import CodesForm, EnterCodeForm, RevokeForm, VerifyResidentForm
@@ -33,21 +33,11 @@ def _area_or_404(slug: str) -> Area:
     return area
 
 
-def _attempt_cost() -> int:
-    """One attempt per request: a refused code runs the view again to show the form (forum.common.errors), and
-    that second run must not count as a second attempt."""
-    if g.get("_code_attempt_counted"):
-        return 0
-    g._code_attempt_counted = True
-    return 1
-
-
 #: Entering codes is limited per person (every attempt counts, right or wrong), so codes cannot be guessed.
 code_limit: Callable[[Callable[..., Any]], Callable[..., Any]] = limiter.limit(
     lambda: current_app.config.get("RATELIMIT_VERIFY_CODE", CODE_LIMIT_DEFAULT),
     key_func=ratelimits.per_person,
     methods=["POST"],
-    cost=_attempt_cost,
 )
 
 
