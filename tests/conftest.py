@@ -177,18 +177,25 @@ _active: list[Flask] = []  # the app whose engine may hold connections now
 
 def end_unit_of_work(error: BaseException | None) -> None:
     """The end of a ``with app.app_context():`` block (or of a request): commit if it ended cleanly, else roll
-    back. A session that already failed (a caught IntegrityError) is rolled back too: it cannot commit."""
+    back. A session that already failed (a caught IntegrityError) is rolled back too: it cannot commit.
+
+    The commit leaves the rows a test holds loaded (no expiry): the session closes right after, and a test may
+    still read ``setup.pot.id`` once its block has ended, as it could when the services committed."""
     if not db.session.registry.has():
         return
-    pending = db.session().get_transaction()
+    session = db.session()
+    pending = session.get_transaction()
     if error is not None or (pending is not None and not pending.is_active):
         transaction.discard()
         return
+    expire, session.expire_on_commit = session.expire_on_commit, False
     try:
         transaction.commit()
     except BaseException:
         transaction.discard()
         raise
+    finally:
+        session.expire_on_commit = expire
 
 
 def _setup_of(app: Flask) -> tuple:

@@ -3,7 +3,8 @@
 The app comes from the shared ``app`` fixture (so every test runs on SQLite and on PostgreSQL) with CSRF
 switched on, because a real browser sends the token; a module whose tests only read may use ``module_app``
 instead, seeded once per database. One Chromium per process (each pytest-xdist worker launches its own, once);
-a fresh context (cookies, storage) per test; one live server per test (per module on ``module_app``).
+one live server per process on a fixed port, serving the current test's app; contexts and pages kept from test
+to test but handed out cleared (no cookies, storage, routes or extra pages), each with a cookie jar of its own.
 Every page's console is recorded: a CSP violation or a script error fails the test. A missing Chromium is a
 skip on a developer's machine and a failure under CI=true.
 """
@@ -25,6 +26,9 @@ from werkzeug.serving import make_server
 from tests.conftest import IN_CI, TEMPLATE_CACHE, SharedBytecodeCache, database_uri, release, shared_app
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+# Headless needs no GPU; without these Chromium emulates one in software and does background work we never see.
+CHROMIUM_ARGS = ["--disable-gpu", "--disable-extensions", "--disable-background-networking", "--no-first-run",
+                 "--disable-features=Translate,OptimizationHints,MediaRouter"]
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 # Only the WCAG 2.2 A and AA rules; violations in full (passes and the rest summarised, which keeps it quick).
 AXE_OPTIONS = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
@@ -37,27 +41,42 @@ def _unavailable(reason: str) -> None:
 
 
 class _Chromium:
-    """One Playwright driver and one Chromium for the whole process. Playwright's sync API cannot start twice
-    at once, and other folders re-export these fixtures (each re-export is a fixture of its own to pytest),
-    so the browser lives here rather than in the fixture; pytest_sessionfinish closes it."""
+    """One Playwright driver, one Chromium, one live server and a pool of idle pages for the whole process.
+    Playwright's sync API cannot start twice at once, and other folders re-export these fixtures (each
+    re-export is a fixture of its own to pytest), so they live here rather than in fixtures;
+    pytest_sessionfinish closes them."""
 
     playwright: Playwright | None = None
     browser: Browser | None = None
+    server: LiveServer | None = None
+    idle: dict[tuple[bool, str], list[tuple[BrowserContext, Page]]] = {}
 
     @classmethod
     def get(cls) -> Browser:
         if cls.browser is None:
             cls.playwright = sync_playwright().start()
-            cls.browser = cls.playwright.chromium.launch(executable_path=CHROMIUM)
+            cls.browser = cls.playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         return cls.browser
 
     @classmethod
+    def live_server(cls) -> LiveServer:
+        if cls.server is None:
+            cls.server = LiveServer()
+        return cls.server
+
+    @classmethod
     def stop(cls) -> None:
+        for pages in cls.idle.values():
+            for context, _page in pages:
+                context.close()
+        cls.idle = {}
         if cls.browser is not None:
             cls.browser.close()
         if cls.playwright is not None:
             cls.playwright.stop()
-        cls.browser = cls.playwright = None
+        if cls.server is not None:
+            cls.server.stop()
+        cls.browser = cls.playwright = cls.server = None
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
@@ -99,31 +118,65 @@ def template_cache() -> SharedBytecodeCache:
     return TEMPLATE_CACHE
 
 
+BLANK_PATH = "/__tests__/blank"  # answered by the live server itself: a page on the app's origin, no app
+
+
+class LiveServer:
+    """The process's live server, on one port for the whole run, serving whichever app the current test uses.
+
+    One address for every test lets the browser keep its contexts and pages from test to test (a new context
+    costs ~0.3 s of Chromium's time; a reused page ~0.02 s). Between tests no app is served (503)."""
+
+    def __init__(self) -> None:
+        self.app: Flask | None = None
+        self._server = make_server("127.0.0.1", 0, self, threaded=True)
+        self.url = f"http://127.0.0.1:{self._server.server_port}"
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), name="live-server",
+                                        daemon=True)
+        self._thread.start()
+
+    def __call__(self, environ, start_response):
+        if environ.get("PATH_INFO") == BLANK_PATH:
+            start_response("200 OK", [("Content-Type", "text/html; charset=utf-8")])
+            return [b"<!DOCTYPE html><html lang=en><title>blank</title></html>"]
+        app = self.app
+        if app is None:
+            start_response("503 Service Unavailable", [("Content-Type", "text/plain")])
+            return [b"no test is running"]
+        return app(environ, start_response)
+
+    @contextmanager
+    def serving(self, app: Flask) -> Iterator[str]:
+        before, self.app = self.app, app
+        try:
+            yield self.url
+        finally:
+            self.app = before
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=5)
+
+
 @contextmanager
-def serve(app: Flask, template_cache: SharedBytecodeCache) -> Iterator[str]:
-    """Serve ``app`` on a free local port in a daemon thread; yields the base URL (no trailing slash)."""
-    app.jinja_env.bytecode_cache = template_cache
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), name="live-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+def serve(app: Flask, template_cache: SharedBytecodeCache | None = None) -> Iterator[str]:
+    """Serve ``app`` on the process's live server; yields the base URL (no trailing slash). ``template_cache``
+    is accepted for older callers: every test app already shares ``tests.conftest.TEMPLATE_CACHE``."""
+    with _Chromium.live_server().serving(app) as url:
+        yield url
 
 
 @pytest.fixture
-def live_server(app: Flask, template_cache: SharedBytecodeCache) -> Iterator[str]:
+def live_server(app: Flask) -> Iterator[str]:
     """The test's app, served (a module on ``module_app`` overrides this with ``module_live_server``)."""
-    with serve(app, template_cache) as url:
+    with serve(app) as url:
         yield url
 
 
 @pytest.fixture(scope="module")
-def module_live_server(module_app: Flask, template_cache: SharedBytecodeCache) -> Iterator[str]:
-    with serve(module_app, template_cache) as url:
+def module_live_server(module_app: Flask) -> Iterator[str]:
+    with serve(module_app) as url:
         yield url
 
 
@@ -151,20 +204,50 @@ class ConsoleLog:
         assert not errors, "console errors (a CSP violation or a script error):\n" + "\n".join(errors)
 
 
+DEFAULT_VIEWPORT = {"width": 1280, "height": 720}
+
+
+def _fresh(context: BrowserContext, page: Page, base_url: str) -> bool:
+    """Make a used page as good as new for the next test: other pages closed, nothing loading, no cookies,
+    storage or permissions, no routes, the default viewport. False when it cannot be reused."""
+    if page.is_closed():
+        return False
+    for other in context.pages:
+        if other is not page:
+            other.close()
+    page.unroute_all(behavior="ignoreErrors")
+    context.unroute_all(behavior="ignoreErrors")
+    page.goto(base_url + BLANK_PATH)  # the app's origin, to clear its storage
+    page.evaluate("() => { localStorage.clear(); sessionStorage.clear(); }")
+    page.goto("about:blank")
+    context.clear_cookies()
+    context.clear_permissions()
+    if page.viewport_size != DEFAULT_VIEWPORT:
+        page.set_viewport_size(DEFAULT_VIEWPORT)
+    return True
+
+
 class Session:
-    """A fresh browser context on the live server: ``new_page`` opens pages whose console is recorded."""
+    """Browser contexts on the live server, as new to each test: ``new_page`` gives a page in a context of its
+    own (its own cookies), whose console is recorded. Contexts and pages are kept for later tests after
+    ``_fresh`` has cleared them: making new ones is most of a short browser test's cost."""
 
     def __init__(self, browser: Browser, base_url: str) -> None:
         self.browser = browser
         self.base_url = base_url
         self.console = ConsoleLog()
-        self._contexts: list[BrowserContext] = []
+        self._pages: list[tuple[bool, BrowserContext, Page]] = []
 
     def new_page(self, javascript: bool = True) -> Page:
-        context = self.browser.new_context(base_url=self.base_url, java_script_enabled=javascript)
-        context.set_default_timeout(10_000)
-        self._contexts.append(context)
-        page = context.new_page()
+        idle = _Chromium.idle.setdefault((javascript, self.base_url), [])
+        if idle:
+            context, page = idle.pop()
+        else:
+            context = self.browser.new_context(base_url=self.base_url, java_script_enabled=javascript,
+                                               viewport=DEFAULT_VIEWPORT)
+            context.set_default_timeout(10_000)
+            page = context.new_page()
+        self._pages.append((javascript, context, page))
         page.on("console", self.console.on_console)
         page.on("pageerror", self.console.on_page_error)
         return page
@@ -176,8 +259,20 @@ class Session:
         return url
 
     def close(self) -> None:
-        for context in self._contexts:
-            context.close()
+        """Stop recording the pages' consoles and give their contexts back, cleared (or closed)."""
+        for javascript, context, page in self._pages:
+            if not page.is_closed():
+                page.remove_listener("console", self.console.on_console)
+                page.remove_listener("pageerror", self.console.on_page_error)
+            try:
+                reusable = _fresh(context, page, self.base_url)
+            except Exception:  # noqa: BLE001 - a page that cannot be cleared is closed, not reused
+                reusable = False
+            if reusable:
+                _Chromium.idle.setdefault((javascript, self.base_url), []).append((context, page))
+            else:
+                context.close()
+        self._pages = []
 
 
 @pytest.fixture
