@@ -19,8 +19,8 @@ from werkzeug.security import generate_password_hash
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from forum import create_app  # noqa: E402
-from forum.common import transaction  # noqa: E402
 from forum.accounts.models import User  # noqa: E402
+from forum.common import transaction  # noqa: E402
 from forum.extensions import db  # noqa: E402
 from forum.groups.models import Group, Membership  # noqa: E402
 from forum.threads import services  # noqa: E402

@@ -22,10 +22,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.query_counts import count  # noqa: E402
 from forum import create_app  # noqa: E402
-from forum.common import transaction  # noqa: E402
 from forum.accounts.models import User  # noqa: E402
 from forum.audit import services as audit  # noqa: E402
 from forum.audit.models import Action, AuditEntry  # noqa: E402
+from forum.common import transaction  # noqa: E402
 from forum.extensions import db  # noqa: E402
 from forum.groups.models import Group, Membership  # noqa: E402
 from forum.moderation.models import FlagReason, ReviewItem  # noqa: E402
