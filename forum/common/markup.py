@@ -14,6 +14,13 @@ import bleach
 import markdown
 from bleach.linkifier import LinkifyFilter
 
+#: What a person may type, told beside every text area the pipeline renders.
+MARKDOWN_HINT = (
+    "You can use Markdown: a blank line starts a new paragraph, *italic*, **bold**, "
+    "> at the start of a line for a quote, - for a list, and [words](https://example.org) for a link."
+)
+
+
 ALLOWED_TAGS = frozenset(
     {
         "p", "br", "hr", "strong", "em", "b", "i", "code", "pre", "blockquote",

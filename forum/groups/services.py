@@ -17,14 +17,13 @@ from typing import Any
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import delete, func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager
 
 from forum.accounts.models import User
 from forum.audit import services as audit
 from forum.audit.models import Action
-from forum.common import markup
+from forum.common import database, markup
 from forum.common.errors import NotFound, PermissionDenied, ValidationFailed
 from forum.common.pagination import Page
 from forum.common.text import normalise_space, slugify
@@ -172,9 +171,8 @@ def _add_membership(group: Group, user: Any, status: MemberStatus) -> bool:
     ``ON CONFLICT DO NOTHING``: when someone else adds the same row at the same moment (a second click, a
     moderator adding them) that one counts, and this transaction carries on instead of failing on the unique row.
     """
-    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[db.session.get_bind().dialect.name]
     added = db.session.execute(
-        insert(Membership)
+        database.insert(Membership)
         .values(group_id=group.id, user_id=user.id, role=MemberRole.MEMBER, status=status)
         .on_conflict_do_nothing(index_elements=["group_id", "user_id"])
         .returning(Membership.id)  # a row only when one was inserted (the driver's rowcount is not reliable here)

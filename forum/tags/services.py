@@ -6,8 +6,8 @@ import re
 import unicodedata
 
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 
+from forum.common import database
 from forum.common.errors import ValidationFailed
 from forum.extensions import db
 from forum.tags.models import Tag
@@ -65,10 +65,10 @@ def get_or_create(names: list[str]) -> list[Tag]:
     existing = {t.name: t for t in db.session.scalars(select(Tag).where(Tag.name.in_(names)))}
     missing = [name for name in names if name not in existing]
     if missing:
-        dialect = db.session.get_bind().dialect.name
-        insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
         db.session.execute(
-            insert(Tag).values([{"name": name} for name in missing]).on_conflict_do_nothing(index_elements=["name"])
+            database.insert(Tag)
+            .values([{"name": name} for name in missing])
+            .on_conflict_do_nothing(index_elements=["name"])
         )
         existing.update({t.name: t for t in db.session.scalars(select(Tag).where(Tag.name.in_(missing)))})
     return [existing[name] for name in names]

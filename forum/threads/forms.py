@@ -8,13 +8,10 @@ from wtforms import HiddenField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from forum.common.forms import Form, checked_by, govuk
+from forum.common.markup import MARKDOWN_HINT
 from forum.tags import services as tag_services
 from forum.threads.services import BODY_MAX, COMMENT_MAX, TITLE_MAX
 
-MARKDOWN_HINT = (
-    "You can use Markdown: a blank line starts a new paragraph, *italic*, **bold**, "
-    "> at the start of a line for a quote, - for a list, and [words](https://example.org) for a link."
-)
 TITLE_HINT = "Say what the thread is about in a sentence, up to 200 characters."
 TAGS_HINT = "Up to 5, separated by commas, for example: budget, parks, transport"
 

@@ -9,10 +9,11 @@ from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovSubmitInput, Gov
 from wtforms import DateField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from forum.budgeting.forms.fields import MARKDOWN_HINT, legend, radios
+from forum.budgeting.forms.fields import legend, radios
 from forum.budgeting.models import DeliveryStatus
 from forum.budgeting.services.delivery import NOTE_MAX
 from forum.common.forms import Form, govuk
+from forum.common.markup import MARKDOWN_HINT
 
 STATUS_CHOICES = [
     (DeliveryStatus.PLANNED, "Planned"),

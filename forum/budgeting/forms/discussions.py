@@ -9,8 +9,9 @@ from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextArea, GovT
 from wtforms import StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from forum.budgeting.forms.fields import MARKDOWN_HINT, radios
+from forum.budgeting.forms.fields import radios
 from forum.common.forms import Form, checked_by, govuk
+from forum.common.markup import MARKDOWN_HINT
 from forum.tags import services as tag_services
 from forum.threads.services import BODY_MAX, TITLE_MAX
 

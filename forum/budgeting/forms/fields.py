@@ -13,11 +13,6 @@ from wtforms import Field, RadioField, SelectMultipleField
 from forum.budgeting.services.budgets import money_in_pence
 from forum.common.forms import checked_by, govuk
 
-MARKDOWN_HINT = (
-    "You can use Markdown: a blank line starts a new paragraph, *italic*, **bold**, "
-    "> at the start of a line for a quote, - for a list, and [words](https://example.org) for a link."
-)
-
 
 def legend(label: str, size: str = "s", **params: Any) -> dict[str, Any]:
     """``render_kw`` for a fieldset (radios, checkboxes, a date): its legend is the field's label, at ``size``."""

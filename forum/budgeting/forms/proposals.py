@@ -7,10 +7,11 @@ from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTex
 from wtforms import SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from forum.budgeting.forms.fields import MARKDOWN_HINT, MONEY_INPUT, checkboxes, money, radios
+from forum.budgeting.forms.fields import MONEY_INPUT, checkboxes, money, radios
 from forum.budgeting.models import Pot, Proposal, ProposalStatus
 from forum.budgeting.services.submissions import DESCRIPTION_MAX, LOCATION_MAX, TITLE_MAX
 from forum.common.forms import Form, checked_by, govuk, strip
+from forum.common.markup import MARKDOWN_HINT
 from forum.common.money import format_pence
 from forum.tags import services as tag_services
 

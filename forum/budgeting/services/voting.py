@@ -27,7 +27,6 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, func, insert, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -46,6 +45,7 @@ from forum.budgeting.models import (
 )
 from forum.budgeting.services.eligibility import check_may_vote
 from forum.budgeting.services.staff import check_runs_budgets
+from forum.common import database
 from forum.common.errors import PermissionDenied, ValidationFailed
 from forum.common.money import format_pence
 from forum.common.pagination import Page
@@ -336,8 +336,7 @@ def _check_on_ballot(pot: Pot, proposal: Proposal) -> None:
 
 def _insert_ballot(**values: Any) -> Any:
     """``INSERT INTO budget_ballots`` in the database's own dialect, for its ``ON CONFLICT`` clause."""
-    dialect = db.session.get_bind().dialect.name
-    return {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect](Ballot).values(**values)
+    return database.insert(Ballot).values(**values)
 
 
 def _upsert_ballot(pot: Pot, voter: User, now: datetime) -> int:

@@ -15,6 +15,7 @@ from sqlalchemy import func, or_, select
 
 from forum.audit import services as audit
 from forum.audit.models import Action
+from forum.common import database
 from forum.common.errors import NotFound, ValidationFailed
 from forum.common.pagination import Page
 from forum.extensions import db
@@ -82,7 +83,7 @@ def flag(item: Item, user: Any, reason: str, note: str = "") -> Flag:
     if len(note) > NOTE_MAX:
         raise ValidationFailed(f"Your note must be {NOTE_MAX} characters or fewer", field="note")
     new_flag = db.session.scalar(
-        review.insert_for(Flag)
+        database.insert(Flag)
         .values(item_type=item.kind, item_id=item.id, flagger_id=user.id, reason=reason, note=note)
         .on_conflict_do_nothing(index_elements=["item_type", "item_id", "flagger_id"])
         .returning(Flag)

@@ -10,19 +10,13 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
+from forum.common import database
 from forum.common.timefmt import utcnow
 from forum.extensions import db
 from forum.moderation.models import Flag, ItemType, ReviewItem, ReviewStatus
 from forum.threads import signals
 from forum.threads.models import Comment
-
-
-def insert_for(model: Any) -> Any:
-    """``INSERT`` for this database, which offers ``on_conflict_do_nothing`` (PostgreSQL and SQLite both do)."""
-    dialect = db.session.get_bind().dialect.name
-    return {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect](model)
 
 
 def open_review(item_type: str, item_id: int, group_id: int, thread_id: int, author_id: int,
@@ -34,7 +28,7 @@ def open_review(item_type: str, item_id: int, group_id: int, thread_id: int, aut
     """
     now = utcnow()
     db.session.execute(
-        insert_for(ReviewItem)
+        database.insert(ReviewItem)
         .values(
             item_type=item_type, item_id=item_id, group_id=group_id, thread_id=thread_id, author_id=author_id,
             status=ReviewStatus.PENDING, held=held, open_flags=0, created_at=now, updated_at=now,
