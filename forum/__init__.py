@@ -46,6 +46,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     register_extensions(app)
     register_templates(app)
     register_blueprints(app)
+    register_jobs(app)
     register_errorhandlers(app)
     register_commands(app)
     if not app.debug and not app.testing:
@@ -116,15 +117,24 @@ def register_blueprints(app: Flask) -> None:
     from forum.budgeting import routes as budgeting_routes
     from forum.groups.routes import bp as groups_bp
     from forum.home.routes import bp as home_bp
+    from forum.mail.routes import bp as mail_bp
     from forum.moderation import routes as moderation_routes
     from forum.threads import routes as threads_routes
 
     for blueprint in (home_bp, accounts_bp, groups_bp, threads_routes.bp, threads_routes.posts_bp,
                       threads_routes.tags_bp, budgeting_routes.bp, moderation_routes.bp,
-                      moderation_routes.community_bp):
+                      moderation_routes.community_bp, mail_bp):
         app.register_blueprint(blueprint)
     moderation_routes.init_app(app)
     budgeting_routes.register_links()
+
+
+def register_jobs(app: Flask) -> None:
+    """Import every module that declares jobs, then give the app its Huey with all of them."""
+    from forum import jobs
+    from forum.mail import services as mail_services  # noqa: F401  (declares deliver, sweep_outbox)
+
+    jobs.init_app(app)
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -135,7 +145,9 @@ def register_commands(app: Flask) -> None:
     from forum.accounts.cli import users_cli
     from forum.budgeting.cli import budgets_cli
     from forum.demo.cli import seed_demo
+    from forum.jobs.cli import jobs_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(budgets_cli)
     app.cli.add_command(seed_demo)
+    app.cli.add_command(jobs_cli)

@@ -1,7 +1,7 @@
 """Configuration: defaults here, then ``instance/config.py``, then the environment.
 
 Only settings that differ between machines come from the environment (``DATABASE_URL``,
-``SECRET_KEY``, ``RATELIMIT_STORAGE_URI``, ``MAIL_*``); everything else is a default here.
+``SECRET_KEY``, ``RATELIMIT_STORAGE_URI``, ``MAIL_*``, ``REDIS_URL``, ``BASE_URL``); everything else is a default here.
 """
 
 from __future__ import annotations
@@ -52,6 +52,15 @@ DEFAULTS: dict[str, Any] = {
     "MAIL_PASSWORD": None,
     "MAIL_USE_TLS": True,
     "MAIL_FROM": "forum@localhost",
+    # Without MAIL_SERVER, development mail is written to files here (default: instance/mail/).
+    "MAIL_FILE_DIR": None,
+    "MAIL_MAX_ATTEMPTS": 10,
+    # Absolute links in emails and feeds, made outside a request (jobs): where residents reach the forum.
+    "BASE_URL": "http://127.0.0.1:5000",
+    # Jobs (forum/jobs): Redis when REDIS_URL is set, else SQLite in the instance folder; tests run them at once.
+    "REDIS_URL": None,
+    "JOBS_SQLITE_PATH": None,
+    "JOBS_IMMEDIATE": False,
     "THREADS_PER_PAGE": 25,
     "POSTS_PER_PAGE": 20,
     "USERS_PER_PAGE": 50,
@@ -65,6 +74,9 @@ ENV_SETTINGS = (
     "MAIL_USERNAME",
     "MAIL_PASSWORD",
     "MAIL_FROM",
+    "MAIL_FILE_DIR",
+    "BASE_URL",
+    "REDIS_URL",
 )
 
 

@@ -60,6 +60,8 @@ def base_config(uri: str) -> dict:
         "DUPLICATE_POST_WINDOW_SECONDS": 0,
         # Factories make fresh accounts that post at once; tests/moderation switches pre-moderation on.
         "PREMODERATE_FIRST_POSTS": 0,
+        # Jobs run right after the commit that queues them (tests/jobs runs a real worker against Redis).
+        "JOBS_IMMEDIATE": True,
     }
 
 

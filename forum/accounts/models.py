@@ -54,10 +54,18 @@ class User(UserMixin, db.Model):
     # A suspended person can read but not post, flag or vote until then (issue 5); lifting clears both.
     suspended_until: Mapped[datetime | None] = mapped_column()
     suspension_reason: Mapped[str | None] = mapped_column(Text)
+    # Set when the person deleted their account (issue 11): the row stays, so their posts keep an author, but
+    # every personal detail is gone (``accounts.services.anonymise``) and it can never sign in again.
+    deleted_at: Mapped[datetime | None] = mapped_column()
 
     @property
     def is_suspended(self) -> bool:
         return self.suspended_until is not None and self.suspended_until > utcnow()
+
+    @property
+    def is_former_member(self) -> bool:
+        """Whether the account was deleted: shown as "A former member", never linked to a profile."""
+        return self.deleted_at is not None
 
     @property
     def role_label(self) -> str:

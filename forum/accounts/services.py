@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import secrets
 import unicodedata
 from collections.abc import Callable
 from typing import Any
@@ -21,13 +22,14 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from forum.accounts.models import Role, User
 from forum.audit import services as audit
 from forum.audit.models import Action
-from forum.common import mail, markup
+from forum.common import markup
 from forum.common.converters import parse_id
 from forum.common.errors import DomainError, FormRefused, NotFound, ValidationFailed
 from forum.common.pagination import Page
 from forum.common.text import normalise_space, slugify
-from forum.common.timefmt import exact
+from forum.common.timefmt import exact, utcnow
 from forum.extensions import db
+from forum.mail.services import queue_mail
 
 DISPLAY_NAME_MIN = 2
 DISPLAY_NAME_MAX = 50
@@ -39,6 +41,13 @@ ORGANISATION_MAX = 100
 RESET_SALT = "forum.accounts.password-reset"
 NAME_TAKEN = "That display name is already taken: choose another"
 EMAIL_TAKEN = "An account already uses that email address: sign in or reset your password instead"
+EMAIL_CHANGE_SALT = "email-change"
+EMAIL_CHANGE_MAX_AGE = 24 * 60 * 60  # seconds; EMAIL_CHANGE_MAX_AGE in the config overrides it
+WRONG_PASSWORD = "Your current password is not correct"
+# What a deleted account is shown as (its posts stay in their threads); no one may take the name or its handles.
+FORMER_MEMBER = "A former member"
+FORMER_HANDLE_PREFIX = "former-member"
+NAME_RESERVED = "That display name is reserved: choose another"
 
 # The passwords people choose most often (from the published breach lists), each at least 10 characters long:
 # anything shorter is already refused by the length rule.
@@ -54,6 +63,14 @@ COMMON_PASSWORDS = frozenset(
         "arsenal123", "manchester1", "summer2024", "summer2025", "winter2025", "spring2026", "autumn2026",
     }
 )
+
+
+class EmailLinkInvalid(DomainError):
+    """An email-change link that is forged, mangled, already used or too old."""
+
+    def __init__(self, message: str, gone: bool = True) -> None:
+        super().__init__(message)
+        self.gone = gone
 
 
 class ResetLinkInvalid(DomainError):
@@ -72,7 +89,7 @@ def load_user(session_id: str) -> User | None:
     if number is None:
         return None
     user = db.session.get(User, number)
-    if user is None or user.password_hash[-12:] != fragment:
+    if user is None or user.deleted_at is not None or user.password_hash[-12:] != fragment:
         return None
     return user
 
@@ -120,19 +137,39 @@ def check_password_strength(password: str, display_name: str = "", email: str = 
         raise ValidationFailed(problem, field=field)
 
 
-def _identity_problems(display_name: str, email: str) -> list[ValidationFailed]:
-    """Field errors for a display name or email that someone else already uses (or that cannot be used)."""
+def _name_problems(display_name: str, user: User | None = None) -> list[ValidationFailed]:
+    """Field errors for a display name that cannot be used, or that someone other than ``user`` already uses."""
     problems: list[ValidationFailed] = []
     handle = slugify(display_name)
+    taken_by = select(User.id).where(User.handle == handle)
+    if user is not None:
+        taken_by = taken_by.where(User.id != user.id)
     if not any(ch.isalnum() for ch in display_name):
         problems.append(ValidationFailed("Display name must include letters or numbers", field="display_name"))
     elif any(unicodedata.category(ch) in ("Cc", "Cf") for ch in display_name):
         # Control and format characters (a right-to-left override, a zero-width space) let one name look like another.
         problems.append(ValidationFailed("Display name must not contain invisible or control characters",
                                          field="display_name"))
-    elif db.session.scalar(select(User.id).where(User.handle == handle)) is not None:
+    elif handle == slugify(FORMER_MEMBER) or handle.startswith(FORMER_HANDLE_PREFIX):
+        problems.append(ValidationFailed(NAME_RESERVED, field="display_name"))
+    elif db.session.scalar(taken_by) is not None:
         problems.append(ValidationFailed(NAME_TAKEN, field="display_name"))
-    if db.session.scalar(select(User.id).where(User.email_key == email_key(email))) is not None:
+    return problems
+
+
+def _name_length_problem() -> ValidationFailed:
+    return ValidationFailed(
+        f"Display name must be between {DISPLAY_NAME_MIN} and {DISPLAY_NAME_MAX} characters", field="display_name")
+
+
+def _email_taken(email: str) -> bool:
+    return db.session.scalar(select(User.id).where(User.email_key == email_key(email))) is not None
+
+
+def _identity_problems(display_name: str, email: str) -> list[ValidationFailed]:
+    """Field errors for a display name or email that someone else already uses (or that cannot be used)."""
+    problems = _name_problems(display_name)
+    if _email_taken(email):
         problems.append(ValidationFailed(EMAIL_TAKEN, field="email"))
     return problems
 
@@ -144,8 +181,7 @@ def create_user(display_name: str, email: str, password: str, role: str = Role.R
     email = (email or "").strip()
     problems = []
     if not DISPLAY_NAME_MIN <= len(display_name) <= DISPLAY_NAME_MAX:
-        problems.append(ValidationFailed(
-            f"Display name must be between {DISPLAY_NAME_MIN} and {DISPLAY_NAME_MAX} characters", field="display_name"))
+        problems.append(_name_length_problem())
     if "@" not in email or len(email) > EMAIL_MAX:
         problems.append(ValidationFailed("Enter an email address in the correct format, like name@example.com",
                                          field="email"))
@@ -185,7 +221,7 @@ def register(display_name: str, email: str, password: str) -> User:
 
 def authenticate(email: str, password: str) -> User | None:
     """The account with this email and password, or None (the caller shows one generic message either way)."""
-    user = db.session.scalar(select(User).where(User.email_key == email_key(email)))
+    user = db.session.scalar(select(User).where(User.email_key == email_key(email), User.deleted_at.is_(None)))
     if user is None:
         # Spend the same time as a real check, so response times do not reveal which addresses have accounts.
         check_password_hash(_dummy_hash(), password or "")
@@ -243,7 +279,7 @@ def request_password_reset(email: str, link_for: Callable[[str], str]) -> None:
         f"{link_for(make_reset_token(user))}\n\n"
         "If it was not you, you can ignore this email: your password has not changed.\n"
     )
-    mail.send_mail(user.email, f"Reset your {current_app.config['SITE_NAME']} password", body)
+    queue_mail(user.email, f"Reset your {current_app.config['SITE_NAME']} password", body, user_id=user.id)
 
 
 def reset_password(token: str, password: str) -> User:
@@ -269,12 +305,156 @@ def update_bio(user: User, source: str) -> User:
 
 def change_password(user: User, current: str, new: str) -> User:
     """Change the password after checking the current one (other sessions are signed out by the new hash)."""
-    if not check_password_hash(user.password_hash, current or ""):
-        raise ValidationFailed("Your current password is not correct", field="current_password")
+    check_current_password(user, current)
     check_password_strength(new, user.display_name, user.email)
     if check_password_hash(user.password_hash, new):
         raise ValidationFailed("Your new password must be different from your current one", field="password")
     user.password_hash = _hash(new)
+    return user
+
+
+def check_current_password(user: User, password: str, field: str = "current_password") -> None:
+    """Refuse (on ``field``) a password that is not the person's current one."""
+    if not check_password_hash(user.password_hash, password or ""):
+        raise ValidationFailed(WRONG_PASSWORD, field=field)
+
+
+def change_display_name(user: User, display_name: str) -> User:
+    """Rename the person, under the registration rules; their profile address (the handle) follows the name."""
+    display_name = normalise_space(display_name)
+    problems = _name_problems(display_name, user)
+    if not DISPLAY_NAME_MIN <= len(display_name) <= DISPLAY_NAME_MAX:
+        problems.insert(0, _name_length_problem())
+    if problems:
+        raise FormRefused(problems)
+    if display_name == user.display_name:
+        return user
+    user.display_name = display_name
+    user.handle = slugify(display_name)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        # Someone took the name between our check and our update (the refusal drops the transaction).
+        raise ValidationFailed(NAME_TAKEN, field="display_name") from None
+    return user
+
+
+# Changing the email address -------------------------------------------------------------------------------------
+
+
+def _email_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=EMAIL_CHANGE_SALT)
+
+
+def _email_fragment(user: User) -> str:
+    """A digest of the current address: a link stops working once the address changes (so it works once)."""
+    return hashlib.sha256(user.email_key.encode()).hexdigest()[:16]
+
+
+def make_email_token(user: User, new_email: str) -> str:
+    """A signed, time-stamped token naming the user, the new address and (a digest of) the current one."""
+    return _email_serializer().dumps({"u": user.id, "e": new_email, "f": _email_fragment(user)})
+
+
+def email_change_for_token(token: str) -> tuple[User, str]:
+    """The user and new address an email-change link was made for, or EmailLinkInvalid."""
+    max_age = current_app.config.get("EMAIL_CHANGE_MAX_AGE", EMAIL_CHANGE_MAX_AGE)
+    try:
+        data = _email_serializer().loads(token, max_age=max_age)
+    except SignatureExpired:
+        raise EmailLinkInvalid("That link to confirm your new email address has expired.") from None
+    except BadSignature:
+        raise EmailLinkInvalid("That link is not valid. Check you copied the whole link from the email.",
+                               gone=False) from None
+    data = data if isinstance(data, dict) else {}
+    user_id, new_email = data.get("u"), data.get("e")
+    user = db.session.get(User, user_id) if isinstance(user_id, int) else None
+    if (user is None or user.deleted_at is not None or not isinstance(new_email, str)
+            or not hmac.compare_digest(str(data.get("f", "")), _email_fragment(user))):
+        raise EmailLinkInvalid("That link to confirm your new email address has already been used.")
+    return user, new_email
+
+
+def request_email_change(user: User, new_email: str, password: str, link_for: Callable[[str], str]) -> str:
+    """Check the password and the new address, then mail a confirmation link to the new address and a notice to
+    the current one. Nothing changes until the link is opened. Returns the new address as it will be stored."""
+    new_email = (new_email or "").strip()
+    check_current_password(user, password)
+    if "@" not in new_email or len(new_email) > EMAIL_MAX:
+        raise ValidationFailed("Enter an email address in the correct format, like name@example.com", field="email")
+    if email_key(new_email) == user.email_key:
+        raise ValidationFailed("That is already your email address", field="email")
+    if _email_taken(new_email):
+        raise ValidationFailed(EMAIL_TAKEN, field="email")  # no more than registering with it would say
+    site = current_app.config["SITE_NAME"]
+    hours = current_app.config.get("EMAIL_CHANGE_MAX_AGE", EMAIL_CHANGE_MAX_AGE) // 3600
+    queue_mail(
+        to=new_email, subject=f"Confirm your new email address for {site}", user_id=user.id,
+        body=(
+            f"Hello {user.display_name},\n\n"
+            f"You asked to use this address for your account on {site}.\n"
+            f"Open this link within {hours} hours to confirm it:\n\n"
+            f"{link_for(make_email_token(user, new_email))}\n\n"
+            "If you did not ask for this, you can ignore this email: nothing will change.\n"
+        ),
+    )
+    queue_mail(
+        to=user.email, subject=f"Your email address for {site} is changing", user_id=user.id,
+        body=(
+            f"Hello {user.display_name},\n\n"
+            f"Someone signed in to your account on {site} asked to change its email address. The change happens\n"
+            "only when the link we sent to the new address is opened; until then this address stays in use.\n\n"
+            "If it was not you, change your password now and tell the forum's administrators.\n"
+        ),
+    )
+    return new_email
+
+
+def confirm_email_change(token: str) -> User:
+    """Use an email-change link: the account's address becomes the new one (the link then stops working)."""
+    user, new_email = email_change_for_token(token)
+    if _email_taken(new_email):
+        raise EmailLinkInvalid("Another account has started using that email address since the link was sent.")
+    user.email = new_email
+    user.email_key = email_key(new_email)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        raise EmailLinkInvalid("Another account has started using that email address since the link was sent.") \
+            from None
+    return user
+
+
+# Deleting an account (the rest of it, in other domains, is forum.account_data.services) ------------------------
+
+
+def is_last_admin(user: User) -> bool:
+    """Whether ``user`` is the only administrator left (who must not delete their account)."""
+    if user.role != Role.ADMIN:
+        return False
+    others = select(func.count(User.id)).where(User.role == Role.ADMIN, User.id != user.id, User.deleted_at.is_(None))
+    return (db.session.scalar(others) or 0) == 0
+
+
+def anonymise(user: User) -> User:
+    """Remove every personal detail from the account and make it unusable, keeping the row for its posts.
+
+    The password hash becomes a value no password matches, which also changes the session id, so every session
+    ends; the address becomes a unique one that cannot be delivered to (``.invalid`` is reserved, RFC 2606)."""
+    placeholder = f"deleted-{user.id}-{secrets.token_hex(8)}@deleted.invalid"
+    user.display_name = FORMER_MEMBER
+    user.handle = f"{FORMER_HANDLE_PREFIX}-{user.id}"
+    user.email = placeholder
+    user.email_key = placeholder
+    user.password_hash = f"!deleted:{secrets.token_hex(16)}"
+    user.role = Role.RESIDENT
+    user.organisation = None
+    user.bio_source = ""
+    user.bio_html = ""
+    user.suspension_reason = None
+    user.suspended_until = None
+    user.deleted_at = utcnow()
+    db.session.flush()
     return user
 
 

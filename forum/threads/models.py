@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Boolean, Column, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy import Boolean, CheckConstraint, Column, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.accounts.models import User
@@ -166,4 +166,44 @@ class Comment(_Withdrawable, db.Model):
     __table_args__ = (
         Index("ix_comments_post_created", "post_id", "created_at"),
         Index("ix_comments_author_state", "author_id", "state"),
+    )
+
+
+class PostReaction(db.Model):
+    """One person agreeing with one post (issue 11): the only reaction there is, once per person per post."""
+
+    __tablename__ = "post_reactions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    user: Mapped[User] = relationship(User)
+
+    __table_args__ = (
+        UniqueConstraint("post_id", "user_id", name="uq_post_reactions_post_user"),
+        Index("ix_post_reactions_post_created", "post_id", "created_at"),
+    )
+
+
+class Bookmark(db.Model):
+    """A person's bookmark of a thread or of a post (exactly one of the two), listed on /bookmarks."""
+
+    __tablename__ = "bookmarks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    thread_id: Mapped[int | None] = mapped_column(ForeignKey("threads.id", ondelete="CASCADE"))
+    post_id: Mapped[int | None] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    thread: Mapped[Thread | None] = relationship(Thread)
+    post: Mapped[Post | None] = relationship(Post)
+
+    __table_args__ = (
+        UniqueConstraint("user_id", "thread_id", name="uq_bookmarks_user_thread"),
+        UniqueConstraint("user_id", "post_id", name="uq_bookmarks_user_post"),
+        Index("ix_bookmarks_user_created", "user_id", "created_at"),
+        CheckConstraint("(thread_id IS NULL) <> (post_id IS NULL)", name="one_target"),
     )

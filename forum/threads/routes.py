@@ -7,7 +7,7 @@ blueprints (and with them the template global ``Visibility``).
 
 from flask import Blueprint
 
-from forum.threads import group_views, post_views, profile_views, tag_views, views
+from forum.threads import group_views, post_views, profile_views, reaction_views, tag_views, views
 from forum.threads.models import Visibility
 
 bp = Blueprint("threads", __name__)
@@ -34,3 +34,19 @@ posts_bp.add_url_rule("/comments/<id:comment_id>/withdraw", view_func=post_views
 
 tags_bp.add_url_rule("/", view_func=tag_views.list)
 tags_bp.add_url_rule("/<path:name>/", view_func=tag_views.show)
+
+# Agreeing and bookmarks (forum.threads.reaction_views): POST buttons on the thread page, and one list page.
+POST = ["POST"]
+posts_bp.add_url_rule("/<id:post_id>/agree", "agree", view_func=reaction_views.agree, methods=POST)
+posts_bp.add_url_rule("/<id:post_id>/agree/remove", "remove_agreement", view_func=reaction_views.remove_agreement,
+                      methods=POST)
+posts_bp.add_url_rule("/<id:post_id>/bookmark", "bookmark", view_func=reaction_views.bookmark_post, methods=POST)
+posts_bp.add_url_rule("/<id:post_id>/bookmark/remove", "unbookmark", view_func=reaction_views.unbookmark_post,
+                      methods=POST)
+bp.add_url_rule("/threads/<id:thread_id>/bookmark", "bookmark", view_func=reaction_views.bookmark_thread,
+                methods=POST)
+bp.add_url_rule("/threads/<id:thread_id>/bookmark/remove", "unbookmark", view_func=reaction_views.unbookmark_thread,
+                methods=POST)
+bp.add_url_rule("/bookmarks", "bookmarks", view_func=reaction_views.list_bookmarks)
+bp.add_url_rule("/bookmarks/<id:bookmark_id>/remove", "remove_bookmark", view_func=reaction_views.remove_bookmark,
+                methods=POST)

@@ -108,6 +108,9 @@ def _new_post(thread: Thread, author: User, body: str, quoted_post_id: int | Non
     db.session.add(PostRevision(post_id=post.id, number=1, body_source=body, body_html=html, editor_id=author.id))
     if held:
         signals.content_held.send(post, group_id=thread.group_id, thread_id=thread.id, resubmitted=False)
+    signals.content_changed.send(post)
+    if not held and thread.state == Visibility.VISIBLE:
+        signals.published.send(post, approved=False)
     return post
 
 
@@ -249,6 +252,7 @@ def edit_post(post: Post, editor: User, body: str, title: str | None = None, tag
     if post.state == Visibility.HIDDEN:  # the author's edit resubmits a hidden post for review
         visibility.change_post(post, state=Visibility.HELD)
         signals.content_held.send(post, group_id=thread.group_id, thread_id=thread.id, resubmitted=True)
+    signals.content_changed.send(post)
     return post
 
 
@@ -278,6 +282,9 @@ def add_comment(post: Post, author: User, body: str) -> Comment:
         )
     else:
         db.session.execute(update(Thread).where(Thread.id == post.thread_id).values(last_activity_at=utcnow()))
+    signals.content_changed.send(comment)
+    if not held and post.is_shown and post.thread.state == Visibility.VISIBLE:
+        signals.published.send(comment, approved=False)
     return comment
 
 
@@ -286,3 +293,4 @@ def withdraw_comment(comment: Comment, user: User) -> None:
     _check_author(comment, user, "withdraw this comment")
     if comment.withdrawn_at is None:
         comment.withdrawn_at = utcnow()
+        signals.content_changed.send(comment)

@@ -15,7 +15,7 @@ from forum.common.decorators import form_checks_csrf
 from forum.common.errors import ERROR_TITLES
 from forum.common.pagination import page_from_request
 from forum.extensions import limiter
-from forum.threads import links, queries, services
+from forum.threads import bookmarks, links, queries, reactions, services
 from forum.threads.forms import CommentForm, ReplyForm, ThreadForm
 from forum.threads.models import Comment, Post, Thread, Visibility
 
@@ -125,6 +125,8 @@ def show(thread_id: int, slug: str | None = None):
         suspension=suspension,
         may_write=may_write,
         first_post=may_write and first_post_in(thread.group),
+        agreements=reactions.agreements(page.posts, current_user),
+        marks=bookmarks.marks_on_page(thread, page.posts, current_user),
     )
 
 

@@ -20,6 +20,7 @@ from forum.common.timefmt import utcnow
 from forum.extensions import db
 from forum.groups import permissions
 from forum.groups.models import Group
+from forum.threads import signals
 from forum.threads.models import Comment, Post, Thread, Visibility
 
 
@@ -65,6 +66,7 @@ def change_post(
     # What the post is now, not when it was loaded: a moderator hiding it a moment ago must not be counted twice.
     db.session.refresh(post, attribute_names=["state", "withdrawn_at"])
     thread_was_shown, post_was_shown = thread.is_visible, post.is_shown
+    was_held = post.state == Visibility.HELD
     if state is not None:
         post.state = state
         post.hidden_reason = reason if state == Visibility.HIDDEN else post.hidden_reason
@@ -93,14 +95,21 @@ def change_post(
     name_last_poster(thread.id)
     if post_shown and not post_was_shown and not withdraw:
         db.session.execute(update(Thread).where(Thread.id == thread.id).values(last_activity_at=utcnow()))
+    signals.content_changed.send(post)
+    if post_shown and not post_was_shown and was_held:
+        signals.published.send(post, approved=True)
 
 
 def change_comment(comment: Comment, *, state: Visibility, reason: str | None = None) -> None:
     """Move a comment to ``state`` (comments are not counted anywhere)."""
+    was_held = comment.state == Visibility.HELD
     comment.state = state
     if state == Visibility.HIDDEN:
         comment.hidden_reason = reason
     db.session.flush()
+    signals.content_changed.send(comment)
+    if was_held and state == Visibility.VISIBLE:
+        signals.published.send(comment, approved=True)
 
 
 def name_last_poster(thread_id: int) -> None:

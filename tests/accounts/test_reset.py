@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import logging
 import re
 import time
+from email import message_from_bytes
+from email.policy import default
 
 from itsdangerous import TimestampSigner
 
-from forum.common.mail import outbox
+from forum.mail.transport import sent as outbox
 from tests.accounts.support import STRONG, person
 from tests.conftest import TEST_PASSWORD
 
@@ -105,8 +106,9 @@ def test_reset_signs_out_every_existing_session(app, client):
     assert client.get("/account").headers["Location"].startswith("/login")
 
 
-def test_without_a_mail_server_the_link_is_written_to_the_log(app, client, caplog):
+def test_without_a_mail_server_the_email_is_written_to_a_file(app, client, tmp_path):
     person(app, email="ann@example.org")
-    with caplog.at_level(logging.INFO, logger=app.logger.name):
-        path = ask_for_link(app, client)
-    assert any(path in record.getMessage() for record in caplog.records)
+    app.config["MAIL_FILE_DIR"] = str(tmp_path)
+    path = ask_for_link(app, client)
+    (written,) = tmp_path.glob("*.eml")
+    assert path in message_from_bytes(written.read_bytes(), policy=default).get_content()

@@ -12,7 +12,7 @@ from flask import Flask
 from playwright.sync_api import Page, expect
 
 from forum.accounts import services
-from forum.common.mail import outbox
+from forum.mail.transport import sent as outbox
 from tests import factories
 from tests.browser.test_accessibility import sign_in
 
