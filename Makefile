@@ -14,11 +14,13 @@ $(VENV)/.installed: setup.cfg
 
 install: $(VENV)/.installed
 
-## Set up and run the forum on SQLite with demo content at http://127.0.0.1:5000
+## Set up and run the forum on SQLite with demo content at http://127.0.0.1:5000, with a job worker beside it
+## (email goes to files in instance/mail/). Ctrl+C stops both.
 run: install
 	$(VENV)/bin/flask --app forum db upgrade
 	$(VENV)/bin/flask --app forum seed-demo
-	$(VENV)/bin/flask --app forum run --debug
+	$(VENV)/bin/flask --app forum jobs worker & worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
+	  $(VENV)/bin/flask --app forum run --debug
 
 ## Set up and run every test: lint, import layers, the suite on SQLite and PostgreSQL, browser tests in Chromium.
 ## The suite runs in PYTEST_WORKERS processes (pytest-xdist; 2 pays best on 2 cores, 0 runs in this process);
