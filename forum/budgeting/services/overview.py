@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
@@ -48,3 +49,11 @@ def pot_summaries(budget: Budget) -> list[PotSummary]:
         select(Ballot.pot_id, func.count()).where(Ballot.pot_id.in_(pot_ids)).group_by(Ballot.pot_id)
     ).all()) if pot_ids else {}
     return [PotSummary(pot, proposals.get(pot.id, 0), ballots.get(pot.id, 0)) for pot in budget.pots]
+
+
+def ballots_cast(user: Any, budgets: list[Budget]) -> set[int]:
+    """The ids of the pots among ``budgets`` in which ``user`` has a ballot (one query; for the home page)."""
+    pot_ids = [pot.id for budget in budgets for pot in budget.pots]
+    if not pot_ids or not getattr(user, "is_authenticated", False):
+        return set()
+    return set(db.session.scalars(select(Ballot.pot_id).where(Ballot.pot_id.in_(pot_ids), Ballot.voter_id == user.id)))
