@@ -117,22 +117,31 @@ def register_blueprints(app: Flask) -> None:
     from forum.budgeting import routes as budgeting_routes
     from forum.groups.routes import bp as groups_bp
     from forum.home.routes import bp as home_bp
-    from forum.mail.routes import bp as mail_bp
     from forum.moderation import routes as moderation_routes
+    from forum.search import routes as search_routes
     from forum.threads import routes as threads_routes
 
     for blueprint in (home_bp, accounts_bp, groups_bp, threads_routes.bp, threads_routes.posts_bp,
                       threads_routes.tags_bp, budgeting_routes.bp, moderation_routes.bp,
-                      moderation_routes.community_bp, mail_bp):
+                      moderation_routes.community_bp, search_routes.bp):
         app.register_blueprint(blueprint)
+    from forum.feeds.routes import bp as feeds_bp  # Atom feeds (issue 11)
+    app.register_blueprint(feeds_bp)
+    from forum.account_data.routes import bp as account_data_bp  # download my data, delete my account (issue 11)
+    app.register_blueprint(account_data_bp)
     moderation_routes.init_app(app)
+    search_routes.init_app(app)
     budgeting_routes.register_links()
+    from forum.notifications import routes as notifications_routes  # notifications (issue 11)
+    app.register_blueprint(notifications_routes.bp)
+    notifications_routes.init_app(app)
 
 
 def register_jobs(app: Flask) -> None:
     """Import every module that declares jobs, then give the app its Huey with all of them."""
     from forum import jobs
     from forum.mail import services as mail_services  # noqa: F401  (declares deliver, sweep_outbox)
+    from forum.notifications import tasks as notification_tasks  # noqa: F401  (fan_out, daily_digest)
 
     jobs.init_app(app)
 
@@ -146,8 +155,10 @@ def register_commands(app: Flask) -> None:
     from forum.budgeting.cli import budgets_cli
     from forum.demo.cli import seed_demo
     from forum.jobs.cli import jobs_cli
+    from forum.search.cli import search_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(budgets_cli)
     app.cli.add_command(seed_demo)
+    app.cli.add_command(search_cli)
     app.cli.add_command(jobs_cli)

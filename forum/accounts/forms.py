@@ -135,3 +135,37 @@ class RoleForm(Form):
         render_kw=govuk(),
     )
     submit = SubmitField("Save role", widget=GovSubmitInput())
+
+
+class DisplayNameForm(Form):
+    display_name = StringField(
+        "Display name",
+        description="Shown beside everything you write, including what you wrote before. Use 2 to 50 characters; "
+                    "it must differ from everyone else's. Your profile address changes with it.",
+        filters=[_squash],
+        validators=[
+            InputRequired("Enter a display name"),
+            Length(min=2, max=50, message="Display name must be between 2 and 50 characters"),
+        ],
+        widget=GovTextInput(),
+        render_kw=govuk(autocomplete="nickname", spellcheck=False, classes="govuk-!-width-two-thirds"),
+    )
+    submit = SubmitField("Save display name", widget=GovSubmitInput())
+
+
+class ChangeEmailForm(Form):
+    email = StringField(
+        "New email address", description="We will send a link to this address. Your address changes when you open it.",
+        validators=[InputRequired("Enter your new email address"),
+                    Length(max=254, message="Email address must be 254 characters or fewer"), Email(EMAIL_FORMAT)],
+        widget=GovTextInput(), render_kw=govuk(type="email", autocomplete="email", spellcheck=False),
+    )
+    current_password = PasswordField(
+        "Current password", validators=[InputRequired("Enter your current password")], widget=GovPasswordInput(),
+        render_kw=govuk(autocomplete="current-password"),
+    )
+    submit = SubmitField("Send the link", widget=GovSubmitInput())
+
+
+class ConfirmEmailForm(Form):
+    submit = SubmitField("Confirm new email address", widget=GovSubmitInput())

@@ -5,7 +5,7 @@ A person's profile (``threads.profile``) lists their posts, so it belongs to the
 
 from flask import Blueprint
 
-from forum.accounts import views
+from forum.accounts import data_views, outbox_views, views
 from forum.accounts.models import Role
 
 bp = Blueprint("accounts", __name__)
@@ -22,3 +22,11 @@ bp.add_url_rule("/account", view_func=views.account, methods=GET_POST)
 bp.add_url_rule("/account/password", view_func=views.change_password, methods=GET_POST)
 bp.add_url_rule("/admin/users", view_func=views.admin_users)
 bp.add_url_rule("/admin/users/<id:user_id>", view_func=views.admin_user, methods=GET_POST)
+bp.add_url_rule("/admin/outbox", "outbox", view_func=outbox_views.outbox)
+bp.add_url_rule("/admin/outbox/<id:message_id>/send", "outbox_send_again", view_func=outbox_views.send_again,
+                methods=["POST"])
+
+# Issue 11: the person's display name and email address (forum/accounts/data_views.py).
+bp.add_url_rule("/account/name", view_func=data_views.change_name, methods=GET_POST)
+bp.add_url_rule("/account/email", view_func=data_views.change_email, methods=GET_POST)
+bp.add_url_rule("/account/email/<token>", view_func=data_views.confirm_email, methods=GET_POST)

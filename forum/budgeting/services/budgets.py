@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from forum.accounts.models import User
 from forum.audit import services as audit
 from forum.audit.models import Action
+from forum.budgeting import signals
 from forum.budgeting.models import (
     BEFORE_VOTING,
     Area,
@@ -145,6 +146,7 @@ def create_proposal(pot: Pot, title: str, cost: Money, description: str = "", au
                         status=ProposalStatus.PROPOSED)
     db.session.add(proposal)
     db.session.flush()
+    signals.proposal_changed.send(proposal)
     return proposal
 
 

@@ -14,6 +14,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
+from forum.budgeting import signals
 from forum.budgeting.models import BEFORE_VOTING, Budget, Phase, Pot, Proposal, ProposalStatus
 from forum.budgeting.services.budgets import Money, money_in_pence
 from forum.common import markup
@@ -107,6 +108,7 @@ def propose(budget: Budget, pot_id: int | None, author: Any, text: ProposalText)
     _apply(proposal, _pot_of(budget, pot_id), text)
     db.session.add(proposal)
     db.session.flush()
+    signals.proposal_changed.send(proposal)
     return proposal
 
 
@@ -135,6 +137,8 @@ def edit(proposal: Proposal, user: Any, pot_id: int | None, text: ProposalText) 
     """The author's changes to their proposal (field errors for anything wrong, and then nothing changes)."""
     check_can_edit(proposal, user)
     _apply(proposal, _pot_of(proposal.pot.budget, pot_id), text)
+    db.session.flush()
+    signals.proposal_changed.send(proposal)
     return proposal
 
 
@@ -158,4 +162,5 @@ def withdraw(proposal: Proposal, user: Any) -> Proposal:
     """Withdraw a proposal: it stays on the site, marked withdrawn, and never goes on a ballot."""
     check_can_withdraw(proposal, user)
     proposal.status = ProposalStatus.WITHDRAWN
+    signals.proposal_changed.send(proposal)
     return proposal

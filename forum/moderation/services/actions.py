@@ -20,7 +20,7 @@ from forum.common.errors import DomainError, ValidationFailed
 from forum.common.timefmt import relative
 from forum.extensions import db
 from forum.moderation.models import ItemType, Outcome
-from forum.moderation.services import review, scope
+from forum.moderation.services import notices, review, scope
 from forum.moderation.services.items import Item, title_of
 from forum.threads import visibility
 from forum.threads.models import Thread, Visibility
@@ -107,6 +107,7 @@ def hide(item: Item, moderator: Any, reason: str) -> str:
         raise AlreadyDone(f"{_first_upper(title_of(item))} is already hidden{_last_action(item)}.")
     _set_state(item, Visibility.HIDDEN, reason)
     review.close_review(item.kind, item.id, moderator, Outcome.UPHELD, Outcome.UPHELD)
+    notices.hidden(item, moderator, reason)  # notifications (issue 11)
     audit.record(moderator, Action.HIDE, item_type=item.kind, item_id=item.id, group_id=item.group.id,
                  subject_id=item.author_id, reason=reason)
     db.session.flush()

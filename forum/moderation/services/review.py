@@ -15,6 +15,7 @@ from forum.common import database
 from forum.common.timefmt import utcnow
 from forum.extensions import db
 from forum.moderation.models import Flag, ItemType, ReviewItem, ReviewStatus
+from forum.moderation.services import notices
 from forum.threads import signals
 from forum.threads.models import Comment
 
@@ -63,6 +64,7 @@ def close_review(item_type: str, item_id: int, actor: Any, outcome: str, flag_ou
     """Close the item's queue row with ``outcome`` and give its open flags ``flag_outcome``; returns the
     number of flags decided (their flaggers see the outcome on their flags page)."""
     now = utcnow()
+    notices.flags_decided(item_type, item_id, actor, flag_outcome)  # notifications (issue 11), before they close
     db.session.execute(
         update(ReviewItem)
         .where(ReviewItem.item_type == item_type, ReviewItem.item_id == item_id,

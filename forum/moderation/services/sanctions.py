@@ -27,7 +27,7 @@ from forum.extensions import db
 from forum.groups import permissions
 from forum.groups.models import Group
 from forum.moderation.models import ModeratorWarning
-from forum.moderation.services import scope
+from forum.moderation.services import notices, scope
 from forum.moderation.services.actions import AlreadyDone, check_reason
 from forum.moderation.services.queue import AuthorHistory, author_histories
 
@@ -79,6 +79,7 @@ def warn(moderator: Any, target: User, reason: str, group: Group | None = None) 
     audit.record(moderator, Action.WARN, item_type="user", item_id=target.id, subject_id=target.id,
                  group_id=group.id if group else None, reason=reason)
     db.session.flush()
+    notices.warned(target, moderator, reason, group)  # notifications (issue 11)
     return warning
 
 
@@ -104,6 +105,7 @@ def suspend(moderator: Any, target: User, days: int | None, reason: str) -> User
     audit.record(moderator, Action.SUSPEND, item_type="user", item_id=target.id, subject_id=target.id,
                  reason=reason, summary=f"For {days} day{'s' if days != 1 else ''}")
     db.session.flush()
+    notices.suspended(target, moderator, days, reason)  # notifications (issue 11)
     return target
 
 

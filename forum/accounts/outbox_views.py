@@ -1,4 +1,4 @@
-"""The outbox for admins: what was sent, what waits, what failed and why; send a failed message again."""
+"""The email outbox (forum/mail) for admins: what was sent, what waits, what failed and why; send one again."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from forum.mail import services
 @role_required(Role.ADMIN)
 def outbox():
     page = services.list_outbox(page_from_request(), current_app.config["AUDIT_PER_PAGE"])
-    pagination = page.govuk_params(lambda n: url_for("mail.outbox", page=n))
+    pagination = page.govuk_params(lambda n: url_for("accounts.outbox", page=n))
     return render_template("admin/outbox.html", page=page, pagination=pagination,
                            counts=services.counts_by_status())
 
@@ -22,4 +22,4 @@ def outbox():
 def send_again(message_id: int):
     message = services.send_again(message_id)
     flash(f"Email {message.id} to {message.to_address} will be sent again.", "success")
-    return redirect(url_for("mail.outbox"))
+    return redirect(url_for("accounts.outbox"))
