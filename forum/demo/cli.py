@@ -8,6 +8,7 @@ from flask.cli import with_appcontext
 
 from forum.common.transaction import unit_of_work
 from forum.demo import content, seed
+from forum.jobs import huey_of
 
 
 @click.command("seed-demo")
@@ -21,6 +22,8 @@ def seed_demo() -> None:
     else:
         method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
         todo = list(seed.steps(method))
+        # Run the notification fan-out and the indexing jobs at the commit, so the demo is whole when this ends.
+        huey_of(current_app._get_current_object()).immediate = True
         with unit_of_work(), click.progressbar(todo, label="Seeding the demo forum",
                                                item_show_func=lambda s: s and s[0]) as bar:
             for _label, step in bar:

@@ -28,6 +28,7 @@ PEOPLE = [
 
 # What each account shows a newcomer who signs in as it (printed with the passwords).
 TRY = {
+    "Jo Walker": "a resident with unread notifications (a mention, replies), watched threads and bookmarks",
     "Morgan Reid": "site moderator: flagged and held posts wait at /moderation/",
     "Dana Hughes": "group moderator of Neighbourhood services, which pre-moderates every post",
     "Lee Grant": "sees a post hidden with the moderator's reason, and a warning",

@@ -15,7 +15,7 @@ from forum.accounts.models import User
 from forum.common import markup
 from forum.common.text import slugify
 from forum.common.timefmt import utcnow
-from forum.demo import budgets, content, moderation
+from forum.demo import activity, budgets, content, moderation
 from forum.extensions import db
 from forum.groups.models import Group, MemberRole, Membership
 from forum.threads import services as thread_services
@@ -107,10 +107,12 @@ def steps(hash_method: str) -> Iterator[tuple[str, Callable[[], object]]]:
         return _make_thread(state["groups"], state["people"], spec)
 
     # The conversations and budgets stand for months already moderated: none of them waits for review.
-    yield "the seed article", moderation.published(seed_article_thread)
+    yield "the seed article", moderation.published(lambda: state.setdefault("article", seed_article_thread()))
     for spec in content.THREADS:
         yield f"thread: {spec[2]}", moderation.published(
             lambda spec=spec: _make_thread(state["groups"], state["people"], spec))
     yield f"budget: {budgets.VOTING_TITLE} (voting)", moderation.published(budgets.voting_budget)
     yield f"budget: {budgets.FINISHED_TITLE} (counted, in delivery)", moderation.published(budgets.finished_budget)
     yield from moderation.steps(state)
+    yield f"{activity.RESIDENT}'s notifications and bookmarks", moderation.published(
+        lambda: activity.jo_walkers_forum(state["people"], state["article"]))

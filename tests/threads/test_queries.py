@@ -52,7 +52,8 @@ def test_thread_page_query_count_does_not_grow_with_posts_or_comments(app, clien
     # 6, plus one for the proposals the thread discusses (forum.threads.links), plus one for someone who may
     # reply: whether they have posted in the group yet (the house rules come before their first post), plus
     # one for anyone signed in: the header's moderation link (forum/moderation/views/nav.py).
-    assert max(counts.values()) <= 9
+    # 5 to 9 before issue 11; +4 for a signed-in reader: agreements, bookmarks, unread count, watch state.
+    assert max(counts.values()) <= 13
     print(f"thread page queries (10 posts = 200 posts): {counts}")
 
 

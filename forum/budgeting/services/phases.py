@@ -14,6 +14,7 @@ from forum.accounts.models import User
 from forum.audit import services as audit
 from forum.audit.models import Action
 from forum.budgeting.models import PHASE_LABELS, PUBLISHED, Budget, Phase
+from forum.budgeting.services import notices
 from forum.budgeting.services.results import count_and_store
 from forum.budgeting.services.staff import check_runs_budgets
 from forum.common.errors import ValidationFailed
@@ -41,4 +42,6 @@ def move_budget(budget: Budget, user: User, phase: str) -> Budget:
     if counting:
         for pot in budget.pots:
             count_and_store(pot)
+        notices.count_published(budget)  # notifications (issue 11): funded or not
+    notices.phase_moved(budget, user.id)  # notifications (issue 11)
     return budget

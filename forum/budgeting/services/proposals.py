@@ -6,6 +6,7 @@ from forum.accounts.models import User
 from forum.audit import services as audit
 from forum.audit.models import Action
 from forum.budgeting.models import BEFORE_VOTING, Proposal, ProposalStatus
+from forum.budgeting.services import notices
 from forum.budgeting.services.budgets import Money, money_in_pence
 from forum.budgeting.services.staff import check_runs_budgets
 from forum.common.errors import PermissionDenied, ValidationFailed
@@ -47,6 +48,7 @@ def review_proposal(proposal: Proposal, reviewer: User, feasible: bool, reason: 
     audit.record(reviewer, Action.REVIEW_PROPOSAL, item_type="proposal", item_id=proposal.id,
                  subject_id=proposal.author_id, reason=reason,
                  summary=f"{proposal.title}: {ProposalStatus.LABELS[proposal.status]}")
+    notices.proposal_outcome(proposal, reviewer.id)  # notifications (issue 11)
     return proposal
 
 
