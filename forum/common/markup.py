@@ -8,10 +8,13 @@ bleach is deprecated upstream (mozilla/bleach#698); it stays behind this module 
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import partial
+from urllib.parse import quote
 
 import bleach
 import markdown
+from bleach import html5lib_shim
 from bleach.linkifier import LinkifyFilter
 
 #: What a person may type, told beside every text area the pipeline renders.
@@ -146,13 +149,64 @@ def _demote_headings(html: str) -> str:
     return re.sub(r"<(/?)h([1-6])(\b[^>]*)>", shift, html)
 
 
+#: An @mention (notifications, issue 11): ``@`` then a handle as ``forum.common.text.slugify`` makes them, not
+#: preceded by a word character (so ``bob@example.org`` is no mention).
+MENTION = re.compile(r"(?<![\w@/.+-])@(\w[\w-]{0,59})", re.UNICODE)
+MENTION_CLASS = "forum-mention"
+
+
+def mention_handle(typed: str) -> str:
+    """The handle an @mention names: what was typed after the ``@``, as handles are written."""
+    return unicodedata.normalize("NFKC", typed).lower().strip("-_")
+
+
+class MentionFilter(html5lib_shim.Filter):
+    """Link each @handle in text (not inside a link, ``code`` or ``pre``) to ``/users/<handle>/``.
+
+    It runs after the sanitiser, on the token stream, so the serialiser escapes what it adds. Every handle that
+    looks like one is linked, whether or not such a person exists: the profile address answers 404 alike for
+    nobody and for no one, so the page reveals nothing, and rendering needs no query. Who is notified is the
+    fan-out job's business (``forum.notifications.tasks``): only people who may read the group.
+    """
+
+    SKIP = frozenset({"a", "code", "pre"})
+
+    def __iter__(self):
+        depth = 0
+        for token in super().__iter__():
+            kind = token["type"]
+            if kind in ("StartTag", "EndTag") and token["name"] in self.SKIP:
+                depth += 1 if kind == "StartTag" else -1 if depth else 0
+            if kind != "Characters" or depth or "@" not in token["data"]:
+                yield token
+                continue
+            yield from self._split(token["data"])
+
+    @staticmethod
+    def _split(text: str):
+        at = 0
+        for match in MENTION.finditer(text):
+            handle = mention_handle(match.group(1))
+            if not handle:
+                continue
+            if match.start() > at:
+                yield {"type": "Characters", "data": text[at:match.start()]}
+            attrs = {(None, "href"): f"/users/{quote(handle)}/", (None, "class"): MENTION_CLASS}
+            yield {"type": "StartTag", "namespace": None, "name": "a", "data": attrs}
+            yield {"type": "Characters", "data": match.group(0)}
+            yield {"type": "EndTag", "namespace": None, "name": "a"}
+            at = match.end()
+        if at < len(text):
+            yield {"type": "Characters", "data": text[at:]}
+
+
 _cleaner = bleach.Cleaner(
     tags=ALLOWED_TAGS,
     attributes=ALLOWED_ATTRIBUTES,
     protocols=ALLOWED_PROTOCOLS,
     strip=True,
     strip_comments=True,
-    filters=[partial(LinkifyFilter, callbacks=[_set_link_rel], skip_tags={"pre", "code"})],
+    filters=[partial(LinkifyFilter, callbacks=[_set_link_rel], skip_tags={"pre", "code"}), MentionFilter],
 )
 _markdown = partial(markdown.markdown, extensions=["fenced_code", "tables", "sane_lists"], output_format="html")
 

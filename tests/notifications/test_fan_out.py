@@ -134,3 +134,17 @@ def test_a_deleted_account_is_told_nothing(app, client, world):
         db.session.get(User, world.author.id).deleted_at = utcnow()
     reply(client, world.member, world.thread_id, "Anyone?")
     assert kinds_of(app, world.author) == []
+
+
+def test_a_watcher_who_cannot_read_the_private_group_is_told_nothing(app, client, world):
+    from forum.notifications import services
+
+    with app.app_context():
+        from forum.accounts.models import User
+
+        services.set_watch(db.session.get(User, world.outsider.id), "watching", thread_id=world.private_thread_id)
+        services.set_watch(db.session.get(User, world.moderator.id), "watching", thread_id=world.private_thread_id)
+    reply(client, world.member, world.private_thread_id, "Only for us.")
+    assert kinds_of(app, world.outsider) == []
+    assert kinds_of(app, world.moderator) == ["watched_thread_post"]  # site moderators read every group
+    assert kinds_of(app, world.author) == ["reply_to_thread"]

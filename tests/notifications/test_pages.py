@@ -107,7 +107,8 @@ def test_watch_buttons_on_the_thread_and_group_pages(app, client, world):
 
 def test_watching_a_private_group_one_cannot_read_is_a_404(client, world):
     sign_in(client, world.outsider)
-    assert client.post(f"/notifications/watch/groups/{world.private_slug}", data={"level": "watching"}).status_code == 404
+    response = client.post(f"/notifications/watch/groups/{world.private_slug}", data={"level": "watching"})
+    assert response.status_code == 404
     assert client.post(f"/notifications/watch/threads/{world.private_thread_id}",
                        data={"level": "watching"}).status_code == 404
 
