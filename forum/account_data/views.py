@@ -42,6 +42,8 @@ def delete():
     try:
         services.check_may_delete(_me())
     except PermissionDenied as refusal:
+        if request.method == "POST":
+            raise  # the 403 page: nothing was deleted
         return render_template("accounts/delete.html", form=None, refusal=refusal.message)
     form = DeleteAccountForm()
     if form.validate_on_submit():

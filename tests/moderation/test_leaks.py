@@ -26,6 +26,7 @@ from forum.threads import services as thread_services
 from forum.threads.models import Post
 from tests.budgeting.support import make_budget
 from tests.moderation import support as s
+from tests.pages import read
 
 #: Words that appear only in content nobody else may see.
 HELD_WORDS = ("Swan nesting plans", "swanbody", "swantag", "heldreplyword", "heldcommentword")
@@ -161,7 +162,11 @@ def test_the_home_page_latest_list_and_group_counts_leave_it_out(app, client, le
     world = leaks.world
     for who in [*others(leaks), world.author, world.newcomer]:
         as_(client, who)
-        text = s.page(client.get("/"))
+        home = read(client.get("/"))
+        if who == world.author and home.has("section.forum-mine"):
+            # Her own notifications say a moderator hid her thread, naming it: hers to know, nobody else's.
+            home.one("section.forum-mine").decompose()
+        text = s.page(str(home.soup))
         assert_no_secrets(text, f"/ for {who}")
         assert "1 thread, 2 posts" in text and "Benches by the pond" in text
     with app.app_context():
