@@ -16,7 +16,10 @@ from forum.common.errors import PermissionDenied, ValidationFailed
 from forum.extensions import db
 from forum.groups import services as groups
 from forum.groups.models import Membership
+from forum.mail.models import MailStatus, OutboxMessage
 from forum.moderation.models import Flag
+from forum.notifications import services as notifications
+from forum.notifications.models import Notification, Preference, Watch
 from forum.threads.models import Bookmark, Comment, Post, PostReaction, PostRevision, Thread
 
 #: The audit log's action for a deleted account (its label: ``LABEL``).
@@ -61,6 +64,14 @@ def export_for(user: User) -> dict[str, Any]:
         "bookmarks": [{"thread_id": b.thread_id, "post_id": b.post_id, "created": _when(b.created_at)}
                       for b in db.session.scalars(select(Bookmark).where(Bookmark.user_id == user.id)
                                                   .order_by(Bookmark.id))],
+        "notification_settings": {
+            "email": notifications.preferences_of(user),
+            "watching": [{"thread_id": w.thread_id, "group_id": w.group_id, "level": str(w.level)}
+                         for w in db.session.scalars(select(Watch).where(Watch.user_id == user.id).order_by(Watch.id))],
+        },
+        "notifications": [{"kind": n.kind, "text": n.text, "created": _when(n.created_at), "read": _when(n.read_at)}
+                          for n in db.session.scalars(select(Notification).where(Notification.recipient_id == user.id)
+                                                      .order_by(Notification.id))],
     }
 
 
@@ -148,9 +159,10 @@ def delete_account(user: User, password: str) -> None:
     """Delete ``user``'s account after checking their password.
 
     Their posts, comments, threads and proposals stay where they are, credited to "A former member"; ballots in
-    budgets still voting are withdrawn (those already counted stay, anonymous); memberships, reactions and
-    bookmarks go; flags stay with the moderators' decisions. The account keeps no personal detail and cannot
-    sign in again (every session ends with it). The audit log records that an account was deleted, no more.
+    budgets still voting are withdrawn (those already counted stay, anonymous); memberships, reactions,
+    bookmarks, notifications, watches, email settings and unsent email go; flags stay with the moderators'
+    decisions. The account keeps no personal detail and cannot sign in again (every session ends with it). The
+    audit log records that an account was deleted, no more.
     """
     if user.deleted_at is not None:
         raise ValidationFailed("This account has already been deleted", field="password")
@@ -162,6 +174,11 @@ def delete_account(user: User, password: str) -> None:
         groups.leave(membership.group.slug, user)
     db.session.execute(delete(PostReaction).where(PostReaction.user_id == user.id))
     db.session.execute(delete(Bookmark).where(Bookmark.user_id == user.id))
+    for model, column in ((Notification, Notification.recipient_id), (Watch, Watch.user_id),
+                          (Preference, Preference.user_id)):
+        db.session.execute(delete(model).where(column == user.id))
+    db.session.execute(delete(OutboxMessage).where(OutboxMessage.user_id == user.id,
+                                                   OutboxMessage.status == MailStatus.PENDING))
     accounts.anonymise(user)
     audit.record(user, DELETE_ACCOUNT, item_type="user", item_id=user.id, subject_id=user.id,
                  summary="Account deleted by its owner")

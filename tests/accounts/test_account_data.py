@@ -16,6 +16,7 @@ from forum.extensions import db
 from forum.groups.models import Membership
 from forum.mail import transport
 from forum.moderation.models import Flag
+from forum.notifications.models import Notification
 from tests import factories
 from tests.budgeting.support import make_budget, store_ballot
 from tests.conftest import TEST_PASSWORD
@@ -167,6 +168,10 @@ def test_export_has_their_writing_and_not_others(app, client):
     assert [m["group"] for m in data["memberships"]] == ["Housing"]
     assert [f["reason"] for f in data["flags"]] == ["spam"]
     assert len(data["ballots"]) == 1 and len(data["ballots"][0]["choices"]) == 1
+    assert [n["kind"] for n in data["notifications"]] == ["reply_to_thread"]
+    assert data["notification_settings"]["email"]["mention"] in ("immediate", "daily", "never")
+    assert data["notification_settings"]["watching"] == [{"thread_id": thread_id, "group_id": None,
+                                                          "level": "watching"}]
     assert "Bob's reply text." not in response.get_data(as_text=True)
     assert "bob@example.org" not in response.get_data(as_text=True)
 
@@ -204,6 +209,8 @@ def test_delete_account(app, client):
         assert db.session.scalar(select(func.count()).select_from(Membership)
                                  .where(Membership.user_id == ann.id)) == 0
         assert db.session.scalar(select(func.count()).select_from(Ballot).where(Ballot.voter_id == ann.id)) == 0
+        assert db.session.scalar(select(func.count()).select_from(Notification)
+                                 .where(Notification.recipient_id == ann.id)) == 0
         entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "delete_account")).one()
         assert entry.subject_id == ann.id and "Ann" not in entry.summary and "ann@" not in entry.summary
     # Their posts stay, credited to a former member with no profile link.
