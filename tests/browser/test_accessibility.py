@@ -154,6 +154,8 @@ CASES: dict[str, Case] = {
     "profile": Case(lambda w: f"/users/{w.staff_handle}/"),
     "own-profile": Case(lambda w: f"/users/{w.author_handle}/", who="author"),
     "admin-users": Case(lambda w: "/admin/users", who="admin"),
+    "admin-outbox": Case(lambda w: "/admin/outbox", who="admin"),
+    "bookmarks": Case(lambda w: "/bookmarks", who="author"),
     "not-found": Case(lambda w: f"/groups/{w.private_group}/", who="resident", status=404),
     "forbidden": Case(lambda w: "/admin/users", who="resident", status=403),
 }
