@@ -5,6 +5,7 @@ from flask_login import current_user
 
 from forum.budgeting.models import Phase
 from forum.budgeting.services import overview
+from forum.home import info_pages
 from forum.notifications import services as notifications
 from forum.threads import links, listings
 
@@ -34,3 +35,9 @@ def index():
         open_budgets=open_budgets,
         mine=mine,
     )
+
+
+def info_page(name: str):
+    """A privacy notice, accessibility statement, cookies or contact page (council-editable)."""
+    info, body_html = info_pages.page(name)
+    return render_template("home/info_page.html", info=info, body_html=body_html)

@@ -156,6 +156,10 @@ CASES: dict[str, Case] = {
     "admin-users": Case(lambda w: "/admin/users", who="admin"),
     "admin-outbox": Case(lambda w: "/admin/outbox", who="admin"),
     "bookmarks": Case(lambda w: "/bookmarks", who="author"),
+    "privacy": Case(lambda w: "/privacy"),
+    "accessibility-statement": Case(lambda w: "/accessibility"),
+    "cookies": Case(lambda w: "/cookies"),
+    "contact": Case(lambda w: "/contact"),
     "not-found": Case(lambda w: f"/groups/{w.private_group}/", who="resident", status=404),
     "forbidden": Case(lambda w: "/admin/users", who="resident", status=403),
 }

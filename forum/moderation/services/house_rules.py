@@ -4,28 +4,16 @@ otherwise the default that ships with the forum (``forum/moderation/house_rules.
 from __future__ import annotations
 
 import os
-from functools import lru_cache
 
-from flask import current_app
-
-from forum.common import markup
+from forum.common import instance_text
 
 DEFAULT = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "house_rules.md")
 
 
 def source_path() -> str:
-    own = os.path.join(current_app.instance_path, "house_rules.md")
-    return own if os.path.isfile(own) else DEFAULT
+    return instance_text.source_path("house_rules.md", DEFAULT)
 
 
 def rules_html() -> str:
-    """The code of conduct as safe HTML, through the forum's one text pipeline: rendered once per version of
-    the file (a council editing ``instance/house_rules.md`` sees the change on the next request)."""
-    path = source_path()
-    return _rendered(path, os.stat(path).st_mtime_ns)
-
-
-@lru_cache(maxsize=8)
-def _rendered(path: str, modified: int) -> str:
-    with open(path, encoding="utf-8") as handle:
-        return markup.render(handle.read())
+    """The code of conduct as safe HTML (re-rendered when ``instance/house_rules.md`` changes)."""
+    return instance_text.rendered("house_rules.md", DEFAULT)
