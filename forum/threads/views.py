@@ -52,13 +52,27 @@ def posting_page(view: Callable[..., Any]) -> Callable[..., Any]:
     return form_checks_csrf(posting_limit(login_required(view)))
 
 
-HELD_MESSAGE = "Thanks — your post is awaiting review by a moderator. Only you can see it until then."
+#: What happens next, the same whatever waits and why.
+HELD_NEXT = "Only you can see it until then, and you will get a notification once a moderator has looked at it."
+
+
+def held_message(item: Thread | Post | Comment) -> str:
+    """Thanks, what waits (thread, post or comment), why it waits, and what happens next."""
+    what = "thread" if isinstance(item, Thread) else "comment" if isinstance(item, Comment) else "post"
+    group = item.group if isinstance(item, Thread) else item.thread.group if isinstance(item, Post) \
+        else item.post.thread.group
+    if group.premoderated:
+        why = f"In {group.name} a moderator reads every post and comment before it appears."
+    else:
+        first = current_app.config.get("PREMODERATE_FIRST_POSTS", 0)
+        why = f"A moderator reads the first {first} posts and comments of a new account before they appear."
+    return f"Thanks — your {what} is awaiting review. {why} {HELD_NEXT}"
 
 
 def tell_if_held(item: Thread | Post | Comment) -> None:
-    """After posting: say so when what was just posted waits for a moderator (pre-moderation)."""
+    """After posting: say so when what was just posted waits for a moderator (pre-moderation), and why."""
     if item.state == Visibility.HELD:
-        flash(HELD_MESSAGE, "info")
+        flash(held_message(item), "info")
 
 
 def posted(item: Thread | Post | Comment) -> Response:

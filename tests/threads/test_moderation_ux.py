@@ -19,7 +19,7 @@ from forum.moderation.services import actions
 from forum.moderation.services.items import load_item
 from forum.threads import services as thread_services
 from forum.threads.models import Comment, Post, Thread, Visibility
-from forum.threads.views import HELD_MESSAGE
+from forum.threads.views import HELD_NEXT as HELD_MESSAGE
 from tests import factories
 from tests.threads.support import Person, first_post_id, person, sign_in, sign_out
 
@@ -171,6 +171,7 @@ def test_a_held_comment_is_flashed_and_marked_for_its_author_only(app, client, p
                            follow_redirects=True)
     page = html.unescape(response.get_data(as_text=True))
     assert HELD_MESSAGE in page and "A held comment." in page and AWAITING in page
+    assert "your comment is awaiting review" in page and "a moderator reads every post and comment" in page
     with app.app_context():
         comment_id = db.session.scalar(db.select(Comment.id).where(Comment.body_source == "A held comment."))
     sign_in(client, place.group_moderator)
@@ -378,3 +379,13 @@ def test_the_account_page_links_to_flags_and_warnings_and_says_when_a_suspension
         until = db.session.get(User, place.member.id).suspended_until
     page = page_text(client, "/account")
     assert f"Your account is suspended until {exact(until)} (reason: Spamming the parks group)." in page
+
+
+def test_a_new_accounts_held_reply_says_why_it_waits(app, client, place):
+    app.config["PREMODERATE_FIRST_POSTS"] = 2
+    sign_in(client, place.newcomer)
+    response = client.post(f"/threads/{place.thread_id}/reply", data={"body": "My first words here."},
+                           follow_redirects=True)
+    page = html.unescape(response.get_data(as_text=True))
+    assert "your post is awaiting review" in page
+    assert "A moderator reads the first 2 posts and comments of a new account" in page and HELD_MESSAGE in page
