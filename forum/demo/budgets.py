@@ -9,7 +9,7 @@ synthetic.
 from __future__ import annotations
 
 import random
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
@@ -33,6 +33,7 @@ from forum.budgeting.services import phases
 from forum.budgeting.services.proposals import review_proposal
 from forum.common import markup
 from forum.common.timefmt import utcnow
+from forum.demo import timeline
 from forum.extensions import db
 from forum.groups.models import Group
 from forum.tags import services as tag_services
@@ -107,6 +108,11 @@ FINISHED_PROPOSALS = [
     ("Tool library at the allotments", 5_000, "green budget"),
     ("Bat boxes in Selly Oak park", 1_500, "green budget, parks"),
 ]
+# Residents who voted online in Selly Oak (proposal indexes), beside the paper ballots from the drop-in sessions.
+FINISHED_ONLINE = {
+    "Jo Walker": [1, 3, 6], "Sam Patel": [1, 3, 4], "Ellie Morgan": [3, 4, 5, 6], "Richard Parsons": [0, 1],
+    "Lee Grant": [2, 3, 5], "Dana Hughes": [1, 5],
+}
 DELIVERY = {  # funded proposal -> its updates: (status, percent, days ago, note), oldest first
     "Solar panels on the community centre roof": [
         (DeliveryStatus.PLANNED, 0, 90, "Roof survey done; installer chosen after three quotes."),
@@ -151,19 +157,22 @@ def voting_budget() -> Budget:
         feasible, reason, revised, why = spec[6]
         review_proposal(proposal, staff, feasible, reason, cost=revised * 100 if revised else None, cost_reason=why)
     phases.move_budget(budget, staff, Phase.VOTING)
-    _discussions(proposals, people)
+    _discussions(proposals, people, budget.review_from)
     on_ballot = [p for p in proposals if p.status == ProposalStatus.FEASIBLE]
     _online(pot, people, {"Jo Walker": [0, 3, 5], "Sam Patel": [0, 4, 6], "Ellie Morgan": [1, 2, 4]}, proposals)
     _paper(pot, on_ballot, 36, staff, "NF", seed=2027)
+    timeline.date_budget(budget, [budget.review_from, budget.voting_from], seed=2027)
     return budget
 
 
-def _discussions(proposals: list[Proposal], people: dict[str, User]) -> None:
+def _discussions(proposals: list[Proposal], people: dict[str, User], review_from: datetime) -> None:
+    """Threads about proposals, started while staff reviewed them and answered over the following days."""
     group = db.session.scalar(select(Group).where(Group.name == "Make a bigger difference"))
-    for index, author, title, body, replies in VOTING_THREADS:
+    for number, (index, author, title, body, replies) in enumerate(VOTING_THREADS):
         thread = thread_services.start_thread(group, people[author], title, body, "participatory budgeting")
         for reply_author, reply in replies:
             thread_services.reply(thread, people[reply_author], reply)
+        timeline.date_thread(thread, review_from + timedelta(days=3 + 4 * number, hours=10), gap=timedelta(days=2))
         db.session.add(ProposalThread(proposal_id=proposals[index].id, thread_id=thread.id,
                                       linked_by_id=people[author].id))
     library = db.session.scalar(select(Thread).where(Thread.title == "Library opening hours"))
@@ -227,6 +236,7 @@ def finished_budget() -> Budget:
         _tags(proposal, tags)
         proposals.append(proposal)
     phases.move_budget(budget, staff, Phase.VOTING)
+    _online(pot, people, FINISHED_ONLINE, proposals)
     _paper(pot, proposals, 150, staff, "SO", seed=2026, camps=[(0.66, [0, 1, 2]), (0.34, [3, 4, 5, 6])])
     phases.move_budget(budget, staff, Phase.RESULTS)
     phases.move_budget(budget, staff, Phase.DELIVERY)
@@ -238,4 +248,5 @@ def finished_budget() -> Budget:
                 proposal_id=proposal.id, status=status, percent_complete=percent, author_id=staff.id,
                 happened_on=date.today() - timedelta(days=days_ago), note_source=note, note_html=markup.render(note),
             ))
+    timeline.date_budget(budget, [budget.voting_from, budget.results_from, budget.delivery_from], seed=2026)
     return budget

@@ -7,7 +7,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from forum.common.transaction import unit_of_work
-from forum.demo import content, seed
+from forum.demo import content, seed, timeline
 from forum.jobs import huey_of
 
 
@@ -28,6 +28,8 @@ def seed_demo() -> None:
                                                item_show_func=lambda s: s and s[0]) as bar:
             for _label, step in bar:
                 step()
+        with unit_of_work():
+            timeline.date_notifications()
         click.echo("Demo content created.")
     click.echo("\nSign in with any of these demo accounts (email / password):")
     for name, role, organisation, password, _bio in content.PEOPLE:

@@ -84,7 +84,7 @@ THREADS = [
     ("Make a bigger difference", "Jo Walker", "What would it take for residents to control a real budget?",
      "Consultation asks us what we think; control lets us decide. If our ward had **£100,000** to spend, "
      "how should the vote work so that every part of the ward gets a fair say?",
-     "participatory budgeting, democracy", 12,
+     "participatory budgeting, democracy", 68,
      [("Tom Okafor", "In the pilots we evaluated, the votes that felt fairest were the ones where people could "
        "see how much money was left as they chose.", [("Jo Walker", "That is exactly what we want to see.")]),
       ("Sam Patel", "Paper ballots too, please. Not everyone on our estate is online.",
@@ -94,33 +94,33 @@ THREADS = [
     ("Make a bigger difference", "Priya Shah", "Leadership lessons from the Total Place pilots",
      "Thirteen pilots found the same thing: **money follows organisations, not people**. What did leaders in "
      "your area do to work across boundaries?\n\n1. Pooled budgets\n2. Shared data\n3. One front door",
-     "total place, leadership, civil service", 5,
+     "total place, leadership, civil service", 19,
      [("Tom Okafor", "Shared data was the hardest. Information governance took longer than the analysis.", []),
       ("Richard Parsons", "None of the pilots handed any decision to the public. That is the missing step.", [])]),
     ("Participatory budgeting in practice", "Tom Okafor", "Greedy counting versus equal shares",
      "Most participatory budgets fund the most popular projects until the money runs out. That can leave whole "
      "neighbourhoods with nothing. Wieliczka used the **Method of Equal Shares** in 2023; should we?",
-     "participatory budgeting, voting rules", 3,
+     "participatory budgeting, voting rules", 11,
      [("Jo Walker", "Can you explain equal shares in plain English?",
        [("Tom Okafor", "Each voter gets an equal share of the budget to spend on the projects they back.")]),
       ("Sam Patel", "If it is fairer and still easy to explain, yes.", [])]),
     ("Participatory budgeting in practice", "Ellie Morgan", "Ideas for the Green Budget",
      "Tree planting on the ring road, a repair café, and safer cycle routes to school. What else?",
-     "green budget, environment", 1,
+     "green budget, environment", 3,
      [("Sam Patel", "Water refill points in the parks.", [("Ellie Morgan", "Good one.")])]),
     ("Total Place: all public spending in one place", "Priya Shah", "Mapping every pound in Northfield",
      "We counted **£412m** of public spending in one district, from 57 different budgets. "
      "Residents were surprised by almost all of it. What should we publish first?",
-     "total place, open data", 8,
+     "total place, open data", 26,
      [("Jo Walker", "Publish the bits we can influence: the local services budgets.", []),
       ("Richard Parsons", "Publish all of it, as open data, and let people ask questions.", [])]),
     ("Neighbourhood services", "Sam Patel", "Library opening hours",
      "Our library now closes at 5pm on weekdays. Could the budget vote fund evening openings?",
-     "libraries, neighbourhood services", 2,
+     "libraries, neighbourhood services", 6,
      [("Ellie Morgan", "Evening openings would help working parents a lot.", [])]),
     ("Council officers' network", "Priya Shah", "Draft criteria for feasibility review",
      "Before proposals go to the vote we check they are legal, deliverable and costed. Comments on the draft "
-     "criteria welcome here before we publish them.", "feasibility, process", 4,
+     "criteria welcome here before we publish them.", "feasibility, process", 9,
      [("Tom Okafor", "Add a check that the running costs are covered after year one.", [])]),
 ]
 

@@ -8,18 +8,18 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
 from forum.accounts.models import User
 from forum.common import markup
 from forum.common.text import slugify
 from forum.common.timefmt import utcnow
-from forum.demo import activity, budgets, content, moderation
+from forum.demo import activity, budgets, content, moderation, timeline
 from forum.extensions import db
 from forum.groups.models import Group, MemberRole, Membership
 from forum.threads import services as thread_services
-from forum.threads.models import Comment, Post, Thread
+from forum.threads.models import Thread
 
 
 def demo_email(display_name: str) -> str:
@@ -65,20 +65,10 @@ def _make_groups(people: dict[str, User]) -> dict[str, Group]:
     return groups
 
 
-def _backdate(thread: Thread, days_ago: int) -> None:
-    """Spread a demo thread's times over the past, so the forum reads as lived in."""
+def _backdate(thread: Thread, days_ago: int, replies: int) -> None:
+    """Spread a demo thread over the days since it started, so the forum reads as lived in."""
     start = utcnow() - timedelta(days=days_ago, hours=3)
-    posts = db.session.scalars(select(Post).where(Post.thread_id == thread.id).order_by(Post.number)).all()
-    moment = start
-    for post in posts:
-        post.created_at = moment
-        db.session.execute(update(Comment).where(Comment.post_id == post.id).values(created_at=moment))
-        moment += timedelta(hours=5)
-    thread.created_at = start
-    thread.last_activity_at = moment - timedelta(hours=5)
-    group = db.session.get(Group, thread.group_id)
-    latest = db.session.scalar(select(func.max(Thread.last_activity_at)).where(Thread.group_id == group.id))
-    group.last_activity_at = max(latest, thread.last_activity_at)
+    timeline.date_thread(thread, start, gap=min(timedelta(days=days_ago) / (replies + 1.5), timedelta(days=4)))
 
 
 def _make_thread(groups, people, spec) -> Thread:
@@ -88,7 +78,7 @@ def _make_thread(groups, people, spec) -> Thread:
         post = thread_services.reply(thread, people[reply_author], reply_body)
         for commenter, comment in comments:
             thread_services.add_comment(post, people[commenter], comment)
-    _backdate(thread, days_ago)
+    _backdate(thread, days_ago, len(replies))
     return thread
 
 
@@ -100,7 +90,7 @@ def steps(hash_method: str) -> Iterator[tuple[str, Callable[[], object]]]:
 
     def seed_article_thread() -> Thread:
         title, body = content.seed_article()
-        spec = ("Make a bigger difference", "Richard Parsons", title, body, content.SEED_TAGS, 20,
+        spec = ("Make a bigger difference", "Richard Parsons", title, body, content.SEED_TAGS, 75,
                 [("Priya Shah", "Birmingham's report did talk about testing ideas with residents, but you are "
                   "right that testing is not deciding.", [("Richard Parsons", "Testing is not deciding: exactly.")]),
                  ("Jo Walker", "This is why we joined. Give us a real budget and a fair vote.", [])])

@@ -85,7 +85,7 @@ def test_seed_demo_shows_the_whole_budgeting_cycle(app, runner):
 
         finished = budgets["delivery"].pots[0]
         result = db.session.scalar(select(Result).where(Result.pot_id == finished.id))
-        assert result.rule == "mes" and result.voters == 150 and result.paper_voters == 150
+        assert result.rule == "mes" and result.voters == 156 and result.paper_voters == 150  # 6 voted online
         outcome = run_rule(election_for(finished).election, "mes")
         funded = set(db.session.scalars(select(Proposal.id).where(Proposal.pot_id == finished.id,
                                                                  Proposal.status == "selected")))
@@ -187,3 +187,39 @@ def test_a_newcomer_signs_in_as_the_demo_moderators_and_finds_the_queue(app, run
 def db_thread_id(app, title: str) -> int:
     with app.app_context():
         return db.session.scalar(select(Thread.id).where(Thread.title == title))
+
+
+def test_seed_demo_dates_fit_each_phase_and_activity_spans_weeks(app, runner):
+    """Nothing "proposed today" in a budget whose collecting ended weeks ago; ballots fall in voting; the count
+    happened when results opened; conversations are spread over weeks."""
+    from datetime import timedelta
+
+    from forum.budgeting.models import Ballot, Budget, Proposal, Result
+    from forum.common.timefmt import utcnow
+
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    with app.app_context():
+        for budget in db.session.scalars(select(Budget)):
+            pot_ids = [pot.id for pot in budget.pots]
+            proposed = db.session.scalars(select(Proposal.created_at).where(Proposal.pot_id.in_(pot_ids))).all()
+            ends = budget.review_from or budget.voting_from
+            assert proposed and all(budget.collecting_from < when < ends for when in proposed), budget.title
+            cast = db.session.scalars(select(Ballot.updated_at).where(Ballot.pot_id.in_(pot_ids))).all()
+            assert cast and all(budget.voting_from < when < min(budget.results_from, utcnow()) for when in cast)
+            moves = db.session.scalars(select(AuditEntry.created_at).where(
+                AuditEntry.action == Action.MOVE_PHASE, AuditEntry.item_type == "budget",
+                AuditEntry.item_id == budget.id)).all()
+            assert moves and all(when < utcnow() - timedelta(days=1) for when in moves)
+            if budget.phase == "delivery":
+                counted = db.session.scalar(select(Result.computed_at).where(Result.pot_id.in_(pot_ids)))
+                assert counted == budget.results_from
+        started = db.session.scalars(select(Thread.created_at)).all()
+        assert max(started) - min(started) > timedelta(weeks=6)
+        days = {when.date() for when in db.session.scalars(select(Post.created_at))}
+        assert len(days) >= 15
+        from forum.notifications.models import Notification
+
+        told = db.session.execute(select(Notification.text, Notification.created_at)).all()
+        assert all(when <= utcnow() for _text, when in told)
+        phase_news = [when for text, when in told if text.endswith("now voting")]
+        assert phase_news and all(when < utcnow() - timedelta(days=5) for when in phase_news)
