@@ -9,7 +9,7 @@ happens in one click, with or without JavaScript. The POST is CSRF-checked befor
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from flask import render_template
@@ -32,6 +32,8 @@ class Confirmation:
     #: A red button for what destroys or removes; a green one for a step forward (opening voting).
     destructive: bool = True
     cancel_text: str = "Cancel"
+    #: Hidden fields posted with the button (a safe ``next`` path, say).
+    hidden: Mapping[str, str] = field(default_factory=dict)
 
 
 def confirm_page(confirmation: Confirmation) -> str:

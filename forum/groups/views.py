@@ -8,11 +8,14 @@ URLs: ``forum.groups.routes``.
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from forum.accounts.models import Role
+from forum.common.confirm import Confirmation, confirm_page
 from forum.common.decorators import form_checks_csrf, role_required
 from forum.common.errors import PermissionDenied, ValidationFailed
 from forum.common.pagination import page_from_request
@@ -21,9 +24,10 @@ from forum.groups.forms import AddMemberForm, GroupCreateForm, make_edit_form
 from forum.groups.models import Group, MemberRole, MemberStatus
 
 
-def _safe_next(default: str) -> str:
-    """The form's ``next`` when it is a path on this site, else ``default`` (no open redirects)."""
-    target = request.form.get("next", "")
+def _safe_next(default: str, source: Any = None) -> str:
+    """The form's (or ``source``'s) ``next`` when it is a path on this site, else ``default`` (no open
+    redirects)."""
+    target = (request.form if source is None else source).get("next", "")
     if target.startswith("/") and not target.startswith("//") and "\\" not in target and target.isprintable():
         return target
     return default
@@ -103,8 +107,16 @@ def join(slug: str):
 
 
 def leave(slug: str):
+    """Leave a group (asked first: a private group takes a new request and a moderator to come back), or
+    withdraw a request to join (one click: asking again is as easy)."""
     if not current_user.is_authenticated:
         return _sign_in_first(slug)
+    if request.method == "GET":
+        group = services.get_group(slug)
+        membership = services.get_membership(group, current_user)
+        if membership is None or not membership.is_active:
+            return redirect(url_for("threads.group", slug=group.slug))
+        return confirm_page(_leave_confirmation(group))
     group, status = services.leave(slug, current_user)
     if status == MemberStatus.ACTIVE:
         flash(f"You have left {group.name}.", "success")
@@ -113,6 +125,26 @@ def leave(slug: str):
     if group.is_private and not permissions.can_read(group, current_user):
         return redirect(url_for("groups.list"))
     return redirect(_safe_next(url_for("threads.group", slug=group.slug)))
+
+
+def _leave_confirmation(group: Group) -> Confirmation:
+    back = url_for("threads.group", slug=group.slug)
+    if group.is_private:
+        consequences = [
+            "You will no longer be able to read or take part in its threads.",
+            "To come back you will need an invitation, and a moderator must accept your request.",
+        ]
+    else:
+        consequences = [
+            "You will no longer be able to start threads or reply in it where the group asks for members.",
+            "You can join again at any time.",
+        ]
+    return Confirmation(
+        heading=f"Leave {group.name}?", action=url_for("groups.leave", slug=group.slug), button="Leave group",
+        cancel=back, consequences=consequences, warning=None if not group.is_private else "You cannot undo this.",
+        breadcrumbs=[{"text": "Groups", "href": url_for("groups.list")}, {"text": group.name, "href": back}],
+        hidden={"next": _safe_next(back, source=request.args)},
+    )
 
 
 def ask_to_join(slug: str):

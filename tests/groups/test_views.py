@@ -205,10 +205,31 @@ def test_resident_who_is_not_a_member_leaving_a_public_group_changes_nothing(app
     assert group_row(app, world.public)["member_count"] == 2
 
 
-def test_join_and_leave_refuse_get(client, world):
+def test_join_refuses_get(client, world):
     sign_in(client, world.resident)
     assert client.get(f"/groups/{world.public}/join").status_code == 405
-    assert client.get(f"/groups/{world.public}/leave").status_code == 405
+
+
+def test_leave_group_links_to_a_confirmation_that_says_what_happens(app, client, world):
+    """Leaving is asked first: a private group takes an invitation and a moderator's yes to come back."""
+    sign_in(client, world.member)
+    group_page = text(client.get(f"/groups/{world.private}/"))
+    assert f'href="/groups/{world.private}/leave?next=' in group_page and "Leave group</button>" not in group_page
+    page = text(client.get(f"/groups/{world.private}/leave?next=/groups/{world.private}/"))
+    assert "<h1 class=\"govuk-heading-l\">Leave Budget working party?</h1>" in page
+    assert "need an invitation" in page and "You cannot undo this." in page
+    assert f'action="/groups/{world.private}/leave"' in page and f'href="/groups/{world.private}/"' in page
+    assert group_row(app, world.private)["member_count"] == 2  # asking changed nothing
+    public = text(client.get(f"/groups/{world.public}/leave"))
+    assert "You can join again at any time." in public and "You cannot undo this." not in public
+    client.post(f"/groups/{world.public}/leave")
+    assert group_row(app, world.public)["member_count"] == 1
+
+
+def test_leave_confirmation_is_only_for_members(client, world):
+    sign_in(client, world.resident)
+    response = client.get(f"/groups/{world.public}/leave")
+    assert response.status_code == 302 and response.headers["Location"] == f"/groups/{world.public}/"
 
 
 # --- the invitation page --------------------------------------------------------------------------------------
