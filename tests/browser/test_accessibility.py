@@ -134,6 +134,7 @@ CASES: dict[str, Case] = {
     "group-requests": Case(lambda w: f"/groups/{w.private_group}/requests", who="staff"),
     "group-create": Case(lambda w: "/groups/new", who="admin"),
     "group-edit": Case(lambda w: f"/groups/{w.group}/edit", who="admin"),
+    "leave-group-confirmation": Case(lambda w: f"/groups/{w.private_group}/leave", who="staff"),
     "new-thread": Case(lambda w: f"/groups/{w.group}/threads/new", who="author"),
     "new-thread-errors": Case(lambda w: f"/groups/{w.group}/threads/new", who="author",
                               then=submit_empty("Start the thread")),
