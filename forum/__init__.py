@@ -119,10 +119,11 @@ def register_blueprints(app: Flask) -> None:
     from forum.home.routes import bp as home_bp
     from forum.moderation import routes as moderation_routes
     from forum.search import routes as search_routes
+    from forum.tag_pages.routes import bp as tags_bp
     from forum.threads import routes as threads_routes
 
     for blueprint in (home_bp, accounts_bp, groups_bp, threads_routes.bp, threads_routes.posts_bp,
-                      threads_routes.tags_bp, budgeting_routes.bp, moderation_routes.bp,
+                      tags_bp, budgeting_routes.bp, moderation_routes.bp,
                       moderation_routes.community_bp, search_routes.bp):
         app.register_blueprint(blueprint)
     from forum.feeds.routes import bp as feeds_bp  # Atom feeds (issue 11)

@@ -45,6 +45,22 @@ class FlagReason:
         PERSONAL_INFORMATION: "Personal information",
         OTHER: "Other",
     }
+    #: How much harm each reason may do while it waits, which orders the queue (highest first; then oldest
+    #: first). Someone's personal information out in public can hurt a person in the real world within hours,
+    #: so it comes first; abuse and hate ("inappropriate") next; "something else" then, because the flagger
+    #: had to write what is wrong and it may be serious (a threat, something illegal); spam and off-topic posts
+    #: waste readers' time but hurt nobody, so they wait longest. Held posts sit between (``HELD_HARM``).
+    HARM = {
+        PERSONAL_INFORMATION: 50,
+        INAPPROPRIATE: 40,
+        OTHER: 30,
+        SPAM: 10,
+        OFF_TOPIC: 0,
+    }
+    #: A post held for pre-moderation (no flag): a person waits to be heard, so it comes after every flag that
+    #: may hurt someone but before spam and off-topic flags. A held item that is also flagged ranks by the
+    #: higher of the two.
+    HELD_HARM = 20
 
 
 class Outcome:

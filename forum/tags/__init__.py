@@ -1,4 +1,5 @@
-"""Tags: short shared labels on threads, normalised so "Civil  Service" and "civil service" are one tag.
+"""Tags: short shared labels on threads and spending proposals, normalised so "Civil  Service" and "civil service"
+are one tag.
 
-The tag pages list threads, so their views live with the threads (``forum.threads.tag_views``).
+The tag pages list threads and proposals, so their views live above both (``forum.tag_pages``).
 """

@@ -1,21 +1,24 @@
 """Every URL the threads package serves, in one table.
 
-Threads own the pages that list threads or posts: a group's page (its threads), a person's profile (their
-posts) and the tag pages, besides the thread and post pages themselves. ``create_app`` registers the three
-blueprints (and with them the template global ``Visibility``).
+Threads own the pages that list threads or posts: a group's page (its threads) and a person's profile (their
+posts), besides the thread and post pages themselves (the tag pages list proposals too: ``forum.tag_pages``).
+``create_app`` registers the two blueprints (and with them the template global ``Visibility``).
 """
 
 from flask import Blueprint
 
-from forum.threads import group_views, post_views, profile_views, reaction_views, tag_views, views
+from forum.threads import group_views, post_views, profile_views, reaction_views, views
 from forum.threads.models import Visibility
 
 bp = Blueprint("threads", __name__)
 posts_bp = Blueprint("posts", __name__, url_prefix="/posts")
-tags_bp = Blueprint("tags", __name__, url_prefix="/tags")
 
 #: Templates compare states with the members: ``post.state == Visibility.HELD``.
 bp.add_app_template_global(Visibility, "Visibility")
+#: Lists of threads link to each one's latest post and a reader's first new one: ``thread_places(threads)``.
+bp.add_app_template_global(views.thread_places, "thread_places")
+#: Where a thread, post or comment is shown (a profile's posts link to the post itself): ``url_of(post)``.
+bp.add_app_template_global(views.url_of, "url_of")
 
 GET_POST = ["GET", "POST"]
 
@@ -28,12 +31,10 @@ bp.add_url_rule("/users/<handle>/", "profile", view_func=profile_views.profile)
 
 posts_bp.add_url_rule("/<id:post_id>/edit", view_func=post_views.edit, methods=GET_POST)
 posts_bp.add_url_rule("/<id:post_id>/history", view_func=post_views.history)
-posts_bp.add_url_rule("/<id:post_id>/withdraw", view_func=post_views.withdraw, methods=["POST"])
+posts_bp.add_url_rule("/<id:post_id>/withdraw", view_func=post_views.withdraw, methods=GET_POST)
 posts_bp.add_url_rule("/<id:post_id>/comments", view_func=post_views.add_comment, methods=["POST"])
-posts_bp.add_url_rule("/comments/<id:comment_id>/withdraw", view_func=post_views.withdraw_comment, methods=["POST"])
-
-tags_bp.add_url_rule("/", view_func=tag_views.list)
-tags_bp.add_url_rule("/<path:name>/", view_func=tag_views.show)
+posts_bp.add_url_rule("/comments/<id:comment_id>/withdraw", view_func=post_views.withdraw_comment,
+                      methods=GET_POST)
 
 # Agreeing and bookmarks (forum.threads.reaction_views): POST buttons on the thread page, and one list page.
 POST = ["POST"]

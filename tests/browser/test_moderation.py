@@ -209,3 +209,51 @@ def test_a_resident_flags_a_post_through_the_flag_form(app, browser_session, pag
             ("post", world.reply_id, "spam", "The same text is in three threads.")]
     page.goto(f"/community/flag/post/{world.reply_id}")  # a second time: the form says it is done already
     expect(page.locator("main")).to_contain_text("You have already flagged this post")
+
+
+#: Elements wider than the window, or a page wider than it: what makes a reader scroll sideways (WCAG 1.4.10).
+OVERFLOW = """() => ({page: document.documentElement.scrollWidth, window: window.innerWidth,
+  wide: [...document.querySelectorAll('main *')].filter(el => el.getBoundingClientRect().right > window.innerWidth + 1)
+    .slice(0, 5).map(el => el.tagName + '.' + el.className)})"""
+
+
+@pytest.mark.parametrize("width", [320, 375])
+def test_no_moderation_page_scrolls_sideways_on_a_phone(app, browser_session, page: Page, width: int) -> None:
+    queue = flagged_queue(app)
+    world = queue.world
+    long_title = "Supercalifragilisticexpialidocious-neighbourhood-improvement-consultation-responses"
+    with app.app_context():
+        thread = support.thread(world.thread_id)
+        thread.title = long_title
+        db.session.commit()
+        support.flag_as(world.flaggers[0], "comment", world.comment_id, reason="personal_information",
+                        note="Her-home-address-is-written-out-in-full-here-without-any-spaces-at-all")
+    sign_in(app, page, browser_session.base_url, world.sitemod.session_id)
+    page.set_viewport_size({"width": width, "height": 800})
+    page.goto(f"/moderation/items/post/{queue.post_ids[0]}")
+    page.get_by_label("Hide it").fill(REASON)
+    page.get_by_role("button", name="Hide with this reason").click()  # something in the audit log
+    for url in ("/moderation/", f"/moderation/items/post/{queue.post_ids[1]}", f"/moderation/items/comment/"
+                f"{world.comment_id}", "/moderation/log", f"/moderation/threads/{world.thread_id}",
+                f"/moderation/people/{world.member.id}"):
+        page.goto(url)
+        found = page.evaluate(OVERFLOW)
+        assert found["page"] <= width and not found["wide"], (url, found)
+
+
+def test_the_queue_puts_personal_information_first_and_a_decision_opens_the_next_item(app, browser_session,
+                                                                                       page: Page) -> None:
+    queue = flagged_queue(app)
+    world = queue.world
+    with app.app_context():
+        support.flag_as(world.flaggers[0], "comment", world.comment_id, reason="personal_information",
+                        note="Her address")
+    sign_in(app, page, browser_session.base_url, world.sitemod.session_id)
+    page.goto("/moderation/")
+    expect(page.locator(".moderation-entry").first).to_contain_text("Personal information")
+    page.locator(".moderation-entry").first.get_by_role("link", name="Review this item").click()
+    page.get_by_label("Hide it").fill("Shares a home address.")
+    page.get_by_role("button", name="Hide with this reason").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Hid a comment on post 1")
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Here is the next item in the queue.")
+    expect(page.get_by_role("heading", level=1)).to_contain_text(f"Review post {3}")

@@ -1,5 +1,10 @@
 """The moderation queue: what waits in the groups a person moderates, each item with its context.
 
+The order is by harm, then age: each pending row ranks by the most harmful reason among its open flags, or by
+``FlagReason.HELD_HARM`` when it is held, whichever is higher (``harm_rank``, worked out by the database in the
+same query as the rows), then oldest first (``updated_at``, then id, so the order is total and pages never
+overlap or skip).
+
 A page of the queue costs the same number of queries however many items it shows: the rows with their groups
 and authors, the posts, the comments, the open flags with their flaggers, each author's history (hidden items
 and warnings) and earlier actions on the items, each one query.
@@ -11,7 +16,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, and_, case, func, literal, or_, select
 from sqlalchemy.orm import joinedload
 
 from forum.audit.models import AuditEntry
@@ -19,7 +24,7 @@ from forum.common.errors import NotFound, PermissionDenied
 from forum.common.pagination import Page
 from forum.extensions import db
 from forum.groups.models import MemberRole, Membership, MemberStatus
-from forum.moderation.models import Flag, ItemType, ModeratorWarning, ReviewItem, ReviewStatus
+from forum.moderation.models import Flag, FlagReason, ItemType, ModeratorWarning, ReviewItem, ReviewStatus
 from forum.moderation.services import scope
 from forum.moderation.services.items import Item, load_items
 from forum.threads.models import Comment, Post, Visibility
@@ -93,14 +98,39 @@ def nav_count(user: Any) -> int | None:
     return None if not row[0] else int(row[1] or 0)
 
 
-def queue_page(user: Any, number: int, per_page: int, group_id: int | None = None,
-               kind: str | None = None) -> Page:
-    """Pending items, oldest first (``kind``, one of ``KINDS``, narrows it), with everything the queue shows."""
+def harm_rank() -> ColumnElement[int]:
+    """A pending row's harm (see ``FlagReason.HARM``): the worst reason among its open flags, or
+    ``FlagReason.HELD_HARM`` if it is held and that is worse; -1 for neither. A correlated subquery that the
+    flags' unique (item_type, item_id, flagger_id) index answers."""
+    flag_harm = case(FlagReason.HARM, value=Flag.reason, else_=FlagReason.HARM[FlagReason.OTHER])
+    worst_flag = func.coalesce(
+        select(func.max(flag_harm))
+        .where(Flag.item_type == ReviewItem.item_type, Flag.item_id == ReviewItem.item_id, Flag.outcome.is_(None))
+        .correlate(ReviewItem).scalar_subquery(),
+        -1,
+    )
+    held = case((ReviewItem.held.is_(True), literal(FlagReason.HELD_HARM)), else_=literal(-1))
+    return case((worst_flag >= held, worst_flag), else_=held)
+
+
+def _queue_order(harm: Any) -> tuple[Any, ...]:
+    return harm.desc(), ReviewItem.updated_at, ReviewItem.id
+
+
+def _pending(user: Any, group_id: int | None = None, kind: str | None = None) -> Any:
     stmt = _scoped(select(ReviewItem).where(ReviewItem.status == ReviewStatus.PENDING), user, group_id)
     if kind == FLAGGED:
         stmt = stmt.where(ReviewItem.open_flags > 0)
     elif kind == HELD:
         stmt = stmt.where(ReviewItem.held.is_(True))
+    return stmt
+
+
+def queue_page(user: Any, number: int, per_page: int, group_id: int | None = None,
+               kind: str | None = None) -> Page:
+    """Pending items, most harmful first and then oldest first (``kind``, one of ``KINDS``, narrows it), with
+    everything the queue shows."""
+    stmt = _pending(user, group_id, kind)
     total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     page = Page(items=[], number=number, per_page=per_page, total=total)
     if number > page.pages:
@@ -108,13 +138,54 @@ def queue_page(user: Any, number: int, per_page: int, group_id: int | None = Non
     rows = list(
         db.session.scalars(
             stmt.options(joinedload(ReviewItem.group), joinedload(ReviewItem.author))
-            .order_by(ReviewItem.updated_at, ReviewItem.id)
+            .order_by(*_queue_order(harm_rank()))
             .limit(per_page)
             .offset((number - 1) * per_page)
         )
     )
     page.items = entries_for(rows)
     return page
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a pending item stands in the queue's order: its harm, then its age."""
+
+    harm: int
+    updated_at: Any
+    id: int
+
+
+def place_of(item: Item) -> Place | None:
+    """The item's place in the queue (read before a decision changes it), or None if nothing waits on it."""
+    harm = harm_rank()
+    row = db.session.execute(
+        select(harm, ReviewItem.updated_at, ReviewItem.id)
+        .where(ReviewItem.item_type == item.kind, ReviewItem.item_id == item.id,
+               ReviewItem.status == ReviewStatus.PENDING)
+    ).first()
+    return Place(int(row[0]), row[1], row[2]) if row is not None else None
+
+
+def next_after(user: Any, place: Place | None) -> tuple[str, int] | None:
+    """The item a moderator goes on to after deciding on the one at ``place``: the first pending item after it
+    in the queue's order, else the first one left (an item skipped earlier), else None. One query."""
+    if not scope.moderates_anything(user):
+        return None
+    harm = harm_rank()
+    stmt = _pending(user).with_only_columns(ReviewItem.item_type, ReviewItem.item_id)
+    if place is not None:
+        later = or_(
+            harm < place.harm,
+            and_(harm == place.harm, or_(ReviewItem.updated_at > place.updated_at,
+                                         and_(ReviewItem.updated_at == place.updated_at, ReviewItem.id > place.id))),
+        )
+        # Later items first, then the rest from the top: one ordered query instead of two.
+        stmt = stmt.where(ReviewItem.id != place.id).order_by(case((later, 0), else_=1), *_queue_order(harm))
+    else:
+        stmt = stmt.order_by(*_queue_order(harm))
+    row = db.session.execute(stmt.limit(1)).first()
+    return (row[0], row[1]) if row is not None else None
 
 
 def entries_for(rows: list[ReviewItem]) -> list[QueueEntry]:

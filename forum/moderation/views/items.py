@@ -1,4 +1,5 @@
-"""One post or comment under review: its page, and approve, hide and restore."""
+"""One post or comment under review: its page, and approve, hide and restore; each decision goes on to the next
+item in the queue."""
 
 from __future__ import annotations
 
@@ -12,8 +13,8 @@ from forum.moderation.forms.items import HideForm
 from forum.moderation.services import actions, queue
 from forum.moderation.services.items import Item, item_for_moderation
 from forum.moderation.views.access import moderators_form, moderators_only
-from forum.moderation.views.links import item_href, review_href
-from forum.moderation.views.outcome import act_then_go
+from forum.moderation.views.links import item_href
+from forum.moderation.views.outcome import decide_then_next
 
 
 def render_item(item: Item, hide_form: HideForm | None = None) -> str:
@@ -28,7 +29,7 @@ def render_item(item: Item, hide_form: HideForm | None = None) -> str:
 
 def _decide(kind: str, item_id: int, action: Callable[[Item], str]) -> Any:
     item = item_for_moderation(kind, item_id, current_user)
-    return act_then_go(lambda: action(item), review_href(item))
+    return decide_then_next(item, lambda: action(item))
 
 
 @moderators_only
@@ -53,5 +54,5 @@ def hide(kind: str, item_id: int):
     item = item_for_moderation(kind, item_id, current_user)
     form = HideForm()
     if form.validate_on_submit():
-        return act_then_go(lambda: actions.hide(item, current_user, form.reason.data), review_href(item))
+        return decide_then_next(item, lambda: actions.hide(item, current_user, form.reason.data))
     return render_item(item, form)

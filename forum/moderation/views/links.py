@@ -1,5 +1,4 @@
-"""Addresses the moderation pages share: an item on its thread page, its review page, a thread's tools and a
-person's page."""
+"""Addresses the moderation pages share: an item on its thread page, a thread's tools and a person's page."""
 
 from __future__ import annotations
 
@@ -15,10 +14,6 @@ def item_href(item: Any) -> str:
     """The thread page at the post or comment (moderators see held and hidden items there, marked)."""
     anchor = f"comment-{item.id}" if item.kind == ItemType.COMMENT else None
     return post_url(item.thread, item.post.number, anchor)
-
-
-def review_href(item: Any) -> str:
-    return url_for("moderation.item", kind=item.kind, item_id=item.id)
 
 
 def thread_tools_href(thread_id: int) -> str:

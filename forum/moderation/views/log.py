@@ -9,7 +9,7 @@ from forum.audit.models import AuditEntry
 from forum.common.pagination import page_from_request
 from forum.common.text import slugify
 from forum.moderation.models import ItemType
-from forum.moderation.services import audit_log, scope
+from forum.moderation.services import audit_log, audit_names, scope
 from forum.moderation.views.access import moderators_only
 from forum.moderation.views.links import person_href, thread_tools_href
 
@@ -43,7 +43,8 @@ def entry_href(entry: AuditEntry) -> str | None:
 
 @moderators_only
 def log():
-    """Who did what, to which item, when and why; a group moderator reads their groups' part."""
+    """Who did what, to which item (named: "post 3 in “Parks budget”"), when and why; a group moderator reads
+    their groups' part."""
     filters = _filters()
     page = audit_log.entries(current_user, filters, page_from_request(), current_app.config["AUDIT_PER_PAGE"])
 
@@ -53,4 +54,5 @@ def log():
     return render_template(
         "moderation/log.html", page=page, filters=filters, actions=audit_log.ACTION_CHOICES,
         groups=scope.groups_moderated(current_user), pagination=page.govuk_params(page_url), entry_href=entry_href,
+        names=audit_names.names_for(page.items),
     )

@@ -31,9 +31,11 @@ def item_url(kind: str, item_id: int, action: str = "") -> str:
 def test_hide_with_a_reason_then_restore(app, client, world):
     s.sign_in(client, world.parks_mod)
     response = client.post(item_url("post", world.reply_id, "hide"), data={"reason": "Advertising is not allowed"})
-    assert response.headers["Location"].endswith(item_url("post", world.reply_id))
+    # On to the next item in the queue (the off-topic comment), with a banner saying what was done.
+    assert response.headers["Location"].endswith(item_url("comment", world.comment_id))
     body = s.page(client.get(response.headers["Location"]))
-    assert "Hid post 2 in “Benches by the pond”" in body and "Reason its author sees: Advertising" in body
+    assert "Hid post 2 in “Benches by the pond”" in body and "Here is the next item in the queue" in body
+    assert "Reason its author sees: Advertising" in s.page(client.get(item_url("post", world.reply_id)))
     with app.app_context():
         assert s.state_of(Post, world.reply_id) == Visibility.HIDDEN
         assert [e.reason for e in s.audit_entries(Action.HIDE)] == ["Advertising is not allowed"]
