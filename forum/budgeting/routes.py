@@ -23,7 +23,7 @@ bp.add_url_rule("/new", view_func=budgets.new, methods=GET_POST)
 bp.add_url_rule("/<slug>", view_func=budgets.show)
 bp.add_url_rule("/<slug>/edit", view_func=budgets.edit, methods=GET_POST)
 bp.add_url_rule("/<slug>/pots/new", view_func=budgets.new_pot, methods=GET_POST)
-bp.add_url_rule("/<slug>/phase", view_func=budgets.move_phase, methods=POST)
+bp.add_url_rule("/<slug>/phase", view_func=budgets.move_phase, methods=GET_POST)
 
 # Proposals (views/proposals.py) and their delivery updates (views/delivery.py)
 bp.add_url_rule("/<slug>/proposals", view_func=proposals.proposals)

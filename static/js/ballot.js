@@ -5,6 +5,11 @@
 // The rule is the server's (forum/budgeting/services/voting.py, BallotRule): the page hands it over as JSON
 // (the pot's money, the points allowed, the most proposals, and the messages with their {blanks}), and each
 // proposal's cost is on its item. This file adds up and says what the rule says; it decides nothing of its own.
+//
+// A refused Add is said twice: in a GOV.UK error message beside the button that caused it (the button is
+// described by it), and in the status region, which screen readers announce. The money-left bar at the foot of
+// the proposals (sticky on a phone) shows the same figures as "Your ballot". Leaving the page with changes not
+// yet submitted asks first (beforeunload); submitting the form does not.
 
 const form = document.querySelector("form[data-ballot]");
 
@@ -41,9 +46,20 @@ class Ballot {
     this.chosenBox = root.querySelector("[data-ballot-chosen]");
     this.status = root.querySelector("[data-ballot-status]");
     this.summary = root.querySelector(".pb-ballot__summary");
+    const stored = root.querySelector("[data-ballot-stored]");
+    this.stored = stored ? JSON.parse(stored.textContent) : {};
+    this.submitting = false;
   }
 
   start() {
+    this.form.addEventListener("submit", () => {
+      this.submitting = true;
+    });
+    window.addEventListener("beforeunload", (event) => {
+      if (this.submitting || !this.unsaved()) return;
+      event.preventDefault();
+      event.returnValue = ""; // older browsers need a value to ask
+    });
     if (this.rule.cumulative) {
       this.form.addEventListener("input", (event) => {
         if (event.target.matches("[data-ballot-points]")) this.recount(false);
@@ -65,6 +81,28 @@ class Ballot {
     }
   }
 
+  // Unsaved changes --------------------------------------------------------------------------------------------
+
+  // The ballot on the page as proposal id -> points (approval: one point each).
+  current() {
+    const points = {};
+    if (this.rule.cumulative) {
+      for (const item of this.items) {
+        const raw = item.el.querySelector("[data-ballot-points]").value.trim();
+        if (/^\d+$/.test(raw) && Number(raw) > 0) points[item.id] = Number(raw);
+      }
+    } else {
+      for (const id of this.chosenIds()) points[id] = 1;
+    }
+    return points;
+  }
+
+  unsaved() {
+    const now = this.current();
+    const ids = new Set([...Object.keys(now), ...Object.keys(this.stored)]);
+    return [...ids].some((id) => now[id] !== this.stored[id]);
+  }
+
   // Approval ---------------------------------------------------------------------------------------------------
 
   chosenIds() {
@@ -79,9 +117,11 @@ class Ballot {
   toggle(button) {
     const item = this.items.find((candidate) => candidate.id === button.value);
     if (!item) return;
+    this.clearErrors();
     if (button.name === "add") {
       const refusal = this.refusal(item);
       if (refusal) {
+        this.showError(item, button, refusal);
         this.say(refusal, true);
         return;
       }
@@ -118,6 +158,33 @@ class Ballot {
     return null;
   }
 
+  // The refusal beside the button that caused it, as GOV.UK shows an error by its field.
+  showError(item, button, message) {
+    const error = document.createElement("p");
+    error.className = "govuk-error-message pb-ballot__error";
+    error.id = `${button.id}-error`;
+    error.dataset.ballotError = "";
+    const prefix = document.createElement("span");
+    prefix.className = "govuk-visually-hidden";
+    prefix.textContent = "Error:";
+    error.append(prefix, ` ${message}`);
+    button.before(error);
+    button.setAttribute("aria-describedby", error.id);
+    item.el.classList.add("pb-ballot__item--error");
+    // The message pushed the button down: bring both into view, clear of the money-left bar (the page's scroll
+    // padding, which scrollIntoView keeps to).
+    button.scrollIntoView({ block: "nearest" });
+    error.scrollIntoView({ block: "nearest" });
+  }
+
+  clearErrors() {
+    for (const error of this.form.querySelectorAll("[data-ballot-error]")) error.remove();
+    for (const button of this.form.querySelectorAll("[data-ballot-toggle][aria-describedby]")) {
+      button.removeAttribute("aria-describedby");
+    }
+    for (const item of this.items) item.el.classList.remove("pb-ballot__item--error");
+  }
+
   setButton(button, name, verb, title) {
     button.name = name;
     const hidden = document.createElement("span");
@@ -131,6 +198,7 @@ class Ballot {
     const spent = this.spent();
     this.setText("[data-ballot-left]", formatPence(this.amount - spent));
     this.setText("[data-ballot-used]", formatPence(spent));
+    this.form.querySelector("[data-ballot-bar]").classList.toggle("pb-ballot__bar--over", spent > this.amount);
     const meter = this.form.querySelector("[data-ballot-meter]");
     meter.value = Math.min(spent, this.amount);
     meter.textContent = formatPence(spent);
@@ -168,6 +236,7 @@ class Ballot {
     meter.textContent = `${used} of ${this.pointsAllowed}`;
     this.showChosen(lines);
     this.summary.classList.toggle("pb-ballot__summary--over", left < 0);
+    this.form.querySelector("[data-ballot-bar]").classList.toggle("pb-ballot__bar--over", left < 0);
     if (malformed) {
       this.say(this.messages.pointsNotWhole, true);
     } else if (left < 0) {
@@ -190,9 +259,9 @@ class Ballot {
     this.setText("[data-ballot-count]", `${plural(lines.length, "proposal")} chosen`);
   }
 
+  // Every element the selector finds ("Your ballot" and the money-left bar show the same figures).
   setText(selector, text) {
-    const el = this.form.querySelector(selector);
-    if (el) el.textContent = text;
+    for (const el of this.form.querySelectorAll(selector)) el.textContent = text;
   }
 
   say(message, problem = false) {

@@ -1,6 +1,8 @@
 """The ballot in Chromium: a resident builds and casts a ballot with JavaScript on (money left updates live),
 with it off (every Add and Remove is a round trip) and with the keyboard alone; axe-core finds nothing on the
-ballot page (empty, with choices, with an error), the confirmation and staff's paper-ballot pages."""
+ballot page (empty, with choices, with an error), the confirmation and staff's paper-ballot pages. On a phone
+(375 px) a refused Add is said beside its button with the money-left bar in view, without JavaScript the error
+summary is on screen after a refused Add, and leaving with unsaved changes asks first."""
 
 from __future__ import annotations
 
@@ -50,7 +52,25 @@ def stored(app: Flask, world: World) -> dict[int, int] | None:
 
 
 def money_left(page: Page):
-    return page.locator("[data-ballot-left]")
+    """The money or points left in "Your ballot" (the money-left bar shows the same figure)."""
+    return page.locator(".pb-ballot__summary [data-ballot-left]")
+
+
+PHONE = {"width": 375, "height": 667}
+
+
+def inside_viewport(page: Page, selector: str) -> dict:
+    box = page.locator(selector).bounding_box()
+    assert box is not None, f"{selector} is not shown"
+    viewport = page.viewport_size
+    # (scroll positions are whole pixels, boxes are not: half a pixel either way is still on screen)
+    assert box["y"] >= -1 and box["y"] + box["height"] <= viewport["height"] + 1, (selector, box)
+    assert box["x"] >= 0 and box["x"] + box["width"] <= viewport["width"], (selector, box)
+    return box
+
+
+def overlaps(a: dict, b: dict) -> bool:
+    return not (a["y"] + a["height"] <= b["y"] or b["y"] + b["height"] <= a["y"])
 
 
 def status(page: Page):
@@ -87,7 +107,7 @@ def test_a_resident_builds_and_casts_a_ballot_with_javascript(app, browser_sessi
     expect(status(page)).to_have_text("Removed Project 1. £50,000 left of £80,000")
     page.get_by_role("button", name="Add Project 3").click()
     expect(money_left(page)).to_have_text("£25,000")
-    expect(page.locator("[data-ballot-count]")).to_have_text("2 proposals chosen")
+    expect(page.locator(".pb-ballot__summary [data-ballot-count]")).to_have_text("2 proposals chosen")
     with page.expect_navigation():
         page.get_by_role("button", name="Submit my vote").click()
     expect(page.locator(".govuk-panel__title")).to_have_text("Your vote has been recorded")
@@ -212,3 +232,104 @@ def test_staff_paper_ballot_pages_are_accessible(app, browser_session, page: Pag
     expect(page.locator("tbody tr")).to_have_count(1)
     expect(page.locator("tbody")).to_contain_text("Carys Clerk")
     check_a11y(page)
+
+
+def test_on_a_phone_a_refused_add_is_said_by_its_button_with_the_money_left_in_view(app, browser_session,
+                                                                                   page: Page, check_a11y) -> None:
+    world = build(app)
+    sign_in(app, page, browser_session.base_url, world.resident)
+    page.set_viewport_size(PHONE)
+    page.goto(world.url)
+    page.get_by_role("button", name="Add Project 1").click()
+    page.get_by_role("button", name="Add Project 2").click()  # £10,000 left
+    expect(page.locator("[data-ballot-bar]")).to_contain_text("£10,000 left of £80,000")
+    refused = page.get_by_role("button", name="Add Project 3")  # £25,000
+    refused.click()
+    message = "Project 3 costs £25,000, more than the £10,000 you have left. Remove a proposal first."
+    error = page.locator(f"#proposal-{world.ids[2]} .govuk-error-message")
+    expect(error).to_have_text(f"Error: {message}")
+    expect(status(page)).to_have_text(message)  # the live region: said to screen readers too
+    expect(refused).to_have_attribute("aria-describedby", error.get_attribute("id"))
+    expect(refused).to_be_focused()
+    # The refusal, its button and the money-left bar are all on screen, and the bar covers neither.
+    error_box, button_box = inside_viewport(page, f"#proposal-{world.ids[2]} .govuk-error-message"), \
+        inside_viewport(page, f"#ballot-button-{world.ids[2]}")
+    bar_box = inside_viewport(page, "[data-ballot-bar]")
+    expect(page.locator("[data-ballot-bar] [data-ballot-left]")).to_have_text("£10,000")
+    expect(page.locator("[data-ballot-bar] [data-ballot-count]")).to_have_text("2 proposals chosen")
+    assert not overlaps(bar_box, error_box) and not overlaps(bar_box, button_box)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    check_a11y(page)
+    page.get_by_role("button", name="Remove Project 1").click()  # the next change clears the refusal
+    expect(page.locator(".govuk-error-message")).to_have_count(0)
+    expect(page.locator("[data-ballot-bar] [data-ballot-left]")).to_have_text("£50,000")
+
+
+def test_on_a_phone_tabbing_down_the_list_keeps_focus_clear_of_the_money_left_bar(app, browser_session,
+                                                                                 page: Page) -> None:
+    """WCAG 2.2 2.4.11: the sticky bar never hides what has focus (the page's scroll padding)."""
+    world = build(app, costs=tuple([5_000] * 12))
+    sign_in(app, page, browser_session.base_url, world.resident)
+    page.set_viewport_size(PHONE)
+    page.goto(world.url)
+    for n in range(1, 13):
+        tab_to(page, BUTTON_NAMED, {"name": f"Add Project {n}", "within": None})
+        button = page.evaluate("() => { const r = document.activeElement.getBoundingClientRect();"
+                               " return {x: r.x, y: r.y, width: r.width, height: r.height}; }")
+        bar = page.locator("[data-ballot-bar]").bounding_box()
+        assert not overlaps(button, bar), (n, button, bar)
+        assert button["y"] + button["height"] <= PHONE["height"]
+
+
+def test_without_javascript_a_refused_add_brings_the_error_summary_on_screen(app, browser_session,
+                                                                           nojs_page: Page) -> None:
+    world = build(app)
+    p1, p2, p3, *_ = world.ids
+    page = nojs_page
+    sign_in(app, page, browser_session.base_url, world.resident)
+    page.set_viewport_size(PHONE)
+    page.goto(world.url)
+    for name in ("Add Project 1", "Add Project 2"):
+        with page.expect_navigation():
+            page.get_by_role("button", name=name).click()
+    inside_viewport(page, f"#ballot-button-{p2}")  # a change that fits comes back at its proposal
+    with page.expect_navigation():
+        page.get_by_role("button", name="Add Project 3").click()  # £25,000 with £10,000 left: refused
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_contain_text("Project 3 costs £25,000, more than the £10,000 you have left")
+    inside_viewport(page, ".govuk-error-summary")
+    expect(page.locator(f"#proposal-{p3} .govuk-error-message")).to_contain_text("Project 3 costs £25,000")
+    # The summary's link goes to the button that was refused.
+    assert summary.get_by_role("link").get_attribute("href") == f"#ballot-button-{p3}"
+    assert stored(app, world) is None
+
+
+def test_leaving_with_unsaved_changes_asks_first(app, browser_session, page: Page) -> None:
+    world = build(app)
+    sign_in(app, page, browser_session.base_url, world.resident)
+    page.goto(world.url)
+    asked: list[str] = []
+
+    def answer(dialog) -> None:
+        asked.append(dialog.type)
+        dialog.dismiss()  # stay on the page
+
+    page.on("dialog", answer)
+    page.get_by_role("link", name="Budgets").first.click()  # nothing changed yet: leaves without asking
+    page.wait_for_url("**/budgets/")
+    assert asked == []
+    page.goto(world.url)
+    page.get_by_role("button", name="Add Project 5").click()
+    page.get_by_role("link", name="Budgets").first.click()
+    page.wait_for_timeout(300)
+    assert asked == ["beforeunload"] and page.url.endswith(world.url)
+    page.get_by_role("button", name="Remove Project 5").click()  # back as it was saved: nothing to lose
+    page.get_by_role("link", name="Budgets").first.click()
+    page.wait_for_url("**/budgets/")
+    assert asked == ["beforeunload"]
+    page.goto(world.url)
+    page.get_by_role("button", name="Add Project 5").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Submit my vote").click()  # submitting does not ask
+    expect(page.locator(".govuk-panel__title")).to_have_text("Your vote has been recorded")
+    assert asked == ["beforeunload"]

@@ -1,8 +1,10 @@
 """The budgets pages in Chromium, on the demo forum: axe-core finds nothing on the list, a budget in each
-phase (as a visitor and as staff), and the staff forms with their errors; the phase steps read in order."""
+phase (as a visitor and as staff), the confirmation before a phase move, and the staff forms with their errors;
+the phase steps read in order, after the H1, and take two lines on a phone; "Vote" is a start button."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import pytest
@@ -70,9 +72,12 @@ def test_staff_pages_and_their_errors_are_accessible(app, demo: Demo, browser_se
     page.goto(f"/budgets/{demo.voting}")
     expect(page.get_by_role("heading", name="Run this budget")).to_be_visible()
     check_a11y(page)
-    page.get_by_role("button", name="Move the budget").click()
-    expect(page.locator(".govuk-error-summary")).to_contain_text("Choose the phase to move the budget to")
+    page.get_by_role("button", name="Close voting and count the votes").click()  # a link: asks first
+    expect(page.locator("h1")).to_have_text("Close voting and publish the results?")
+    expect(page.locator("main")).to_contain_text("Voting closes: residents can no longer cast or change ballots")
     check_a11y(page)
+    page.get_by_role("link", name="Cancel").click()
+    expect(page.locator('[aria-current="step"]')).to_contain_text("Voting")  # nothing moved
     page.goto("/budgets/new")
     page.get_by_label("Title").fill("Play streets 2028")
     page.get_by_label("Amount of money").fill("nothing")
@@ -84,3 +89,24 @@ def test_staff_pages_and_their_errors_are_accessible(app, demo: Demo, browser_se
     page.goto(f"/budgets/{demo.voting}/edit")
     expect(page.get_by_text("can no longer change")).to_be_visible()
     check_a11y(page)
+
+
+def test_on_a_phone_the_heading_comes_first_and_the_steps_are_compact(demo: Demo, browser_session: Session,
+                                                                      page: Page, check_a11y):
+    page.set_viewport_size({"width": 375, "height": 667})
+    page.goto(f"/budgets/{demo.voting}")
+    heading = page.locator("h1").bounding_box()
+    steps = page.locator("nav.pb-phases").bounding_box()
+    assert heading["y"] + heading["height"] <= steps["y"]  # the steps after the H1
+    assert steps["height"] <= 100, steps  # "Step 3 of 5" and one row of numbers, not a screen and a half
+    expect(page.locator(".pb-phases__where")).to_have_text("Step 3 of 5")
+    expect(page.locator('[aria-current="step"]')).to_contain_text("Voting")
+    vote = page.get_by_role("button", name="Vote in").first  # a start button, not a link
+    expect(vote).to_have_class(re.compile(r"govuk-button--start"))
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    check_a11y(page)
+    page.set_viewport_size({"width": 320, "height": 640})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    page.set_viewport_size({"width": 1280, "height": 800})
+    assert page.locator("nav.pb-phases").bounding_box()["height"] <= 120  # the full row, names and dates
+    expect(page.locator(".pb-phases__where")).to_be_hidden()

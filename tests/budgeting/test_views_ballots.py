@@ -24,6 +24,7 @@ from forum.budgeting.services import budgets, proposal_listing, voting
 from forum.extensions import db
 from tests.budgeting.support import make_budget
 from tests.factories import make_user
+from tests.pages import read, text_of
 from tests.query_counting import counting_queries
 
 
@@ -139,8 +140,47 @@ def test_an_addition_over_the_money_is_refused_and_the_selection_kept(app, clien
     page = text(response)
     assert response.status_code == 200 and "govuk-error-summary" in page and "<title>Error:" in page
     assert "Project 3 costs £25,000, more than the £10,000 you have left" in page
-    assert 'href="#choices"' in page and 'id="choices"' in page
     assert chosen_inputs(page) == [p1, p2] and money_left(page) == "£10,000"
+    # The summary links to the Add button that was refused; the message is beside that button too.
+    doc = read(response)
+    message = "Project 3 costs £25,000, more than the £10,000 you have left. Remove a proposal first."
+    assert doc.error_links == {message: f"#ballot-button-{p3}"}
+    item = doc.one(f"#proposal-{p3}")
+    assert "pb-ballot__item--error" in item["class"]
+    assert text_of(item.select_one(".govuk-error-message")) == f"Error: {message}"
+    button = item.select_one(f"#ballot-button-{p3}")
+    assert button["name"] == "add" and button["aria-describedby"] == f"ballot-button-{p3}-error"
+    assert doc.count(".govuk-error-message") == 1
+
+
+def test_without_javascript_an_add_that_will_be_refused_comes_back_at_the_error_summary(app, client) -> None:
+    """A browser keeps the button's #fragment: one that fits comes back at its proposal, one the rule refuses at
+    the top of the main content, where the error summary is (not at the proposal, with the summary off screen)."""
+    world = build(app)
+    p1, p2, p3, p4, p5 = world.ids
+    sign_in(client, world.voter_session)
+    doc = read(post(client, world, [p1], add=p2))  # £10,000 left: Project 3 (£25,000) does not fit
+    assert doc.one(f"#ballot-button-{p3}")["formaction"] == f"{world.url}#main-content"
+    assert doc.one(f"#ballot-button-{p5}")["formaction"] == f"{world.url}#proposal-{p5}"  # £10,000: fits
+    assert doc.one(f"#ballot-button-{p1}")["formaction"] == f"{world.url}#proposal-{p1}"  # Remove
+    main = doc.one("#main-content")
+    assert main.find(True)["class"][0] != "govuk-error-summary"  # nothing refused yet
+    refused = read(post(client, world, [p1, p2], add=p3))
+    assert "govuk-error-summary" in refused.one("#main-content").find(True)["class"]
+
+
+def test_the_money_left_bar_shows_what_is_left_and_how_many_are_chosen(app, client) -> None:
+    world = build(app)
+    p1, *_ = world.ids
+    sign_in(client, world.voter_session)
+    doc = read(post(client, world, [], add=p1))
+    bar = doc.one("[data-ballot-bar]")
+    assert text_of(bar) == "£40,000 left of £80,000 1 proposal chosen"
+    # It comes after the proposals and before the buttons that submit (it sticks to a phone's screen: ballot.css).
+    items = doc.one(".pb-ballot__items")
+    assert bar in items.find_all_next() and doc.one("[data-ballot-cast]") in bar.find_all_next()
+    assert "pb-ballot-page" in doc.one("html")["class"]  # the page's scroll padding keeps focus clear of it
+    assert doc.one("[data-ballot-stored]").string == "{}"  # nothing saved yet: the script warns before leaving
 
 
 def test_a_refused_ballot_is_shown_again_as_it_was_and_the_stored_one_kept(app, client) -> None:

@@ -10,6 +10,8 @@ from forum.budgeting.models import Budget, Proposal, Result
 from forum.extensions import db
 from tests.budgeting.support import make_budget, store_ballot
 from tests.factories import make_user
+from tests.pages import read
+from tests.pages import text_of as text_in
 
 NEW_BUDGET = {
     "title": "Green Budget 2027", "description": "Money for **greener** streets.", "ballot_kind": "approval",
@@ -162,9 +164,28 @@ def test_phases_move_forward_and_moving_to_results_counts_every_pot(app, client,
         store_ballot(setup.pot, make_user(), [setup.ids[0]])
         slug = setup.budget.slug
     sign_in(auth, people, "civil_servant")
-    page = text_of(client.get(f"/budgets/{slug}"))
-    assert 'value="results"' in page and 'value="collecting"' not in page
-    response = client.post(f"/budgets/{slug}/phase", data={"phase": "results"})
+    doc = read(client.get(f"/budgets/{slug}"))
+    staff = doc.one(".pb-staff")
+    # A link (not a form) to the confirmation, for each move allowed; none back to collecting.
+    assert not staff.select("form")
+    links = {text_in(a): a["href"] for a in staff.select("a") if "/phase" in a["href"]}
+    assert links == {"Close voting and count the votes": f"/budgets/{slug}/phase?to=results",
+                     "Move to delivery": f"/budgets/{slug}/phase?to=delivery"}
+    assert "govuk-button" in staff.select_one(f'a[href="/budgets/{slug}/phase?to=results"]')["class"]
+
+    confirm = read(client.get(f"/budgets/{slug}/phase?to=results"))  # asking changes nothing
+    assert confirm.h1 == "Close voting and publish the results?"
+    assert "Voting closes: residents can no longer cast or change ballots. The votes in every pot are counted and "\
+           "the results published." in confirm.texts("li")
+    assert "You cannot undo this" in confirm.text(".govuk-warning-text")
+    form = confirm.one("main form")
+    assert form["method"] == "post" and form["action"] == f"/budgets/{slug}/phase?to=results"
+    assert confirm.text("main form button") == "Close voting and count the votes"
+    assert confirm.one("main form a")["href"] == f"/budgets/{slug}"
+    with app.app_context():
+        assert db.session.scalar(db.select(Budget.phase)) == "voting"
+
+    response = client.post(f"/budgets/{slug}/phase?to=results")
     assert response.status_code == 302
     assert "now in its results phase" in text_of(client.get(f"/budgets/{slug}"))
     with app.app_context():
@@ -178,10 +199,9 @@ def test_a_budget_cannot_go_back_once_voting_opens(app, client, auth, people):
     with app.app_context():
         slug = make_budget(phase="voting").budget.slug
     sign_in(auth, people, "admin")
-    response = client.post(f"/budgets/{slug}/phase", data={"phase": "collecting"})
-    page = text_of(response)
-    assert response.status_code == 200 and "cannot go back once voting opens" in page
-    assert "govuk-error-summary" in page
+    for response in (client.post(f"/budgets/{slug}/phase", data={"phase": "collecting"}),
+                     client.get(f"/budgets/{slug}/phase?to=collecting")):
+        assert response.status_code == 400 and "cannot go back once voting opens" in text_of(response)
     with app.app_context():
         assert db.session.scalar(db.select(Budget.phase)) == "voting"
 
@@ -190,7 +210,65 @@ def test_moving_without_choosing_a_phase_says_so(app, client, auth, people):
     with app.app_context():
         slug = make_budget(phase="review").budget.slug
     sign_in(auth, people, "admin")
-    assert "Choose the phase to move the budget to" in text_of(client.post(f"/budgets/{slug}/phase", data={}))
+    response = client.post(f"/budgets/{slug}/phase", data={})
+    assert response.status_code == 400 and "Choose the phase to move the budget to" in text_of(response)
+
+
+def test_moving_several_phases_at_once_says_what_each_does(app, client, auth, people):
+    with app.app_context():
+        slug = make_budget(phase="collecting").budget.slug
+    sign_in(auth, people, "admin")
+    confirm = read(client.get(f"/budgets/{slug}/phase?to=voting"))
+    assert confirm.h1 == "Open voting?"
+    said = confirm.texts("main li")
+    assert said[0].startswith("Proposing closes: residents can no longer propose projects")
+    assert said[1].startswith("Voting opens: residents can cast ballots")
+    assert said[2] == "Everyone who proposed a project or voted in this budget is sent a notification."
+    review = read(client.get(f"/budgets/{slug}/phase?to=review"))  # it can come back from review
+    assert review.h1 == "Close proposing and start the review?" and not review.has(".govuk-warning-text")
+    assert client.post(f"/budgets/{slug}/phase?to=review").status_code == 302
+    doc = read(client.get(f"/budgets/{slug}"))
+    assert "Move to collecting proposals" in doc.texts(".pb-staff a")
+
+
+def test_the_budget_page_header_reads_caption_heading_then_compact_steps(app, client):
+    with app.app_context():
+        setup = make_budget(phase="voting")
+        slug, pot_id, proposal_id = setup.budget.slug, setup.pot.id, setup.ids[0]
+    doc = read(client.get(f"/budgets/{slug}"))
+    header = doc.one(".pb-budget-header")
+    parts = [child for child in header.find_all(True, recursive=False)]
+    assert [part.name for part in parts[:3]] == ["span", "h1", "nav"]  # the steps after the H1
+    assert text_in(parts[0]) == "Participatory budget" != doc.h1 == "Green Budget 2027"
+    assert doc.text(".pb-phases__where") == "Step 3 of 5"
+    # Every page about a budget: a caption that is not the heading, the heading, then the steps.
+    for url in (f"/budgets/{slug}/proposals", f"/budgets/proposals/{proposal_id}", f"/budgets/pots/{pot_id}/ballot"):
+        page = read(client.get(url))
+        header = page.one(".pb-budget-header")
+        h1 = header.select_one("h1")
+        assert h1 is not None and page.count("h1") == 1, url
+        caption = header.select_one(".govuk-caption-l")
+        assert caption is None or text_in(caption) != text_in(h1), url
+        assert header.select_one("nav.pb-phases") in h1.find_all_next(), url
+
+
+def test_vote_is_a_start_button_for_each_pot(app, client):
+    with app.app_context():
+        setup = make_budget(phase="voting")
+        slug, pot_id = setup.budget.slug, setup.pot.id
+    doc = read(client.get(f"/budgets/{slug}"))
+    button = doc.one(f'a[href="/budgets/pots/{pot_id}/ballot"]')
+    assert {"govuk-button", "govuk-button--start"} <= set(button["class"]) and button["role"] == "button"
+    assert text_in(button).startswith("Vote in ") and button.select_one("svg.govuk-button__start-icon")
+
+
+def test_the_home_page_says_voting_is_open_then_the_money_apart(app, client):
+    with app.app_context():
+        make_budget(phase="voting", title="Green Budget 2027", area="Riverside")
+    doc = read(client.get("/"))
+    line = doc.one(".forum-open-budgets p")
+    assert text_in(line) == "Voting is open. £80,000 for Riverside."
+    assert "Voting is open. £80,000" in line.get_text()  # a real space, not one only a parser adds
 
 
 def test_an_impossible_date_is_a_field_error(app, client, auth, people):

@@ -255,7 +255,8 @@ def test_the_author_withdraws_after_confirming(app, client, cast) -> None:
     url = f"/budgets/proposals/{cast.proposal_id}/withdraw"
     sign_in(client, cast.author)
     page = text(client.get(url))
-    assert "Are you sure you want to withdraw your proposal?" in page and "Withdraw the proposal" in page
+    assert "Withdraw your proposal?" in page and "Withdraw the proposal" in page and "govuk-button--warning" in page
+    assert "It will not be reviewed or voted on." in page and f'action="{url}"' in page
     assert stored(app, cast.proposal_id).status == ProposalStatus.PROPOSED
     response = client.post(url)
     assert response.headers["Location"] == f"/budgets/proposals/{cast.proposal_id}"

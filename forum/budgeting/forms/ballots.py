@@ -33,6 +33,11 @@ def points_field_name(proposal_id: int) -> str:
     return f"points_{proposal_id}"
 
 
+def button_id(proposal_id: int) -> str:
+    """The id of a proposal's Add or Remove button on the voter's ballot (a refusal's summary links to it)."""
+    return f"ballot-button-{proposal_id}"
+
+
 def _whole_number(form: Form, field: Field) -> None:
     raw = (field.data or "").strip()
     if not raw:

@@ -1,4 +1,5 @@
-"""Forms staff use to set up a budget: its settings and phase dates, its pots, and moving its phase."""
+"""Forms staff use to set up a budget: its settings and phase dates, and its pots. (Moving its phase is a
+confirmation page, not a form: forum.budgeting.views.budgets.)"""
 
 from __future__ import annotations
 
@@ -126,10 +127,3 @@ class NewBudgetForm(BudgetSettingsForm, PotFields):
 class PotForm(PotFields):
     submit = SubmitField("Add pot", widget=GovSubmitInput())
 
-
-class PhaseForm(Form):
-    phase = radios("Move the budget to", validate_choice=False,
-                   description="Moving to results closes voting and counts every pot.",
-                   validators=[InputRequired(message="Choose the phase to move the budget to")])
-    submit = SubmitField("Move the budget", widget=GovSubmitInput(),
-                         render_kw=govuk(None, classes="govuk-button--secondary"))

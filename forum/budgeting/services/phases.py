@@ -27,14 +27,44 @@ def allowed_moves(budget: Budget) -> list[Phase]:
     return [Phase.COLLECTING, *later] if budget.phase == Phase.REVIEW else later
 
 
-def move_budget(budget: Budget, user: User, phase: str) -> Budget:
-    """Move ``budget`` to ``phase`` (staff only); moving to results counts every pot first."""
-    check_runs_budgets(user, "move a budget between phases")
+#: What entering each phase does, said on the confirmation page before a budget is moved (one line per phase
+#: passed through when a move skips some). Each says what changes for residents first.
+ENTERING = {
+    Phase.COLLECTING: "Proposing opens again: residents can propose projects and change their proposals.",
+    Phase.REVIEW: "Proposing closes: residents can no longer propose projects or change their proposals "
+                  "(they can still withdraw them). Staff check each proposal's feasibility and cost.",
+    Phase.VOTING: "Voting opens: residents can cast ballots for the proposals that were not withdrawn or found "
+                  "not feasible. How people vote and how results are worked out can no longer change, and the "
+                  "budget cannot go back to review or collecting.",
+    Phase.RESULTS: "Voting closes: residents can no longer cast or change ballots. The votes in every pot are "
+                   "counted and the results published.",
+    Phase.DELIVERY: "Delivery starts: staff post progress updates on the funded projects.",
+}
+
+
+def check_move(budget: Budget, phase: str) -> None:
+    """Refuse a move to where the budget is, or to a phase it may not move to from there."""
     if phase == budget.phase:
         raise ValidationFailed("The budget is already in that phase", field="phase")
     if phase not in allowed_moves(budget):
         raise ValidationFailed("Choose one of the phases offered: a budget cannot go back once voting opens",
                                field="phase")
+
+
+def what_moving_does(budget: Budget, phase: str) -> list[str]:
+    """What moving ``budget`` to ``phase`` does, phase by phase, in the words the confirmation page uses;
+    everyone who proposed or voted is told of the move."""
+    order = list(Phase)
+    start, end = order.index(Phase(budget.phase)), order.index(Phase(phase))
+    passed = order[start + 1:end + 1] if end > start else [Phase(phase)]
+    return [*(ENTERING[step] for step in passed),
+            "Everyone who proposed a project or voted in this budget is sent a notification."]
+
+
+def move_budget(budget: Budget, user: User, phase: str) -> Budget:
+    """Move ``budget`` to ``phase`` (staff only); moving to results counts every pot first."""
+    check_runs_budgets(user, "move a budget between phases")
+    check_move(budget, phase)
     counting = phase in PUBLISHED and budget.phase not in PUBLISHED
     audit.record(user, Action.MOVE_PHASE, item_type="budget", item_id=budget.id,
                  summary=f"{budget.title}: {PHASE_LABELS[budget.phase]} → {PHASE_LABELS[phase]}")

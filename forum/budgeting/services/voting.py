@@ -211,6 +211,15 @@ class BallotSummary:
     def points_left(self) -> int:
         return (self.points_allowed or 0) - self.points_used
 
+    def refuses(self, proposal: Proposal) -> bool:
+        """Whether the rule would refuse ``proposal`` as one more choice on this approval ballot. Without
+        JavaScript its Add button then brings the page back at the error summary rather than at the proposal."""
+        try:
+            self.rule.check_addition(proposal, self.spent_pence, len(self.chosen))
+        except ValidationFailed:
+            return True
+        return False
+
     @property
     def over(self) -> bool:
         if self.rule.cumulative:

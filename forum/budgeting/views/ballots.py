@@ -3,7 +3,8 @@ paper ballots.
 
 Without JavaScript the Add and Remove buttons submit the whole form: the selection so far travels in hidden
 ``chosen`` inputs, the page comes back with the money left updated, and nothing is stored until "Submit my
-vote". static/js/ballot.js does the same in the page, without the round trip.
+vote". static/js/ballot.js does the same in the page, without the round trip. A refused Add comes back with the
+error summary linking to that Add button and the message printed beside it.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from forum.budgeting.forms.ballots import (
     BallotForm,
     approval_selection,
     ballot_form,
+    button_id,
     paper_ballot_form,
     points_field_name,
 )
@@ -67,6 +69,18 @@ def _approval_round_trip(pot: Pot, proposals: list[Proposal], form: BallotForm) 
     return selection, None
 
 
+def _refused_addition(form: BallotForm, proposals: list[Proposal]) -> int | None:
+    """The proposal whose Add button the refusal on the page answers (a round trip without JavaScript), or None.
+    The error summary then links to that button rather than to "Your ballot"."""
+    if request.method != "POST" or "add" not in request.form or not form.choices.errors:
+        return None
+    proposal_id = parse_id(request.form.get("add"))
+    if not any(p.id == proposal_id for p in proposals):
+        return None
+    form.choices.id = button_id(proposal_id)
+    return proposal_id
+
+
 def _cast(pot: Pot, choices: Any) -> Any:
     voting.cast_ballot(pot, current_user, choices)
     return redirect(url_for("budgeting.ballot_confirmation", pot_id=pot.id))
@@ -99,11 +113,14 @@ def ballot(pot_id: int):
         form = ballot_form(kind, proposals, points=stored_points)
         selection = stored_points
     summary = voting.summarise(pot, proposals, selection)
+    refused_id = _refused_addition(form, proposals)
     return render_template(
         "budgeting/ballots/show.html", pot=pot, budget=pot.budget, form=form, proposals=proposals,
         summary=summary, stored=stored, closed_message=closed, ineligible_message=ineligible,
         can_vote=current_user.is_authenticated and not closed and not ineligible,
         proposal_href=proposal_href, points_field_name=points_field_name, ballot_url=_ballot_url(pot),
+        stored_points={str(pid): points for pid, points in stored_points.items()}, button_id=button_id,
+        refused_id=refused_id,
     )
 
 

@@ -1,4 +1,8 @@
-"""The budgets list and a budget's page; staff create budgets and pots and move budgets between phases."""
+"""The budgets list and a budget's page; staff create budgets and pots and move budgets between phases.
+
+Moving a budget is asked first on the one confirmation page (forum.common.confirm), which says what the move
+does: the budget page links to it, one link per phase the budget may move to.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +12,24 @@ from typing import Any
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from forum.budgeting.forms.budgets import BudgetSettingsForm, NewBudgetForm, PhaseForm, PotForm
-from forum.budgeting.models import PHASE_LABELS, BallotKind, Budget
+from forum.budgeting.forms.budgets import BudgetSettingsForm, NewBudgetForm, PotForm
+from forum.budgeting.models import PHASE_LABELS, BallotKind, Budget, Phase
 from forum.budgeting.services import budgets as budget_services
 from forum.budgeting.services import overview, phases
 from forum.budgeting.views.common import budget_or_404, staff_required
+from forum.common.confirm import Confirmation, confirm_page
 from forum.common.decorators import form_checks_csrf
+from forum.common.errors import ValidationFailed
+
+#: For each phase a budget may move to: the confirmation's question and its button (the budget page's link
+#: says the button's words).
+MOVES = {
+    Phase.COLLECTING: ("Reopen proposing?", "Reopen proposing"),
+    Phase.REVIEW: ("Close proposing and start the review?", "Start the review"),
+    Phase.VOTING: ("Open voting?", "Open voting"),
+    Phase.RESULTS: ("Close voting and publish the results?", "Close voting and count the votes"),
+    Phase.DELIVERY: ("Start delivery?", "Start delivery"),
+}
 
 
 def index():
@@ -22,14 +38,18 @@ def index():
 
 
 def show(slug: str):
-    """A budget: its phases, what people can do now, and its pots."""
+    """A budget: its phases, what people can do now, and its pots; staff see how to run it."""
     budget = budget_or_404(slug)
-    return _budget_page(budget, _phase_form(budget) if _runs_budgets() else None)
-
-
-def _budget_page(budget: Budget, phase_form: PhaseForm | None, **context: Any) -> str:
     return render_template("budgeting/budgets/show.html", budget=budget, pots=overview.pot_summaries(budget),
-                           phase_form=phase_form, **context)
+                           staff=_runs_budgets(), moves=_move_links(budget) if _runs_budgets() else [])
+
+
+def _move_links(budget: Budget) -> list[dict[str, Any]]:
+    """The moves staff may make from here, the next phase forward first: its words and the confirmation's URL."""
+    moves = sorted(phases.allowed_moves(budget), key=lambda phase: phase == Phase.COLLECTING)
+    return [{"phase": phase, "text": MOVES[phase][1] if n == 0 else f"Move to {PHASE_LABELS[phase].lower()}",
+             "href": url_for("budgeting.move_phase", slug=budget.slug, to=phase.value)}
+            for n, phase in enumerate(moves)]
 
 
 def _runs_budgets() -> bool:
@@ -105,20 +125,32 @@ def new_pot(slug: str):
     return render_template("budgeting/budgets/new_pot.html", form=form, budget=budget)
 
 
-def _phase_form(budget: Budget, formdata: Any = None) -> PhaseForm:
-    form = PhaseForm(formdata=formdata)
-    form.phase.choices = [(phase, PHASE_LABELS[phase]) for phase in phases.allowed_moves(budget)]
-    return form
+def _move_confirmation(budget: Budget, phase: Phase) -> Confirmation:
+    heading, button = MOVES[phase]
+    budget_url = url_for("budgeting.show", slug=budget.slug)
+    reversible = {budget.phase, phase} == {Phase.COLLECTING, Phase.REVIEW}
+    return Confirmation(
+        heading=heading, action=url_for("budgeting.move_phase", slug=budget.slug, to=phase.value), button=button,
+        cancel=budget_url, caption=f"Move the budget from {PHASE_LABELS[budget.phase].lower()}", subject=budget.title,
+        consequences=phases.what_moving_does(budget, phase),
+        warning=None if reversible else "You cannot undo this: a budget cannot go back once voting opens.",
+        breadcrumbs=[{"text": "Budgets", "href": url_for("budgeting.index")},
+                     {"text": budget.title, "href": budget_url}],
+        destructive=False,
+    )
 
 
-@form_checks_csrf
 @staff_required
 def move_phase(slug: str):
-    """Move the budget to another phase; moving to results counts every pot."""
+    """Ask (GET), then move the budget to the phase ``to`` names (POST; ``phase`` in the form also works).
+    Moving to results closes voting and counts every pot."""
     budget = budget_or_404(slug)
-    form = _phase_form(budget, request.form)
-    if form.validate_on_submit():
-        phases.move_budget(budget, current_user, form.phase.data)
-        flash(f"{budget.title} is now in its {PHASE_LABELS[budget.phase].lower()} phase.", "success")
-        return redirect(url_for("budgeting.show", slug=budget.slug))
-    return _budget_page(budget, form, form=form)
+    wanted = request.form.get("phase") or request.args.get("to") or ""
+    if not wanted:
+        raise ValidationFailed("Choose the phase to move the budget to", field="phase")
+    phases.check_move(budget, wanted)
+    if request.method == "GET":
+        return confirm_page(_move_confirmation(budget, Phase(wanted)))
+    phases.move_budget(budget, current_user, wanted)
+    flash(f"{budget.title} is now in its {PHASE_LABELS[budget.phase].lower()} phase.", "success")
+    return redirect(url_for("budgeting.show", slug=budget.slug))

@@ -14,6 +14,7 @@ from forum.budgeting.models import PUBLISHED, Budget, Phase, Proposal, ProposalS
 from forum.budgeting.services import delivery, discussions, proposal_listing, submissions
 from forum.budgeting.services import proposals as reviews
 from forum.budgeting.views.common import budget_or_404, proposal_or_404, staff_required, visitor_seed
+from forum.common.confirm import Confirmation, confirm_page
 from forum.common.decorators import form_checks_csrf
 from forum.common.money import format_pence
 from forum.common.pagination import page_from_request
@@ -106,15 +107,27 @@ def _current_text(proposal: Proposal) -> dict[str, str]:
 
 @login_required
 def withdraw_proposal(proposal_id: int):
-    """Ask the author to confirm, then withdraw (the POST is CSRF-checked before it gets here)."""
+    """Ask the author to confirm on the one confirmation page (GET), then withdraw (POST; CSRF-checked before it
+    gets here)."""
     proposal = proposal_or_404(proposal_id)
     submissions.check_can_withdraw(proposal, current_user)
+    proposal_url = url_for("budgeting.proposal", proposal_id=proposal.id)
     if request.method == "POST":
         submissions.withdraw(proposal, current_user)
         flash("You withdrew your proposal. It stays on the site, marked withdrawn, and will not be voted on.",
               "success")
-        return redirect(url_for("budgeting.proposal", proposal_id=proposal.id))
-    return render_template("budgeting/proposals/withdraw.html", proposal=proposal, budget=proposal.pot.budget)
+        return redirect(proposal_url)
+    budget = proposal.pot.budget
+    return confirm_page(Confirmation(
+        heading="Withdraw your proposal?", caption=budget.title, subject=proposal.title,
+        action=url_for("budgeting.withdraw_proposal", proposal_id=proposal.id), button="Withdraw the proposal",
+        cancel=proposal_url, cancel_text="Keep it",
+        consequences=["Your proposal stays on the site, marked withdrawn, with its discussions.",
+                      "It will not be reviewed or voted on."],
+        breadcrumbs=[{"text": "Budgets", "href": url_for("budgeting.index")},
+                     {"text": budget.title, "href": url_for("budgeting.show", slug=budget.slug)},
+                     {"text": proposal.title, "href": proposal_url}],
+    ))
 
 
 def proposal(proposal_id: int):
