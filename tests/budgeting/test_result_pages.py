@@ -118,7 +118,6 @@ def test_chart_bars_are_proportional_and_the_money_bars_add_up(app) -> None:
     bars = page.votes_chart.bars
     assert [bar.width for bar in bars] == [round(result_pages.BAR_SPACE * v / 6) for v in (6, 4, 3, 2, 2)]
     assert [bar.funded for bar in bars] == [line.funded for line in page.lines]
-    assert len({bar.y for bar in bars}) == 5 and page.votes_chart.height > bars[-1].y
     used, other = page.money_chart.bars
     assert used.spent_width == result_pages.BAR_SPACE and used.left_width == 0  # greedy spent it all
     assert other.spent_width + other.left_width == result_pages.BAR_SPACE
@@ -126,15 +125,16 @@ def test_chart_bars_are_proportional_and_the_money_bars_add_up(app) -> None:
     assert other.caption == "£75,000 spent, £5,000 left"
 
 
-def test_long_titles_are_shortened_in_the_chart_only(app) -> None:
+def test_long_titles_are_shown_whole_in_the_chart(app) -> None:
+    """The chart's labels wrap like any text (results/_charts.html), so a long title is never cut."""
+    title = "A very long title for a new playground by the river with swings"
     with app.app_context():
         setup = build_pot("greedy", count=False)
-        setup.proposals[0].title = "A very long title for a new playground by the river with swings"
+        setup.proposals[0].title = title
         db.session.commit()
         compute_results(setup.pot)
         page = result_pages.results_page(setup.pot)
-    assert page.votes_chart.bars[0].label == "A very long title for a new playg…"
-    assert page.lines[0].title.endswith("with swings")
+    assert title in [bar.label for bar in page.votes_chart.bars]
 
 
 def test_export_file_names_are_ascii(app) -> None:

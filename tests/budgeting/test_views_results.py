@@ -26,8 +26,10 @@ from tests.query_counting import counting_queries
 
 
 def text_of(response) -> str:
-    """The page's words, as a reader meets them: tags dropped, spaces collapsed."""
-    words = re.sub(r"<[^>]+>", " ", response.get_data(as_text=True))
+    """The page's words, as a reader meets them on a wide screen: tags dropped, spaces collapsed, and without the
+    column names that each table cell shows only on a phone."""
+    body = re.sub(r'<span class="pb-table__label">[^<]*</span>', " ", response.get_data(as_text=True))
+    words = re.sub(r"<[^>]+>", " ", body)
     return re.sub(r"\s+", " ", html.unescape(words)).strip()
 
 
@@ -128,17 +130,26 @@ def test_fairness_figures_for_each_rule(client, greedy_pot, mes_pot) -> None:
     assert "Spending per voter £8,333.33" in mes and "Spending per voter by most votes first £8,888.89" in mes
 
 
-def test_charts_are_svg_with_a_title_a_description_and_a_table(client, greedy_pot) -> None:
+def test_charts_are_named_images_with_a_description_and_a_table(client, greedy_pot) -> None:
     body = client.get(results_url(greedy_pot[0])).get_data(as_text=True)
-    assert body.count("<svg") == 2 and body.count('role="img"') == 2
-    assert '<title id="votes-chart-title">Bar chart of the votes for each proposal</title>' in body
+    assert body.count('class="pb-bars" role="img"') == 2
+    title = '<p class="govuk-visually-hidden" id="votes-chart-title">Bar chart of the votes for each proposal</p>'
+    assert title in body
     assert 'aria-labelledby="money-chart-title money-chart-desc"' in body
     assert "style=" not in body.split("<main")[1]  # the CSP forbids inline styles
     assert "Each proposal under both rules, most votes first" in body
     assert "Money spent and left under each rule, of £80,000" in body
     # The votes chart: a green bar for each funded proposal, and the longest bar for the most votes.
     assert body.count('fill="#00703c"') == 3 + 1 + 2 + 1  # funded bars, legend; money bars, legend
-    assert '<rect x="330" y="56" width="520" height="22" fill="#00703c"/>' in body
+    assert '<rect x="0" y="0" width="1000" height="22" fill="#00703c"/>' in body
+
+
+def test_table_cells_name_their_column_for_small_screens(client, greedy_pot) -> None:
+    """On a phone the tables' rows stack (results.css), so each figure carries its column's name."""
+    body = client.get(results_url(greedy_pot[0])).get_data(as_text=True)
+    assert body.count('class="govuk-table pb-table--stack') == 4
+    assert '<span class="pb-table__label">Running total</span>' in body
+    assert '<span class="pb-table__label">Most votes first (used)</span>' in body
 
 
 def test_cumulative_budgets_speak_of_points(app, client) -> None:

@@ -5,7 +5,7 @@ of proposals or ballots): the ballots are read only when the pot is counted. The
 count kept: the share of voters with at least one funded project and the spending per voter, under both rules
 (a result counted before the other rule's share was kept shows it for the rule used only).
 
-The charts' geometry is worked out here, in plain numbers, so the template only prints SVG attributes.
+The charts' bar lengths are worked out here, in plain numbers, so the template only prints SVG attributes.
 """
 
 from __future__ import annotations
@@ -27,6 +27,9 @@ from forum.extensions import db
 #: What residents call each rule, short (table columns, charts) and in a sentence.
 RULE_NAMES = {ResultsRule.GREEDY: "Most votes first", ResultsRule.MES: "Equal shares"}
 PUBLISHED_PHASES = (Phase.RESULTS, Phase.DELIVERY)
+# The charts are HTML rows (a label wraps like any text, so it is never cut, at any width or zoom), each with an
+# SVG bar stretched to the row: a bar's length is in the SVG's own units, BAR_SPACE for the longest.
+BAR_SPACE = 1000
 
 
 @dataclass(frozen=True)
@@ -63,9 +66,8 @@ class Fairness:
 
 @dataclass(frozen=True)
 class Bar:
-    """One row of the votes chart, in the chart's own units (its viewBox)."""
+    """One row of the votes chart: the proposal's whole title, and its bar's length out of :data:`BAR_SPACE`."""
 
-    y: int
     width: int
     label: str
     value: str
@@ -75,9 +77,8 @@ class Bar:
 
 @dataclass(frozen=True)
 class MoneyBar:
-    """One stacked bar of the money chart: the part spent, then the part left."""
+    """One stacked bar of the money chart: the part spent, then the part left, out of :data:`BAR_SPACE`."""
 
-    y: int
     label: str
     spent_width: int
     left_width: int
@@ -86,8 +87,8 @@ class MoneyBar:
 
 @dataclass
 class Chart:
-    height: int
     bars: list = field(default_factory=list)
+    space: int = BAR_SPACE  # the SVG width a full bar fills
 
 
 @dataclass
@@ -211,33 +212,19 @@ def results_page(pot: Pot) -> ResultsPage | None:
     lines = _lines(result)
     funded = _with_running_totals([line for line in lines if line.funded])
     page = ResultsPage(pot, result, lines, funded, [line for line in lines if not line.funded], fairness(result),
-                       votes_chart(lines), Chart(0))
+                       votes_chart(lines), Chart())
     page.money_chart = money_chart(page)
     return page
-
-
-# The charts: a viewBox 960 wide; labels on the left, bars on the right.
-CHART_WIDTH = 960
-LABEL_WIDTH = 300
-BAR_X = 330
-BAR_SPACE = 520
-ROW = 34
-TOP = 56
-
-
-def short(text: str, limit: int = 34) -> str:
-    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
 
 
 def votes_chart(lines: list[Line]) -> Chart:
     """A horizontal bar per proposal, most votes first, as long as its share of the most votes."""
     most = max((line.votes for line in lines), default=0)
-    bars = [
-        Bar(y=TOP + n * ROW, width=round(BAR_SPACE * line.votes / most) if most else 0, label=short(line.title),
-            value=f"{line.votes:,}", funded=line.funded, funded_by_other=line.funded_by_other)
-        for n, line in enumerate(lines)
-    ]
-    return Chart(TOP + len(lines) * ROW + 10, bars)
+    return Chart([
+        Bar(width=round(BAR_SPACE * line.votes / most) if most else 0, label=line.title, value=f"{line.votes:,}",
+            funded=line.funded, funded_by_other=line.funded_by_other)
+        for line in lines
+    ])
 
 
 def money_chart(page: ResultsPage) -> Chart:
@@ -247,12 +234,11 @@ def money_chart(page: ResultsPage) -> Chart:
     if page.result.other_spent_pence is not None:
         figures.append((page.other_rule_name, page.result.other_spent_pence))
     bars = []
-    for n, (label, spent) in enumerate(figures):
+    for label, spent in figures:
         spent_width = round(BAR_SPACE * spent / amount) if amount else 0
-        bars.append(MoneyBar(y=TOP + n * 2 * ROW, label=label, spent_width=spent_width,
-                             left_width=BAR_SPACE - spent_width,
+        bars.append(MoneyBar(label=label, spent_width=spent_width, left_width=BAR_SPACE - spent_width,
                              caption=f"{format_pence(spent)} spent, {format_pence(amount - spent)} left"))
-    return Chart(TOP + len(figures) * 2 * ROW, bars)
+    return Chart(bars)
 
 
 def export_filename(pot: Pot) -> str:
