@@ -187,6 +187,7 @@ def test_closed_but_not_counted_says_so_and_offers_staff_the_count(app, client) 
     assert client.get(f"/budgets/pots/{pot_id}/results.pb").status_code == 404
     sign_in(client, "civil_servant", app)
     assert "Count the votes" in text_of(client.get(results_url(pot_id)))
+    assert client.get(f"/budgets/pots/{pot_id}/count").headers["Location"].endswith(results_url(pot_id))
     response = client.post(f"/budgets/pots/{pot_id}/count")
     assert response.headers["Location"].endswith(results_url(pot_id))
     page = text_of(client.get(results_url(pot_id)))
@@ -248,6 +249,11 @@ def test_a_recount_reads_the_ballots_again(app, client, greedy_pot) -> None:
             store_ballot(pot, None, [ids[2]], channel=Channel.PAPER, anonymous_key=f"late{n}")
     assert "Voted on paper 3" in text_of(client.get(results_url(pot_id)))  # the page never recounts by itself
     sign_in(client, "civil_servant", app)
+    assert f'href="/budgets/pots/{pot_id}/count"' in client.get(results_url(pot_id)).get_data(as_text=True)
+    asked = client.get(f"/budgets/pots/{pot_id}/count").get_data(as_text=True)  # a recount replaces the result: asked first
+    assert "Count the votes again?" in asked and "the funded proposals may change" in asked
+    assert f'action="/budgets/pots/{pot_id}/count"' in asked
+    assert "Voted on paper 3" in text_of(client.get(results_url(pot_id)))  # asking counted nothing
     client.post(f"/budgets/pots/{pot_id}/count")
     page = text_of(client.get(results_url(pot_id)))
     assert "The votes were counted again: 12 ballots" in page

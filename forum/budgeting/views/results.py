@@ -6,12 +6,13 @@ The page reads only the stored result (services/result_pages.py); the ballots ar
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from forum.budgeting.services import result_pages
 from forum.budgeting.services.exchange import export_pabulib
 from forum.budgeting.views.common import pot_or_404, staff_required
+from forum.common.confirm import Confirmation, confirm_page
 from forum.common.errors import ValidationFailed
 from forum.common.money import format_pence
 
@@ -42,8 +43,26 @@ def results_export(pot_id: int):
 
 @staff_required
 def count_pot(pot_id: int):
-    """Count a pot's votes again (staff), while its budget is in the results phase."""
+    """Count a pot's votes (staff), while its budget is in the results phase. Counting again replaces the
+    published result, so it is asked first (GET); a first count, with nothing published, is one button."""
     pot = pot_or_404(pot_id)
+    back = url_for("budgeting.results", pot_id=pot_id)
+    if request.method == "GET":
+        if result_pages.stored_result(pot) is None:
+            return redirect(back)
+        return confirm_page(Confirmation(
+            heading="Count the votes again?", subject=f"Results: {pot.title}",
+            action=url_for("budgeting.count_pot", pot_id=pot_id), button="Count the votes again", cancel=back,
+            consequences=[
+                "Every ballot in this pot is read again and counted by the budget's rule.",
+                "The result shown on the results page is replaced by the new count: if ballots were entered or "
+                "changed since, the funded proposals may change.",
+            ],
+            warning="The result now published will no longer be shown.",
+            breadcrumbs=[{"text": "Budgets", "href": url_for("budgeting.index")},
+                         {"text": pot.budget.title, "href": url_for("budgeting.show", slug=pot.budget.slug)},
+                         {"text": f"Results: {pot.title}", "href": back}],
+        ))
     try:
         result = result_pages.recount(pot, current_user)
     except ValidationFailed as refusal:
