@@ -250,7 +250,7 @@ def test_a_recount_reads_the_ballots_again(app, client, greedy_pot) -> None:
     assert "Voted on paper 3" in text_of(client.get(results_url(pot_id)))  # the page never recounts by itself
     sign_in(client, "civil_servant", app)
     assert f'href="/budgets/pots/{pot_id}/count"' in client.get(results_url(pot_id)).get_data(as_text=True)
-    asked = client.get(f"/budgets/pots/{pot_id}/count").get_data(as_text=True)  # a recount replaces the result: asked first
+    asked = client.get(f"/budgets/pots/{pot_id}/count").get_data(as_text=True)
     assert "Count the votes again?" in asked and "the funded proposals may change" in asked
     assert f'action="/budgets/pots/{pot_id}/count"' in asked
     assert "Voted on paper 3" in text_of(client.get(results_url(pot_id)))  # asking counted nothing

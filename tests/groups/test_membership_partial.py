@@ -60,7 +60,8 @@ def test_pending_request_can_be_withdrawn(app, world):
 
 def test_member_sees_leave_and_no_moderation_links(app, world):
     html = _render(app, world, world.public, "member")
-    assert "You are a member of this group" in html and ">Leave group<span class=\"govuk-visually-hidden\"> Make a bigger difference</span></a>" in html
+    assert "You are a member of this group" in html
+    assert '>Leave group<span class="govuk-visually-hidden"> Make a bigger difference</span></a>' in html
     assert "Requests to join" not in html and "Edit the group" not in html
 
 
