@@ -20,7 +20,7 @@ from forum.mail.models import MailStatus, OutboxMessage
 from forum.moderation.models import Flag
 from forum.notifications import services as notifications
 from forum.notifications.models import Notification, Preference, Watch
-from forum.threads.models import Bookmark, Comment, Post, PostReaction, PostRevision, Thread
+from forum.threads.models import Bookmark, Comment, Post, PostReaction, PostRevision, Thread, ThreadRead
 
 #: The audit log's action for a deleted account (its label: ``LABEL``).
 DELETE_ACCOUNT = "delete_account"
@@ -174,6 +174,7 @@ def delete_account(user: User, password: str) -> None:
         groups.leave(membership.group.slug, user)
     db.session.execute(delete(PostReaction).where(PostReaction.user_id == user.id))
     db.session.execute(delete(Bookmark).where(Bookmark.user_id == user.id))
+    db.session.execute(delete(ThreadRead).where(ThreadRead.user_id == user.id))  # what they read, and when
     for model, column in ((Notification, Notification.recipient_id), (Watch, Watch.user_id),
                           (Preference, Preference.user_id)):
         db.session.execute(delete(model).where(column == user.id))

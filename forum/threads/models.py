@@ -218,3 +218,19 @@ class Bookmark(db.Model):
         Index("ix_bookmarks_user_created", "user_id", "created_at"),
         CheckConstraint("(thread_id IS NULL) <> (post_id IS NULL)", name="one_target"),
     )
+
+
+class ThreadRead(db.Model):
+    """How far a signed-in person has read a thread: the highest post number on any page of it they opened.
+
+    Lists link such a reader to the first post after it that everyone can see ("3 new posts"); a page view only
+    ever moves the mark forward, and only writes when it does.
+    """
+
+    __tablename__ = "thread_reads"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    thread_id: Mapped[int] = mapped_column(ForeignKey("threads.id", ondelete="CASCADE"), primary_key=True,
+                                           index=True)
+    last_read_post_number: Mapped[int] = mapped_column(Integer)
+    read_at: Mapped[datetime] = mapped_column(default=utcnow)

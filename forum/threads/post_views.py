@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template
+from flask import flash, redirect, render_template, request
 from flask_login import current_user, login_required
 
+from forum.common.confirm import confirm_page
 from forum.common.decorators import form_checks_csrf
 from forum.common.errors import PermissionDenied
-from forum.threads import queries, services
+from forum.threads import queries, revisions, services
+from forum.threads.confirmations import withdraw_comment_confirmation, withdraw_post_confirmation
 from forum.threads.forms import CommentForm, EditOpeningPostForm, EditPostForm
 from forum.threads.models import Visibility
 from forum.threads.views import posted, posting_page, url_of
@@ -39,17 +41,25 @@ def edit(post_id: int):
 
 @login_required
 def history(post_id: int):
-    """Every revision of a post, newest first: for its author and the group's moderators only."""
+    """Every revision of a post, newest first, each with what changed from the one before: for its author and
+    the group's moderators only."""
     post, _viewer = queries.readable_post(post_id, current_user)
     if not services.can_see_history(post, current_user):
         raise PermissionDenied("Only the author and moderators can see the earlier versions of a post.")
-    return render_template("posts/history.html", post=post, thread=post.thread, revisions=queries.revisions(post))
+    changes = revisions.changes(queries.revisions(post))
+    return render_template("posts/history.html", post=post, thread=post.thread, changes=changes)
 
 
 @login_required
 def withdraw(post_id: int):
-    """The author withdraws a post: a placeholder takes its place (its revisions are kept)."""
+    """The author withdraws a post, after a confirmation page (GET) saying what happens: a placeholder takes its
+    place (its revisions are kept)."""
     post, _viewer = queries.readable_post(post_id, current_user)
+    services.check_can_withdraw(post, current_user)
+    if request.method == "GET":
+        if post.is_withdrawn:
+            return redirect(url_of(post))
+        return confirm_page(withdraw_post_confirmation(post))
     services.withdraw_post(post, current_user)
     flash("Your post was withdrawn.", "success")
     return redirect(url_of(post))
@@ -68,8 +78,13 @@ def add_comment(post_id: int):
 
 @login_required
 def withdraw_comment(comment_id: int):
-    """The author withdraws a comment: a placeholder takes its place."""
-    comment, _post, _viewer = queries.readable_comment(comment_id, current_user)
+    """The author withdraws a comment, after a confirmation page (GET): a placeholder takes its place."""
+    comment, post, _viewer = queries.readable_comment(comment_id, current_user)
+    services.check_can_withdraw(comment, current_user)
+    if request.method == "GET":
+        if comment.is_withdrawn:
+            return redirect(url_of(comment))
+        return confirm_page(withdraw_comment_confirmation(comment, post))
     services.withdraw_comment(comment, current_user)
     flash("Your comment was withdrawn.", "success")
     return redirect(url_of(comment))

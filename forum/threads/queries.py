@@ -20,6 +20,7 @@ from forum.common.pagination import Page
 from forum.extensions import db
 from forum.groups import permissions
 from forum.groups.models import Group, Membership
+from forum.threads import reading
 from forum.threads.models import Comment, Post, PostRevision, Thread, Visibility
 from forum.threads.visibility import shown_to
 
@@ -33,6 +34,8 @@ class Viewer:
     can_read: bool
     can_post: bool
     can_moderate: bool
+    #: How far a signed-in reader had read the thread before this page (``forum.threads.reading``), when asked.
+    last_read: int | None = None
 
     @property
     def signed_in(self) -> bool:
@@ -66,14 +69,22 @@ def readable_group(slug: str, user: Any) -> tuple[Group, Viewer]:
 
 
 def readable_thread(thread_id: int, user: Any, with_tags: bool = False) -> tuple[Thread, Viewer]:
-    """The thread (with its group; its tags and starter when asked) and the viewer's rights; NotFound if hidden."""
+    """The thread (with its group; its tags and starter when asked) and the viewer's rights; NotFound if hidden.
+
+    With ``with_tags`` (the thread page) the same query also reads how far a signed-in reader had read it.
+    """
     options = [joinedload(Thread.group)]
-    if with_tags:  # the thread page: its tags in one more query, its starter in the same one
+    mark = None
+    if with_tags:  # the thread page: its tags in one more query, its starter and the reader's mark in the same one
         options += [selectinload(Thread.tags), joinedload(Thread.author)]
-    thread = db.session.scalar(select(Thread).options(*options).where(Thread.id == thread_id))
-    if thread is None:
+        mark = reading.mark_column(user)
+    columns = [Thread] if mark is None else [Thread, mark]
+    row = db.session.execute(select(*columns).options(*options).where(Thread.id == thread_id)).one_or_none()
+    if row is None:
         raise NotFound("No such thread.")
+    thread = row[0]
     viewer = viewer_for(thread.group, user)
+    viewer.last_read = row[1] if mark is not None else None
     if not viewer.can_read or not shown_to(thread, user, viewer.can_moderate):
         raise NotFound("No such thread.")
     return thread, viewer

@@ -8,6 +8,7 @@ also serialises post numbering within a thread.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from typing import Any
 
@@ -105,7 +106,9 @@ def _new_post(thread: Thread, author: User, body: str, quoted_post_id: int | Non
     )
     db.session.add(post)
     db.session.flush()
-    db.session.add(PostRevision(post_id=post.id, number=1, body_source=body, body_html=html, editor_id=author.id))
+    # The opening post's revisions carry the thread's title, so the history can show a changed title.
+    db.session.add(PostRevision(post_id=post.id, number=1, body_source=body, body_html=html, editor_id=author.id,
+                                title=thread.title if opening else None))
     if held:
         signals.content_held.send(post, group_id=thread.group_id, thread_id=thread.id, resubmitted=False)
     signals.content_changed.send(post)
@@ -188,11 +191,17 @@ def check_can_comment(post: Post, user: Any, membership: Any = None) -> None:
         raise NotFound("That post was withdrawn.")
 
 
-def quote(post: Post) -> str:
-    """The Markdown that starts a reply quoting ``post``: its source as a blockquote, then who wrote it."""
+#: Characters Markdown gives a meaning to, escaped in a name written into a link's text.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~])")
+
+
+def quote(post: Post, url: str) -> str:
+    """The Markdown that starts a reply quoting ``post``: who wrote it, as a link to the post at ``url``, then
+    its source as a blockquote. The credit is plain Markdown, so it stays in the reply's source and revisions."""
     lines = post.body_source.replace("\r\n", "\n").replace("\r", "\n").strip("\n").split("\n")
     quoted = "\n".join(f"> {line}".rstrip() for line in lines)
-    return f"{quoted}\n\n— {post.author.display_name} wrote in post {post.number}\n\n"
+    name = _MARKDOWN_SPECIAL.sub(r"\\\1", post.author.display_name)
+    return f"[{name} wrote in post {post.number}]({url}):\n\n{quoted}\n\n"
 
 
 def is_author(item: Post | Comment, user: Any) -> bool:
@@ -203,6 +212,11 @@ def _check_author(item: Post | Comment, user: Any, action: str) -> None:
     """Refuse (403) anyone but the author: ``action`` says what, e.g. "withdraw this post"."""
     if not is_author(item, user):
         raise PermissionDenied(f"Only the author can {action}.")
+
+
+def check_can_withdraw(item: Post | Comment, user: Any) -> None:
+    """Refuse (403) anyone but the author (the confirmation page asks this before it shows)."""
+    _check_author(item, user, f"withdraw this {'post' if isinstance(item, Post) else 'comment'}")
 
 
 def can_edit(post: Post, user: Any) -> bool:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from flask import Response, abort, current_app, flash, make_response, redirect, render_template, request, url_for
@@ -15,7 +16,7 @@ from forum.common.decorators import form_checks_csrf
 from forum.common.errors import ERROR_TITLES
 from forum.common.pagination import page_from_request
 from forum.extensions import limiter
-from forum.threads import bookmarks, links, queries, reactions, services
+from forum.threads import bookmarks, links, queries, reactions, reading, services
 from forum.threads.forms import CommentForm, ReplyForm, ThreadForm
 from forum.threads.models import Comment, Post, Thread, Visibility
 
@@ -104,6 +105,33 @@ def url_of(item: Thread | Post | Comment) -> str:
     return post_url(item.thread, item.number)
 
 
+@dataclass(frozen=True)
+class ListedPlace:
+    """Where a list of threads links for one thread: its latest post, and the reader's first new one."""
+
+    latest_url: str | None
+    first_unread_url: str | None
+    unread: int
+
+
+def thread_places(threads: Iterable[Thread]) -> dict[int, ListedPlace]:
+    """The template global lists call with the threads they show: one query for the whole list
+    (``forum.threads.reading.places``), so a list's query count does not grow with its length."""
+    threads = list(threads)
+    found = reading.places((thread.id for thread in threads), current_user)
+    result = {}
+    for thread in threads:
+        place = found.get(thread.id)
+        if place is None:
+            continue
+        result[thread.id] = ListedPlace(
+            latest_url=post_url(thread, place.latest) if place.latest else None,
+            first_unread_url=post_url(thread, place.first_unread) if place.first_unread else None,
+            unread=place.unread,
+        )
+    return result
+
+
 @posting_page
 def new_thread(slug: str):
     """Start a thread: members only (a private group's outsiders get a 404, a public group's a 403)."""
@@ -119,7 +147,9 @@ def show(thread_id: int, slug: str | None = None):
     """A page of the thread's posts; the slug is decoration, the canonical link names the real one."""
     number = page_from_request()
     thread, viewer = queries.readable_thread(thread_id, current_user, with_tags=True)
-    page = queries.thread_page(thread, number, current_app.config["POSTS_PER_PAGE"], viewer)
+    per_page = current_app.config["POSTS_PER_PAGE"]
+    page = queries.thread_page(thread, number, per_page, viewer)
+    reading.advance(thread, current_user, viewer.last_read, min(number * per_page, thread.post_count))
     suspension = account_services.suspension_notice(current_user)
     may_write = viewer.can_post and not thread.locked and suspension is None
 
@@ -154,17 +184,26 @@ def _quote_id() -> int | None:
     return parse_id(raw)  # a number no post could have quotes nothing
 
 
+def must_join_to_reply(thread: Thread, viewer: queries.Viewer) -> bool:
+    """Whether joining the group is all that stands between a signed-in reader and a reply (not a suspension,
+    not a lock): they get "Join the group to reply" and the join button instead of a refusal."""
+    return viewer.signed_in and not viewer.can_post and not thread.locked and not viewer.user.is_suspended
+
+
 @posting_page
 def reply(thread_id: int):
-    """The reply page: a quote prefilled on GET; on POST the reply, or the form again with every word kept."""
+    """The reply page: a quote prefilled on GET; on POST the reply, or the form again with every word kept.
+    A reader who only needs to join the group gets the join button instead (joining brings them back here)."""
     thread, viewer = queries.readable_thread(thread_id, current_user)
+    if request.method == "GET" and must_join_to_reply(thread, viewer):
+        return render_template("threads/join_to_reply.html", thread=thread, membership=viewer.membership)
     services.check_can_reply(thread, current_user, viewer.membership)
     form = ReplyForm()
     if request.method == "GET":
         quote_id = _quote_id()
         quoted = queries.post_in_thread(thread, quote_id) if quote_id else None
         if quoted is not None:
-            form.body.data, form.quote.data = services.quote(quoted), str(quoted.id)
+            form.body.data, form.quote.data = services.quote(quoted, url_of(quoted)), str(quoted.id)
     elif form.validate_on_submit():
         return posted(services.reply(thread, current_user, form.body.data, quoted_post_id=parse_id(form.quote.data)))
     return render_template("threads/reply.html", form=form, thread=thread, first_post=first_post_in(thread.group))

@@ -57,17 +57,19 @@ def run_journey(page: Page, driver: MouseDriver | KeyboardDriver) -> None:
     driver.open("Add a comment to post 1", within="#post-1")
     driver.fill("Your comment on post 1", COMMENT, within="#post-1")
     driver.press("Add comment", within="#post-1")
-    expect(page.locator("#post-1 .forum-comments")).to_contain_text(COMMENT)
+    expect(page.locator("#post-1 .forum-comment-list")).to_contain_text(COMMENT)
 
     driver.follow("Edit post 2", within="#post-2")
     driver.fill("Your post", EDITED)
     driver.press("Save changes")
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Your changes were saved.")
 
     check_everything_is_visible(page)
 
     driver.follow("play areas", within="main")
     expect(page.get_by_role("heading", level=1)).to_contain_text("play areas")
-    expect(page.get_by_role("link", name=TITLE)).to_be_visible()
+    expect(page.get_by_role("link", name=TITLE, exact=True)).to_be_visible()
+    expect(page.get_by_role("link", name=f"latest post in “{TITLE}”")).to_have_attribute("href", re.compile("#post-2$"))
 
 
 def check_everything_is_visible(page: Page) -> None:
@@ -78,8 +80,9 @@ def check_everything_is_visible(page: Page) -> None:
     reply = page.locator("#post-2")
     expect(reply).to_contain_text(EDITED)
     expect(reply).not_to_contain_text(REPLY)
-    expect(reply.get_by_role("link", name=re.compile(r"^edited"))).to_be_visible()
-    expect(page.locator("#post-1 .forum-comments")).to_contain_text(COMMENT)
+    expect(reply).to_contain_text("Edited")
+    expect(reply.get_by_role("link", name=re.compile(r"^see what changed"))).to_be_visible()
+    expect(page.locator("#post-1 .forum-comment-list")).to_contain_text(COMMENT)
     expect(page.locator("#post-1")).to_contain_text("The swings have been chained up since August.")
 
 

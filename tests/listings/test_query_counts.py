@@ -63,6 +63,6 @@ def test_the_list_pages_issue_the_same_queries_for_5_and_100_threads(app, client
     with_100 = _counts(app, client, slug, handle)
     assert with_5 == with_100
     # the measure means something only if the page really lists every thread
-    assert client.get(f"/groups/{slug}/").get_data(as_text=True).count('href="/threads/') == 100
+    assert client.get(f"/groups/{slug}/").get_data(as_text=True).count("forum-thread-list__title") == 100
     print(f"queries per page ({'member' if signed_in else 'anonymous'}):", with_100)
 

@@ -35,8 +35,8 @@ def test_author_edits_a_reply_and_the_post_shows_edited(app, client, world):
     assert response.headers["Location"].endswith("#post-2")
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "First draft." in page and "Frist" not in page
-    assert f'href="/posts/{post_id}/history"' in page and "edited" in page
-    assert "Your changes were saved." in page
+    assert f'href="/posts/{post_id}/history"' in page and "Edited" in page and "see what changed" in page
+    assert "govuk-notification-banner--success" in page and "Your changes were saved." in page
 
 
 def test_opening_post_edit_changes_title_and_tags(app, client, world):
@@ -51,7 +51,7 @@ def test_opening_post_edit_changes_title_and_tags(app, client, world):
         assert [t.name for t in thread.tags] == ["shade"]
         revisions = db.session.scalars(db.select(PostRevision).where(
             PostRevision.post_id == world.opening_post_id).order_by(PostRevision.number)).all()
-        assert [(r.number, r.title) for r in revisions] == [(1, None), (2, "Benches and shade")]
+        assert [(r.number, r.title) for r in revisions] == [(1, "More benches in the park"), (2, "Benches and shade")]
 
 
 @pytest.mark.parametrize(
@@ -125,6 +125,45 @@ def test_history_lists_every_revision_for_author_and_moderator(app, client, worl
         assert "We need benches." in page and "We need <em>more</em> benches." in page
         assert "We need shade too." in page
         assert page.count("Alice Author") >= 3 and page.count("<time datetime=") >= 3
+        assert "Changes from version 2" in page and "Changes from version 1" in page
+
+
+def _history(client, post_id: int) -> str:
+    return client.get(f"/posts/{post_id}/history").get_data(as_text=True)
+
+
+def test_history_marks_the_words_added_and_removed_between_versions(client, world):
+    sign_in(client, world.author)
+    client.post(f"/posts/{world.opening_post_id}/edit",
+                data={"title": "More benches in the park", "body": "We need more benches by the pond.", "tags": ""})
+    page = _history(client, world.opening_post_id)
+    diff = page[page.index('id="diff-2"'):]
+    diff = diff[: diff.index("</p>")]
+    hidden = '<span class="govuk-visually-hidden">{}</span>'
+    added = "<ins>" + hidden.format("[added: ") + "{}" + hidden.format("]") + "</ins>"
+    assert diff.count("<ins>") == 2 and "<del>" not in diff
+    assert "We need " + added.format("more ") + "benches" + added.format(" by the pond") + "." in diff
+    assert "The text did not change" not in page
+
+
+def test_history_shows_a_changed_title_and_an_unchanged_text(client, world):
+    sign_in(client, world.author)
+    client.post(f"/posts/{world.opening_post_id}/edit",
+                data={"title": "Benches and shade", "body": "We need benches.", "tags": "parks"})
+    page = _history(client, world.opening_post_id)
+    assert "[removed: </span>More benches in the park" in page and "[added: </span>Benches and shade" in page
+    assert "The text did not change, only the title." in page
+
+
+def test_history_of_a_long_post_leaves_out_unchanged_text_far_from_the_change(app, client, world):
+    words = " ".join(f"word{n}" for n in range(200))
+    post_id = add_reply(app, client, world, world.member, words)
+    client.post(f"/posts/{post_id}/edit", data={"body": words.replace("word100", "changed")})
+    page = _history(client, post_id)
+    diff = page[page.index('id="diff-2"'):]
+    diff = diff[: diff.index("</p>")]
+    assert "word100" in diff and "changed" in diff and "word95" in diff and "word105" in diff
+    assert "word10 " not in diff and "word190" not in diff and diff.count("unchanged text left out") == 2
 
 
 def test_group_moderator_sees_history(app, client, world):
@@ -149,7 +188,7 @@ def test_edited_mark_for_other_readers_is_not_a_link(client, world):
                 data={"title": "More benches in the park", "body": "Changed.", "tags": ""})
     sign_in(client, world.member)
     page = client.get(f"/threads/{world.thread_id}/").get_data(as_text=True)
-    assert "(edited)" in page and f"/posts/{world.opening_post_id}/history" not in page
+    assert "Edited" in page and f"/posts/{world.opening_post_id}/history" not in page
 
 
 # --- Withdrawing ---------------------------------------------------------------------------------------------
@@ -165,9 +204,34 @@ def test_author_withdraws_a_post(app, client, world):
         assert db.session.get(Post, post_id).withdrawn_at is not None
 
 
+def test_withdrawing_a_post_asks_first_and_says_what_happens(app, client, world):
+    post_id = add_reply(app, client, world, world.member, "Regrettable words.")
+    thread_page = client.get(f"/threads/{world.thread_id}/").get_data(as_text=True)
+    assert f'href="/posts/{post_id}/withdraw"' in thread_page  # a link to the confirmation, not a form
+    assert f'action="/posts/{post_id}/withdraw"' not in thread_page
+    response = client.get(f"/posts/{post_id}/withdraw")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "<title>Withdraw your post?" in page
+    assert "Regrettable words." in page  # which post
+    assert "“The author withdrew this post.”" in page and "You cannot undo this" in page
+    assert "you and the group’s moderators can still read them" in page
+    assert f'action="/posts/{post_id}/withdraw"' in page and "Keep the post" in page
+    with app.app_context():
+        assert db.session.get(Post, post_id).withdrawn_at is None  # asking changed nothing
+    client.post(f"/posts/{post_id}/withdraw")
+    assert client.get(f"/posts/{post_id}/withdraw").headers["Location"].endswith("#post-2")  # nothing to ask
+
+
+def test_withdrawing_the_opening_post_says_the_thread_stays(client, world):
+    sign_in(client, world.author)
+    page = client.get(f"/posts/{world.opening_post_id}/withdraw").get_data(as_text=True)
+    assert "Your opening post is replaced" in page and "The thread stays" in page
+
+
 def test_others_cannot_withdraw_a_post(app, client, world):
     for who in (world.member, world.moderator):
         sign_in(client, who)
+        assert client.get(f"/posts/{world.opening_post_id}/withdraw").status_code == 403
         assert client.post(f"/posts/{world.opening_post_id}/withdraw").status_code == 403
     with app.app_context():
         assert db.session.get(Post, world.opening_post_id).withdrawn_at is None
@@ -214,11 +278,19 @@ def test_author_withdraws_a_comment_and_others_cannot(app, client, world):
     with app.app_context():
         comment_id = db.session.scalar(db.select(Comment.id))
     sign_in(client, world.author)
+    assert client.get(f"/posts/comments/{comment_id}/withdraw").status_code == 403
     assert client.post(f"/posts/comments/{comment_id}/withdraw").status_code == 403
     sign_in(client, world.member)
+    thread_page = client.get(f"/threads/{world.thread_id}/").get_data(as_text=True)
+    assert f'href="/posts/comments/{comment_id}/withdraw"' in thread_page
+    confirm = client.get(f"/posts/comments/{comment_id}/withdraw").get_data(as_text=True)
+    assert "<title>Withdraw your comment?" in confirm and "Hasty remark." in confirm
+    assert "“The author withdrew this comment.”" in confirm and "Keep the comment" in confirm
+    assert comments_of(app, world.opening_post_id) == ["Hasty remark."]
     response = client.post(f"/posts/comments/{comment_id}/withdraw")
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "The author withdrew this comment." in page and "Hasty remark." not in page
+    assert "Your comment was withdrawn." in page
 
 
 def test_withdrawn_post_takes_no_comments(client, world):
@@ -233,7 +305,7 @@ def test_withdrawn_post_takes_no_comments(client, world):
 @pytest.mark.parametrize(
     ("method", "path"),
     [("get", "/posts/{p}/edit"), ("post", "/posts/{p}/edit"), ("get", "/posts/{p}/history"),
-     ("post", "/posts/{p}/withdraw"), ("post", "/posts/{p}/comments")],
+     ("get", "/posts/{p}/withdraw"), ("post", "/posts/{p}/withdraw"), ("post", "/posts/{p}/comments")],
 )
 def test_private_group_post_actions_are_404_for_non_members(client, world, method, path):
     sign_in(client, world.outsider)
@@ -247,6 +319,7 @@ def test_private_comment_withdraw_is_404_for_non_members(app, client, world):
     with app.app_context():
         comment_id = db.session.scalar(db.select(Comment.id))
     sign_in(client, world.outsider)
+    assert client.get(f"/posts/comments/{comment_id}/withdraw").status_code == 404
     assert client.post(f"/posts/comments/{comment_id}/withdraw").status_code == 404
 
 

@@ -68,11 +68,14 @@ def test_quote_prefills_the_reply_with_a_blockquote_and_attribution(app, client,
     response = client.get(reply_url(world, quote=post_id))
     page = response.get_data(as_text=True)
     assert response.status_code == 200
-    expected = "> First line.\n>\n> Second paragraph.\n\n— Alice Author wrote in post 2\n\n"
+    post_link = f"/threads/{world.thread_id}/more-benches-in-the-park#post-2"
+    expected = f"[Alice Author wrote in post 2]({post_link}):\n\n> First line.\n>\n> Second paragraph.\n\n"
     assert html.escape(expected) in page
     response = client.post(reply_url(world), data={"body": expected + "Quite so.", "quote": str(post_id)})
     page = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "<blockquote>" in page and "Alice Author wrote in post 2" in page
+    # The credit comes before the quote and links to the quoted post.
+    credit = f'<a href="{post_link}" rel="nofollow ugc noopener">Alice Author wrote in post 2</a>:'
+    assert credit in page and page.index(credit) < page.index("<blockquote>")
     with app.app_context():
         assert db.session.scalar(db.select(Post.quoted_post_id).where(Post.number == 3,
                                                                       Post.thread_id == world.thread_id)) == post_id
@@ -126,11 +129,34 @@ def test_anonymous_reply_goes_to_sign_in(app, client, world):
     assert len(posts_of(app, world.thread_id)) == 1
 
 
-def test_non_member_may_not_reply(app, client, world):
+def test_non_member_is_offered_to_join_instead_of_a_reply_form(app, client, world):
     sign_in(client, world.outsider)
-    assert client.get(reply_url(world)).status_code == 403
+    response = client.get(reply_url(world, quote=world.opening_post_id))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "<h1 class=\"govuk-heading-l\">Join the group to reply</h1>" in page
+    assert f'action="/groups/{world.group_slug}/join"' in page
+    assert f'name="next" value="/threads/{world.thread_id}/reply?quote={world.opening_post_id}"' in page
+    assert 'name="body"' not in page
     assert client.post(reply_url(world), data={"body": "Hello"}).status_code == 403
     assert len(posts_of(app, world.thread_id)) == 1
+
+
+def test_joining_from_the_reply_page_comes_back_to_the_reply_form(app, client, world):
+    sign_in(client, world.outsider)
+    response = client.post(f"/groups/{world.group_slug}/join", data={"next": reply_url(world)})
+    assert response.headers["Location"] == reply_url(world)
+    page = client.get(reply_url(world)).get_data(as_text=True)
+    assert "You are now a member of Parks and green spaces." in page and 'name="body"' in page
+    client.post(reply_url(world), data={"body": "Glad to be here."})
+    assert posts_of(app, world.thread_id)[-1][1] == "Glad to be here."
+
+
+def test_a_suspended_or_locked_out_reader_is_still_refused(app, client, world):
+    with app.app_context():
+        db.session.get(Thread, world.thread_id).locked = True
+        db.session.commit()
+    sign_in(client, world.outsider)
+    assert client.get(reply_url(world)).status_code == 403
 
 
 def test_private_thread_reply_and_quote_are_404_for_non_members(app, client, world):

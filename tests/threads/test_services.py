@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from forum.common import markup
 from forum.common.errors import NotFound, PermissionDenied, ValidationFailed
 from forum.extensions import db
 from forum.threads import services
@@ -28,7 +29,19 @@ def opening(thread) -> Post:
 def test_quote_makes_a_blockquote_with_attribution(setup):
     author, other, group, thread = setup
     post = services.reply(thread, other, "Line one\r\n\r\nLine two")
-    assert services.quote(post) == "> Line one\n>\n> Line two\n\n— Other wrote in post 2\n\n"
+    assert services.quote(post, "/threads/1/roads#post-2") == (
+        "[Other wrote in post 2](/threads/1/roads#post-2):\n\n> Line one\n>\n> Line two\n\n"
+    )
+
+
+def test_a_quote_credit_escapes_a_name_that_looks_like_markdown(setup):
+    author, other, group, thread = setup
+    other.display_name = "Ann [the *chair*]"
+    post = services.reply(thread, other, "Hello")
+    credit = services.quote(post, "/p").split("\n")[0]
+    assert credit == r"[Ann \[the \*chair\*\] wrote in post 2](/p):"
+    link = '<a href="/p" rel="nofollow ugc noopener">Ann [the *chair*] wrote in post 2</a>'
+    assert markup.render(credit) == f"<p>{link}:</p>"
 
 
 def test_reply_ignores_a_quote_from_another_thread(setup):
@@ -55,7 +68,7 @@ def test_edit_keeps_every_revision(setup):
         db.select(PostRevision).where(PostRevision.post_id == post.id).order_by(PostRevision.number)
     ).all()
     assert [(r.number, r.body_source, r.title) for r in revisions] == [
-        (1, "Fix the potholes.", None),
+        (1, "Fix the potholes.", "Roads"),
         (2, "Fix the potholes now.", "Roads"),
         (3, "Fix the potholes now.", "Roads and potholes"),
     ]

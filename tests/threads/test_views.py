@@ -146,7 +146,7 @@ def test_word_paste_becomes_clean_paragraphs(client, world):
     sign_in(client, world.member)
     response = client.post(new_thread_url(world), data={"title": "Pasted from Word", "body": word_paste})
     page = client.get(response.headers["Location"]).get_data(as_text=True)
-    body = page.split('class="forum-post__body">', 1)[1].split("</div>", 1)[0]
+    body = page.split('forum-post__body">', 1)[1].split("</div>", 1)[0]
     assert "<p>Recent reports have praised Total Place and participatory budgeting.</p>" in body
     assert "<p>Over recent weeks, evaluation reports have been published.</p>" in body
     for residue in ("mso", "Mso", "@font-face", "[if", "endif", "panose", "X-NONE", "{", "}"):
@@ -164,7 +164,7 @@ def test_the_seed_article_pasted_from_word_reads_as_clean_paragraphs_on_the_thre
     sign_in(client, world.member)
     response = client.post(new_thread_url(world), data={"title": "Total Place", "body": word + article})
     page = client.get(response.headers["Location"]).get_data(as_text=True)
-    body = page.split('class="forum-post__body">', 1)[1].split("</div>", 1)[0]
+    body = page.split('forum-post__body">', 1)[1].split("</div>", 1)[0]
     assert body.count("<p>") >= 10
     assert "<p>The two schemes in question are Total Place, the bid to analyse" in body
     for residue in ("mso", "Mso", "@font-face", "[if", "endif", "X-NONE", "{", "<style", "&lt;"):
@@ -217,13 +217,15 @@ def test_author_sees_edit_and_withdraw(client, world):
     sign_in(client, world.author)
     page = client.get(f"/threads/{world.thread_id}/").get_data(as_text=True)
     assert f"/posts/{world.opening_post_id}/edit" in page
-    assert f'action="/posts/{world.opening_post_id}/withdraw"' in page
+    assert f'href="/posts/{world.opening_post_id}/withdraw"' in page  # the confirmation page asks first
 
 
 def test_signed_in_non_member_is_asked_to_join(client, world):
     sign_in(client, world.outsider)
     page = client.get(f"/threads/{world.thread_id}/").get_data(as_text=True)
-    assert "Join the group to reply" in page
+    assert "Join the group to reply" in page and "Only members of Parks and green spaces can reply." in page
+    assert f'action="/groups/{world.group_slug}/join"' in page  # the join button itself, back to the reply box
+    assert f'name="next" value="/threads/{world.thread_id}/more-benches-in-the-park#reply"' in page
     assert f'action="/threads/{world.thread_id}/reply"' not in page
 
 
