@@ -145,6 +145,7 @@ CASES: dict[str, Case] = {
     "edit-post-errors": Case(lambda w: f"/posts/{w.edited_post}/edit", who="author", then=clear_and_save),
     "edit-post": Case(lambda w: f"/posts/{w.edited_post}/edit", who="author"),
     "post-history": Case(lambda w: f"/posts/{w.edited_post}/history", who="author"),
+    "withdraw-post-confirmation": Case(lambda w: f"/posts/{w.edited_post}/withdraw", who="author"),
     "register": Case(lambda w: "/register"),
     "register-errors": Case(lambda w: "/register", then=submit_empty("Create account")),
     "login": Case(lambda w: "/login"),
