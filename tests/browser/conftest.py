@@ -22,6 +22,7 @@ from axe_playwright_python.sync_playwright import Axe
 from flask import Flask
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Playwright, sync_playwright
 from werkzeug.serving import make_server
+from werkzeug.wsgi import ClosingIterator
 
 from tests.conftest import IN_CI, TEMPLATE_CACHE, SharedBytecodeCache, database_uri, release, shared_app
 
@@ -129,6 +130,8 @@ class LiveServer:
 
     def __init__(self) -> None:
         self.app: Flask | None = None
+        self._busy = 0  # requests whose response has not been closed yet
+        self._idle = threading.Condition()
         self._server = make_server("127.0.0.1", 0, self, threaded=True)
         self.url = f"http://127.0.0.1:{self._server.server_port}"
         self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), name="live-server",
@@ -143,7 +146,24 @@ class LiveServer:
         if app is None:
             start_response("503 Service Unavailable", [("Content-Type", "text/plain")])
             return [b"no test is running"]
-        return app(environ, start_response)
+        with self._idle:
+            self._busy += 1
+        try:
+            return ClosingIterator(app(environ, start_response), self._done)
+        except BaseException:
+            self._done()
+            raise
+
+    def _done(self) -> None:
+        with self._idle:
+            self._busy -= 1
+            self._idle.notify_all()
+
+    def wait_idle(self, timeout: float = 5.0) -> None:
+        """Let requests still running (a page the test left loading) finish before their app is put away:
+        a request cut off while its app's engine is disposed leaves a database connection open."""
+        with self._idle:
+            self._idle.wait_for(lambda: self._busy == 0, timeout=timeout)
 
     @contextmanager
     def serving(self, app: Flask) -> Iterator[str]:
@@ -152,6 +172,7 @@ class LiveServer:
             yield self.url
         finally:
             self.app = before
+            self.wait_idle()
 
     def stop(self) -> None:
         self._server.shutdown()
