@@ -141,6 +141,7 @@ def register_blueprints(app: Flask) -> None:
 def register_jobs(app: Flask) -> None:
     """Import every module that declares jobs, then give the app its Huey with all of them."""
     from forum import jobs
+    from forum.budgeting.services import counting  # noqa: F401  (declares count_job, sweep_counts)
     from forum.mail import services as mail_services  # noqa: F401  (declares deliver, sweep_outbox)
     from forum.notifications import tasks as notification_tasks  # noqa: F401  (fan_out, daily_digest)
 

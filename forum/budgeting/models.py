@@ -60,9 +60,13 @@ PUBLISHED = (Phase.RESULTS, Phase.DELIVERY)
 
 
 class BallotKind:
+    """The ballot forms pabulib knows: tick projects, spread points, rank projects, or choose one project."""
+
     APPROVAL = "approval"
     CUMULATIVE = "cumulative"
-    ALL = (APPROVAL, CUMULATIVE)
+    ORDINAL = "ordinal"
+    CHOOSE_ONE = "choose_one"
+    ALL = (APPROVAL, CUMULATIVE, ORDINAL, CHOOSE_ONE)
 
 
 class Eligibility:
@@ -72,11 +76,18 @@ class Eligibility:
 
 
 class ResultsRule:
-    """Greedy by votes (CONSUL), or the Method of Equal Shares with Wieliczka's completion."""
+    """How a pot is counted: the city rules pabulib names (docs/budgeting-rules.md, "City rules").
+
+    Greedy by votes skipping what does not fit (CONSUL); greedy stopping at the first project that does not fit;
+    greedy among projects with at least ``Budget.min_score_threshold`` votes; the Method of Equal Shares with
+    Wieliczka's completion.
+    """
 
     GREEDY = "greedy"
+    GREEDY_NO_SKIP = "greedy_no_skip"
+    GREEDY_THRESHOLD = "greedy_threshold"
     MES = "mes"
-    ALL = (GREEDY, MES)
+    ALL = (GREEDY, GREEDY_NO_SKIP, GREEDY_THRESHOLD, MES)
 
 
 class ProposalStatus:
@@ -156,6 +167,9 @@ class Budget(db.Model):
     max_projects: Mapped[int | None] = mapped_column(Integer)
     min_spend_pence: Mapped[int | None] = mapped_column(BigInteger)
     points_per_voter: Mapped[int | None] = mapped_column(Integer)
+    # Greedy with a threshold: a project needs at least this score (votes, points) to be funded (pabulib's
+    # ``min_project_score_threshold``).
+    min_score_threshold: Mapped[int | None] = mapped_column(Integer)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -262,7 +276,11 @@ class Ballot(db.Model):
 
 
 class BallotChoice(db.Model):
-    """A proposal on a ballot, with its points (1 on an approval ballot)."""
+    """A proposal on a ballot, with its points (1 on approval, ordinal and choose-1 ballots).
+
+    On an ordinal ballot ``rank`` orders the choices (1 = first preference); the rules turn ranks into points
+    (:mod:`forum.budgeting.rules.election`). A choose-1 ballot has exactly one choice.
+    """
 
     __tablename__ = "budget_ballot_choices"
 
@@ -271,8 +289,12 @@ class BallotChoice(db.Model):
         ForeignKey("budget_proposals.id", ondelete="CASCADE"), primary_key=True, index=True
     )
     points: Mapped[int] = mapped_column(Integer, default=1)
+    rank: Mapped[int | None] = mapped_column(Integer)
 
-    __table_args__ = (CheckConstraint("points > 0", name="points_positive"),)
+    __table_args__ = (
+        CheckConstraint("points > 0", name="points_positive"),
+        CheckConstraint("rank IS NULL OR rank > 0", name="rank_positive"),
+    )
 
 
 class Result(db.Model):

@@ -49,6 +49,7 @@ bp.add_url_rule("/pots/<id:pot_id>/paper-ballots/new", view_func=ballots.new_pap
 # Results (views/results.py)
 bp.add_url_rule("/pots/<id:pot_id>/results", view_func=results.results)
 bp.add_url_rule("/pots/<id:pot_id>/results.pb", view_func=results.results_export)
+bp.add_url_rule("/pots/<id:pot_id>/results/count.json", view_func=results.count_status)
 bp.add_url_rule("/pots/<id:pot_id>/count", view_func=results.count_pot, methods=GET_POST)
 
 # Who may vote (views/verification.py)

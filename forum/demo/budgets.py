@@ -31,6 +31,7 @@ from forum.budgeting.models import (
 from forum.budgeting.services import budgets as budget_services
 from forum.budgeting.services import phases
 from forum.budgeting.services.proposals import review_proposal
+from forum.budgeting.services.results import count_and_store
 from forum.common import markup
 from forum.common.timefmt import utcnow
 from forum.demo import timeline
@@ -239,6 +240,9 @@ def finished_budget() -> Budget:
     _online(pot, people, FINISHED_ONLINE, proposals)
     _paper(pot, proposals, 150, staff, "SO", seed=2026, camps=[(0.66, [0, 1, 2]), (0.34, [3, 4, 5, 6])])
     phases.move_budget(budget, staff, Phase.RESULTS)
+    # The move queues the count for after the seed's one commit; the delivery updates below need the funded
+    # proposals now, so the demo counts here too (the job then counts again, the same, and tells the authors).
+    count_and_store(pot)
     phases.move_budget(budget, staff, Phase.DELIVERY)
     funded = db.session.scalars(select(Proposal).where(Proposal.pot_id == pot.id,
                                                       Proposal.status == ProposalStatus.SELECTED))

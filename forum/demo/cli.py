@@ -29,7 +29,7 @@ def seed_demo() -> None:
             for _label, step in bar:
                 step()
         with unit_of_work():
-            timeline.date_notifications()
+            timeline.date_after_commit()
         click.echo("Demo content created.")
     click.echo("\nSign in with any of these demo accounts (email / password):")
     for name, role, organisation, password, _bio in content.PEOPLE:

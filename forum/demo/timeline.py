@@ -94,12 +94,20 @@ def date_budget(budget: Budget, moves: Sequence[datetime], seed: int) -> None:
         delivery.created_at = datetime.combine(delivery.happened_on, time(11, 0))
 
 
-def date_notifications() -> None:
-    """Give each notification the fan-out wrote at the seed's commit the time of what it tells of.
+def date_after_commit() -> None:
+    """Date what the jobs wrote at the seed's commit: the counts of published budgets (counted when their
+    results opened) and each notification (at the time of what it tells of).
 
-    Runs after the demo is committed (the fan-out jobs write notifications then): a reply's notification takes
-    the reply's time, a review's the review's, a phase move's the phase's start."""
+    A reply's notification takes the reply's time, a review's the review's, a phase move's the phase's start."""
+    from forum.budgeting.count_models import PotCount
     from forum.notifications.models import Notification
+
+    for budget in db.session.scalars(select(Budget).where(Budget.results_from < utcnow())):
+        pot_ids = [pot.id for pot in budget.pots]
+        db.session.execute(update(Result).where(Result.pot_id.in_(pot_ids)).values(computed_at=budget.results_from))
+        db.session.execute(update(PotCount).where(PotCount.pot_id.in_(pot_ids)).values(
+            queued_at=budget.results_from, started_at=budget.results_from, progress_at=budget.results_from,
+            finished_at=budget.results_from))
 
     posted = dict(db.session.execute(select(Post.id, Post.created_at)).all())
     commented = dict(db.session.execute(select(Comment.id, Comment.created_at)).all())

@@ -10,6 +10,11 @@
 // described by it), and in the status region, which screen readers announce. The money-left bar at the foot of
 // the proposals (sticky on a phone) shows the same figures as "Your ballot". Leaving the page with changes not
 // yet submitted asks first (beforeunload); submitting the form does not.
+//
+// A ranked ballot (one select per rank) works as it is; this file adds "Move up" and "Move down" buttons beside
+// each rank, which swap it with the rank above or below, keep focus on the moved proposal's button and say where
+// it went in the status region; the "Your 1st choice" tags in the list follow the selects. A choose-1 ballot (GOV.UK
+// radios) needs nothing but the unsaved-changes warning.
 
 const form = document.querySelector("form[data-ballot]");
 
@@ -30,22 +35,15 @@ function plural(n, word) {
   return `${n} ${word}${Math.abs(n) === 1 ? "" : "s"}`;
 }
 
-class Ballot {
+// What every ballot does: read the rule and the stored ballot, say things in the status region, and ask before
+// leaving with changes not yet submitted. ``current()`` is the ballot on the page as proposal id -> points (or
+// -> rank on a ranked ballot), as the stored ballot is given.
+class BallotPage {
   constructor(root) {
     this.form = root;
     this.rule = JSON.parse(root.querySelector("[data-ballot-rule]").textContent);
-    this.amount = this.rule.amount;
-    this.pointsAllowed = this.rule.points;
     this.messages = this.rule.messages;
-    this.items = [...root.querySelectorAll("[data-ballot-item]")].map((el) => ({
-      el,
-      id: el.dataset.id,
-      cost: Number(el.dataset.cost),
-      title: el.dataset.title,
-    }));
-    this.chosenBox = root.querySelector("[data-ballot-chosen]");
     this.status = root.querySelector("[data-ballot-status]");
-    this.summary = root.querySelector(".pb-ballot__summary");
     const stored = root.querySelector("[data-ballot-stored]");
     this.stored = stored ? JSON.parse(stored.textContent) : {};
     this.submitting = false;
@@ -60,6 +58,141 @@ class Ballot {
       event.preventDefault();
       event.returnValue = ""; // older browsers need a value to ask
     });
+  }
+
+  current() {
+    return {};
+  }
+
+  unsaved() {
+    const now = this.current();
+    const ids = new Set([...Object.keys(now), ...Object.keys(this.stored)]);
+    return [...ids].some((id) => now[id] !== this.stored[id]);
+  }
+
+  say(message, problem = false) {
+    if (!this.status) return;
+    this.status.classList.toggle("pb-ballot__status--problem", problem);
+    // Clear first, so saying the same thing twice is announced twice.
+    this.status.textContent = "";
+    window.setTimeout(() => {
+      this.status.textContent = message;
+    }, 50);
+  }
+}
+
+// A choose-1 ballot: the checked radio.
+class ChooseOneBallot extends BallotPage {
+  current() {
+    const checked = this.form.querySelector("input[name=choices]:checked");
+    return checked ? { [checked.value]: 1 } : {};
+  }
+}
+
+function rankName(n) {
+  const tens = n % 100;
+  const suffix = tens >= 10 && tens <= 20 ? "th" : { 1: "st", 2: "nd", 3: "rd" }[n % 10] || "th";
+  return `${n}${suffix} choice`;
+}
+
+// A ranked ballot: Move up and Move down beside each rank's select.
+class RankedBallot extends BallotPage {
+  constructor(root) {
+    super(root);
+    this.selects = [...root.querySelectorAll("select[data-ballot-rank]")];
+    this.items = [...document.querySelectorAll("[data-ballot-item]")];
+  }
+
+  start() {
+    super.start();
+    this.selects.forEach((select, index) => this.addMoves(select, index));
+    this.form.addEventListener("change", (event) => {
+      if (event.target.matches("select[data-ballot-rank]")) this.showRanks();
+    });
+  }
+
+  addMoves(select, index) {
+    const moves = document.createElement("div");
+    moves.className = "govuk-button-group pb-ranking__moves";
+    if (index > 0) moves.append(this.moveButton(index, -1, "Move up"));
+    if (index < this.selects.length - 1) moves.append(this.moveButton(index, 1, "Move down"));
+    select.after(moves);
+  }
+
+  moveButton(index, step, verb) {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "govuk-button govuk-button--secondary pb-ranking__move";
+    button.dataset.ballotMove = String(step);
+    const hidden = document.createElement("span");
+    hidden.className = "govuk-visually-hidden";
+    hidden.textContent = ` your ${rankName(index + 1)}`;
+    button.append(document.createTextNode(verb), hidden);
+    button.addEventListener("click", () => this.move(index, step));
+    return button;
+  }
+
+  titleOf(select) {
+    const item = this.items.find((candidate) => candidate.dataset.id === select.value);
+    return item ? item.dataset.title : select.selectedOptions[0].textContent;
+  }
+
+  // Swap rank ``index`` with the one ``step`` away; focus follows the proposal to its new rank's same button
+  // (or the other one, at the top or the bottom).
+  move(index, step) {
+    const from = this.selects[index];
+    const to = this.selects[index + step];
+    if (!from.value) {
+      this.say(`Choose a proposal as your ${rankName(index + 1)} first.`, true);
+      return;
+    }
+    [from.value, to.value] = [to.value, from.value];
+    this.showRanks();
+    const row = to.closest(".govuk-form-group");
+    const buttons = [...row.querySelectorAll("[data-ballot-move]")];
+    (buttons.find((b) => b.dataset.ballotMove === String(step)) || buttons[0] || to).focus();
+    this.say(fill(this.messages.moved, { title: this.titleOf(to), rank: rankName(index + step + 1) }));
+  }
+
+  current() {
+    const ranks = {};
+    this.selects.forEach((select, index) => {
+      if (select.value && !(select.value in ranks)) ranks[select.value] = index + 1;
+    });
+    return ranks;
+  }
+
+  // The "Your 1st choice" tags in the list of proposals, as the selects now say.
+  showRanks() {
+    const ranks = this.current();
+    for (const item of this.items) {
+      const rank = ranks[item.dataset.id];
+      const tag = item.querySelector("[data-ballot-on]");
+      tag.hidden = !rank;
+      if (rank) tag.textContent = `Your ${rankName(rank)}`;
+      item.classList.toggle("pb-ballot__item--chosen", Boolean(rank));
+    }
+  }
+}
+
+// An approval or cumulative ballot.
+class Ballot extends BallotPage {
+  constructor(root) {
+    super(root);
+    this.amount = this.rule.amount;
+    this.pointsAllowed = this.rule.points;
+    this.items = [...root.querySelectorAll("[data-ballot-item]")].map((el) => ({
+      el,
+      id: el.dataset.id,
+      cost: Number(el.dataset.cost),
+      title: el.dataset.title,
+    }));
+    this.chosenBox = root.querySelector("[data-ballot-chosen]");
+    this.summary = root.querySelector(".pb-ballot__summary");
+  }
+
+  start() {
+    super.start();
     if (this.rule.cumulative) {
       this.form.addEventListener("input", (event) => {
         if (event.target.matches("[data-ballot-points]")) this.recount(false);
@@ -95,12 +228,6 @@ class Ballot {
       for (const id of this.chosenIds()) points[id] = 1;
     }
     return points;
-  }
-
-  unsaved() {
-    const now = this.current();
-    const ids = new Set([...Object.keys(now), ...Object.keys(this.stored)]);
-    return [...ids].some((id) => now[id] !== this.stored[id]);
   }
 
   // Approval ---------------------------------------------------------------------------------------------------
@@ -264,16 +391,10 @@ class Ballot {
     for (const el of this.form.querySelectorAll(selector)) el.textContent = text;
   }
 
-  say(message, problem = false) {
-    this.status.classList.toggle("pb-ballot__status--problem", problem);
-    // Clear first, so saying the same thing twice is announced twice.
-    this.status.textContent = "";
-    window.setTimeout(() => {
-      this.status.textContent = message;
-    }, 50);
-  }
 }
 
 if (form) {
-  new Ballot(form).start();
+  const kind = JSON.parse(form.querySelector("[data-ballot-rule]").textContent).kind;
+  const Kind = { ordinal: RankedBallot, choose_one: ChooseOneBallot }[kind] || Ballot;
+  new Kind(form).start();
 }

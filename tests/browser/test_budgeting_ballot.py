@@ -13,7 +13,7 @@ from flask import Flask
 from playwright.sync_api import Page, expect
 
 from forum.accounts.models import User
-from forum.budgeting.models import Pot
+from forum.budgeting.models import Pot, Proposal
 from forum.budgeting.services import voting
 from forum.extensions import db
 from tests.browser.helpers import BUTTON_NAMED, KeyboardDriver, assert_focus_visible, focused_matches, sign_in, tab_to
@@ -333,3 +333,144 @@ def test_leaving_with_unsaved_changes_asks_first(app, browser_session, page: Pag
         page.get_by_role("button", name="Submit my vote").click()  # submitting does not ask
     expect(page.locator(".govuk-panel__title")).to_have_text("Your vote has been recorded")
     assert asked == ["beforeunload"]
+
+
+# Ranked (ordinal) and choose-1 ballots -------------------------------------------------------------------------
+
+LONG_TITLE = "Riverside community orchard with accessible raised beds and seating for older residents"
+
+
+def ranked_world(app: Flask) -> World:
+    """A ranked ballot like Kraków's: exactly 3 ranks. One proposal has a long title (the widest select option)."""
+    world = build(app, ballot_kind="ordinal", min_projects=3, max_projects=3)
+    with app.app_context():
+        db.session.get(Proposal, world.ids[4]).title = LONG_TITLE
+        db.session.commit()
+    return world
+
+
+def no_overflow(page: Page, width: int) -> None:
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+
+def test_a_ranked_ballot_by_keyboard_alone_with_move_buttons_announced(app, browser_session, page: Page,
+                                                                      check_a11y) -> None:
+    world = ranked_world(app)
+    p1, p2, p3, p4, p5 = world.ids
+    sign_in(app, page, browser_session.base_url, world.resident)
+    page.set_viewport_size(PHONE)
+    page.goto(world.url)
+    check_a11y(page)
+    no_overflow(page, PHONE["width"])
+    # Each rank's select, reached by Tab and set with the arrow keys (options: "Choose a proposal", then by title).
+    for label, presses in (("1st choice", 2), ("2nd choice", 4), ("3rd choice", 1)):
+        tab_to(page, "(el, arg) => el.tagName === 'SELECT' && el.labels[0].textContent.trim() === arg.name",
+               {"name": label})
+        assert_focus_visible(page)
+        for _ in range(presses):
+            page.keyboard.press("ArrowDown")
+    expect(page.get_by_label("1st choice")).to_have_value(str(p2))
+    expect(page.get_by_label("2nd choice")).to_have_value(str(p4))
+    expect(page.get_by_label("3rd choice")).to_have_value(str(p1))
+    expect(page.locator(f"#proposal-{p4} [data-ballot-on]")).to_have_text("Your 2nd choice")
+
+    # Move the 2nd choice up: it swaps with the 1st, focus follows it, and the status region says so.
+    tab_to(page, BUTTON_NAMED, {"name": "Move up your 2nd choice", "within": None})
+    page.keyboard.press("Enter")
+    expect(page.get_by_label("1st choice")).to_have_value(str(p4))
+    expect(page.get_by_label("2nd choice")).to_have_value(str(p2))
+    expect(status(page)).to_have_text("Project 4 is now your 1st choice.")
+    assert focused_matches(page, BUTTON_NAMED, {"name": "Move down your 1st choice", "within": None})
+    page.keyboard.press("Enter")  # and back down again
+    expect(page.get_by_label("2nd choice")).to_have_value(str(p4))
+    expect(status(page)).to_have_text("Project 4 is now your 2nd choice.")
+    check_a11y(page)
+    KeyboardDriver(page).press("Submit my vote")
+    expect(page.locator(".govuk-panel__title")).to_have_text("Your vote has been recorded")
+    expect(page.locator("[data-ballot-confirmed] li")).to_have_text(
+        ["Project 2 (£30,000)", "Project 4 (£20,000)", "Project 1 (£40,000)"])
+    check_a11y(page)
+    assert stored(app, world) == {p2: 1, p4: 2, p1: 3}
+
+
+def test_a_ranked_ballot_without_javascript_on_a_phone(app, browser_session, nojs_page: Page) -> None:
+    world = ranked_world(app)
+    p1, p2, p3, p4, p5 = world.ids
+    page = nojs_page
+    sign_in(app, page, browser_session.base_url, world.resident)
+    page.set_viewport_size(PHONE)
+    page.goto(world.url)
+    expect(page.get_by_role("button", name="Move up your 2nd choice")).to_have_count(0)  # the script's own
+    page.get_by_label("1st choice").select_option(str(p5))
+    page.get_by_label("2nd choice").select_option(str(p5))
+    with page.expect_navigation():
+        page.get_by_role("button", name="Submit my vote").click()
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_contain_text(f"Choose a different proposal as your 2nd choice: {LONG_TITLE} is already your "
+                                    "1st choice")
+    inside_viewport(page, ".govuk-error-summary")
+    expect(page.get_by_label("1st choice")).to_have_value(str(p5))  # what the person chose is kept
+    expect(page.get_by_label("2nd choice")).to_have_value(str(p5))
+    summary.get_by_role("link").first.click()
+    expect(page.get_by_label("2nd choice")).to_be_focused()
+    page.get_by_label("2nd choice").select_option(str(p3))
+    page.get_by_label("3rd choice").select_option(str(p1))
+    with page.expect_navigation():
+        page.get_by_role("button", name="Submit my vote").click()
+    expect(page.locator(".govuk-panel__title")).to_have_text("Your vote has been recorded")
+    expect(page.locator("[data-ballot-confirmed] li")).to_have_text(
+        [f"{LONG_TITLE} (£10,000)", "Project 3 (£25,000)", "Project 1 (£40,000)"])
+    no_overflow(page, PHONE["width"])
+    assert stored(app, world) == {p5: 1, p3: 2, p1: 3}
+
+
+def test_a_ranked_ballot_with_an_error_is_accessible_and_fits_320_px(app, browser_session, page: Page,
+                                                                    check_a11y) -> None:
+    ranked = ranked_world(app)
+    sign_in(app, page, browser_session.base_url, ranked.resident)
+    page.set_viewport_size({"width": 320, "height": 640})
+    page.goto(ranked.url)
+    no_overflow(page, 320)
+    page.get_by_label("2nd choice").select_option(str(ranked.ids[4]))
+    with page.expect_navigation():
+        page.get_by_role("button", name="Submit my vote").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Choose your 1st choice")
+    no_overflow(page, 320)
+    check_a11y(page)
+
+
+def test_a_choose_one_ballot_is_accessible_and_fits_320_px(app, browser_session, page: Page, check_a11y) -> None:
+    one = build(app, ballot_kind="choose_one")
+    sign_in(app, page, browser_session.base_url, one.resident)
+    page.set_viewport_size({"width": 320, "height": 640})
+    page.goto(one.url)
+    no_overflow(page, 320)
+    check_a11y(page)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Submit my vote").click()
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_contain_text("Choose the proposal you want funded")
+    check_a11y(page)
+    summary.get_by_role("link").click()
+    expect(page.locator("#choices")).to_be_focused()
+    page.get_by_label("Project 2").check()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Submit my vote").click()
+    expect(page.locator("[data-ballot-confirmed] li")).to_have_text(["Project 2 (£30,000)"])
+    no_overflow(page, 320)
+    check_a11y(page)
+    assert stored(app, one) == {one.ids[1]: 1}
+
+
+def test_staff_ranked_paper_ballot_page_is_accessible(app, browser_session, page: Page, check_a11y) -> None:
+    world = ranked_world(app)
+    sign_in(app, page, browser_session.base_url, world.officer)
+    page.set_viewport_size({"width": 320, "height": 640})
+    page.goto(f"/budgets/pots/{world.pot_id}/paper-ballots/new")
+    page.get_by_label("Reference number").fill("KR-1")
+    page.get_by_label("1st choice").select_option(str(world.ids[0]))
+    with page.expect_navigation():
+        page.get_by_role("button", name="Enter this ballot").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Choose your 2nd choice: rank exactly 3 proposals")
+    no_overflow(page, 320)
+    check_a11y(page)

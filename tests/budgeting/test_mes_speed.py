@@ -8,6 +8,7 @@ completion step afresh) on larger ones, and winner lists computed once by pabuto
 from __future__ import annotations
 
 import json
+import random
 from fractions import Fraction
 from pathlib import Path
 
@@ -50,6 +51,33 @@ SETTINGS = settings(max_examples=400, deadline=None, database=None, suppress_hea
 @SETTINGS
 @given(tied_elections(size=3), st.sampled_from([Utility.COST, Utility.POINTS]))
 def test_fast_completion_equals_the_reference(election: Election, utility: Utility) -> None:
+    k, fast = completion_run(election, utility)
+    k_ref, reference = completion_run(election, utility, reference=True)
+    assert k == k_ref
+    assert fast is not None and reference is not None
+    assert fast.selected == reference.selected
+
+
+def district(seed: int, voters: int, projects: int, vote_type: str) -> Election:
+    """A district-sized election with a few popular projects: completions of hundreds of steps, where the fast
+    path's reuse of earlier steps (checkpoints, renewed bounds, free steps) does most of the work."""
+    rng = random.Random(seed)
+    listed = [Project(f"p{i}", rng.choice([5, 8, 10, 12, 15, 20, 25, 30, 40]) * 1000 + rng.randrange(1000))
+              for i in range(projects)]
+    popularity = [rng.paretovariate(1.2) for _ in listed]
+    ballots = []
+    for v in range(voters):
+        chosen = set(rng.choices(range(projects), popularity, k=rng.randint(1, 8)))
+        points = {listed[i].id: 1 if vote_type == "approval" else rng.randint(1, 3) for i in sorted(chosen)}
+        ballots.append(Ballot(f"v{v}", points))
+    return Election(listed, 100_000, ballots, vote_type)
+
+
+@settings(max_examples=60, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(0, 10**6), st.integers(30, 450), st.integers(8, 40), st.sampled_from(["approval", "cumulative"]))
+def test_fast_completion_equals_the_reference_on_districts(seed: int, voters: int, projects: int, kind: str) -> None:
+    election = district(seed, voters, projects, kind)
+    utility = default_utility(election)
     k, fast = completion_run(election, utility)
     k_ref, reference = completion_run(election, utility, reference=True)
     assert k == k_ref

@@ -109,7 +109,7 @@ def replace_line(number: int, new: str) -> str:
     (replace_line(4, "budget;lots"), 6, "the budget 'lots' is not a whole number"),
     (replace_line(4, "budget;0"), 6, "the budget 0 is below 1"),
     (replace_line(4, "currency;PLN"), 6, "the META section has no budget"),
-    (replace_line(5, "vote_type;ordinal"), 6, "vote_type 'ordinal' is not supported"),
+    (replace_line(5, "vote_type;scoring"), 6, "vote_type 'scoring' is not supported"),
     (replace_line(7, "cost;project_id;name"), 7, "the PROJECTS header must read project_id;cost;..."),
     (replace_line(12, "voter_id;age"), 12, "the VOTES header must read voter_id;vote;..."),
     (replace_line(6, "VOTES"), 6, "section VOTES is out of place: expected PROJECTS"),

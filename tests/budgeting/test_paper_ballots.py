@@ -19,6 +19,7 @@ from forum.budgeting.services.results import compute_results
 from forum.extensions import db
 from tests.budgeting.support import make_budget
 from tests.factories import make_user
+from tests.pages import read
 from tests.query_counting import counting_queries
 
 
@@ -185,3 +186,39 @@ def test_an_unknown_pot_is_a_404(app, client, path: str) -> None:
     world = build(app)
     sign_in(client, world.officer)
     assert client.get(f"/budgets/pots/999999{path}").status_code == 404
+
+
+def test_staff_enter_a_ranked_paper_ballot_rank_by_rank(app, client) -> None:
+    world = build(app, ballot_kind="ordinal", min_projects=2, max_projects=3)
+    p1, p2, p3, *_ = world.ids
+    sign_in(client, world.officer)
+    page = read(client.get(world.new_url))
+    assert [page.text(f'label[for="rank_{n}"]') for n in (1, 2, 3)] == ["1st choice", "2nd choice", "3rd choice"]
+    assert "Rank between 2 and 3 proposals" in page.visible_text
+    refused = read(client.post(world.new_url, data={"reference": "K1", "rank_1": str(p3), "rank_2": str(p3)}))
+    assert refused.error_links == {
+        "Choose a different proposal as your 2nd choice: Project 3 is already your 1st choice": "#rank_2"}
+    assert refused.value("reference") == "K1" and refused.value("rank_1") == str(p3)
+    refused = read(client.post(world.new_url, data={"reference": "K1", "rank_1": str(p3)}))
+    assert refused.error_links == {"Choose your 2nd choice: rank at least 2 proposals": "#rank_2"}
+    response = client.post(world.new_url, data={"reference": "K1", "rank_1": str(p3), "rank_2": str(p1),
+                                                "rank_3": ""})
+    assert response.status_code == 302
+    with app.app_context():
+        [paper] = list(stream_ballots(db.session.get(Pot, world.pot_id)))
+        assert paper.channel == Channel.PAPER and paper.ranks == {p3: 1, p1: 2}
+
+
+def test_staff_enter_a_choose_one_paper_ballot(app, client) -> None:
+    world = build(app, ballot_kind="choose_one")
+    p1, p2, *_ = world.ids
+    sign_in(client, world.officer)
+    page = read(client.get(world.new_url))
+    assert page.count("input[type=radio][name=choices]") == 5 and "One proposal is marked on each paper" in \
+        page.visible_text
+    refused = read(client.post(world.new_url, data={"reference": "W1"}))
+    assert refused.error_links == {"Choose the proposal marked on the paper": "#choices"}
+    assert client.post(world.new_url, data={"reference": "W1", "choices": str(p2)}).status_code == 302
+    with app.app_context():
+        [paper] = list(stream_ballots(db.session.get(Pot, world.pot_id)))
+        assert paper.points == {p2: 1} and paper.ranks == {}

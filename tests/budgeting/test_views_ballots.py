@@ -335,3 +335,168 @@ def test_an_expired_form_keeps_the_choices_and_says_so(app, client, csrf_on) -> 
     page = text(response)
     assert response.status_code == 200 and "Your session expired: what you entered is kept below" in page
     assert chosen_inputs(page) == [p1, p2] and stored(app, world) is None
+
+
+# Ranked (ordinal) and choose-1 ballots -------------------------------------------------------------------------
+
+
+def cast_ranks(client: FlaskClient, world: Ballots, *ranks: int | None):
+    data = {f"rank_{n}": "" if pid is None else str(pid) for n, pid in enumerate(ranks, start=1)}
+    return client.post(world.url, data={**data, "action": "cast"})
+
+
+def test_a_ranked_ballot_is_one_select_per_rank_and_is_cast_without_javascript(app, client) -> None:
+    world = build(app, ballot_kind="ordinal", min_projects=3, max_projects=3)
+    p1, p2, p3, p4, p5 = world.ids
+    sign_in(client, world.voter_session)
+    page = read(client.get(world.url))
+    assert "Rank exactly 3 proposals in order of preference." in page.visible_text
+    assert [text_of(label) for label in page.select(".pb-ranking label")] == ["1st choice", "2nd choice", "3rd choice"]
+    assert page.texts("#rank_1 option") == ["Choose a proposal", "Project 1 (£40,000)", "Project 2 (£30,000)",
+                                           "Project 3 (£25,000)", "Project 4 (£20,000)", "Project 5 (£10,000)"]
+    # No money on a ranked ballot: neither "Your ballot" with money left nor the money-left bar.
+    assert not page.has("[data-ballot-left]") and not page.has("[data-ballot-bar]")
+    assert page.count("[data-ballot-item]") == 5 and page.has("#proposals")
+
+    response = cast_ranks(client, world, p4, p1, p5)  # £95,000 in all: more than the pot, and fine
+    assert response.status_code == 302 and response.headers["Location"].endswith(world.url + "/confirmation")
+    assert stored(app, world) == {p4: 1, p1: 2, p5: 3}
+    confirmation = read(client.get(response.headers["Location"]))
+    assert confirmation.texts("[data-ballot-confirmed] li") == [
+        "Project 4 (£20,000)", "Project 1 (£40,000)", "Project 5 (£10,000)"]  # in rank order
+
+    page = read(client.get(world.url))  # coming back: the selects hold the stored ranking
+    assert [page.value(f"rank_{n}") for n in (1, 2, 3)] == [str(p4), str(p1), str(p5)]
+    assert page.text(f"#proposal-{p1} [data-ballot-on]") == "Your 2nd choice"
+    assert "Update my vote" in page.visible_text
+    cast_ranks(client, world, p2, p3, p4)  # changing the vote replaces it
+    assert stored(app, world) == {p2: 1, p3: 2, p4: 3}
+    assert "Your vote has been updated" in text(client.get(world.url + "/confirmation"))
+
+
+def test_a_refused_ranking_names_each_rank_in_the_error_summary_and_keeps_what_was_chosen(app, client) -> None:
+    world = build(app, ballot_kind="ordinal", min_projects=3, max_projects=3)
+    p1, p2, p3, p4, p5 = world.ids
+    sign_in(client, world.voter_session)
+    cast_ranks(client, world, p1, p2, p3)
+    page = read(cast_ranks(client, world, None, p5, p5))
+    assert page.error_links == {
+        "Choose your 1st choice, or move your later choices up: ranks are filled in order, without gaps": "#rank_1",
+        "Choose a different proposal as your 3rd choice: Project 5 is already your 2nd choice": "#rank_3",
+    }
+    assert page.field_error("rank_1").startswith("Choose your 1st choice")
+    assert page.field_error("rank_3").startswith("Choose a different proposal")
+    assert page.field_error("rank_2") is None
+    assert [page.value(f"rank_{n}") for n in (1, 2, 3)] == ["", str(p5), str(p5)]  # as the person chose
+    assert page.title.startswith("Error:")
+    assert stored(app, world) == {p1: 1, p2: 2, p3: 3}  # the stored ballot is kept
+
+    page = read(cast_ranks(client, world, p4, p5, None))
+    assert page.error_links == {"Choose your 3rd choice: rank exactly 3 proposals": "#rank_3"}
+    for not_listed in ("999999", "nonsense"):  # what no select offers (a hand-made request)
+        response = client.post(world.url, data={"rank_1": str(p1), "rank_2": not_listed, "rank_3": str(p3),
+                                                "action": "cast"})
+        assert read(response).error_links == {"Choose your 2nd choice from the list of proposals": "#rank_2"}
+    assert stored(app, world) == {p1: 1, p2: 2, p3: 3}
+
+
+def test_a_ranked_ballot_with_fewer_required_ranks_stores_only_those_filled(app, client) -> None:
+    world = build(app, ballot_kind="ordinal", min_projects=1, max_projects=4)
+    p1, p2, *_ = world.ids
+    sign_in(client, world.voter_session)
+    page = read(client.get(world.url))
+    assert page.count("select[data-ballot-rank]") == 4 and "Rank up to 4 proposals" in page.visible_text
+    assert cast_ranks(client, world, p2, None, None, None).status_code == 302
+    assert stored(app, world) == {p2: 1}
+
+
+def test_a_choose_one_ballot_is_radios_and_changing_it_replaces_the_vote(app, client) -> None:
+    world = build(app, ballot_kind="choose_one")
+    p1, p2, *_ = world.ids
+    sign_in(client, world.voter_session)
+    page = read(client.get(world.url))
+    assert text_of(page.one(".govuk-radios").find_previous("legend")) == "Which proposal do you want funded?"
+    assert page.count("input[type=radio][name=choices]") == 5 and page.value("choices") is None
+    assert "£40,000" in page.text(".govuk-radios") and not page.has("[data-ballot-left]")
+
+    response = client.post(world.url, data={"action": "cast"})
+    page = read(response)
+    assert page.error_links == {"Choose the proposal you want funded": "#choices"}
+    assert page.one("#choices").get("type") == "radio"  # the summary's link lands on the first radio
+
+    assert client.post(world.url, data={"choices": str(p1), "action": "cast"}).status_code == 302
+    assert stored(app, world) == {p1: 1}
+    assert read(client.get(world.url)).value("choices") == str(p1)
+    confirmation = read(client.get(world.url + "/confirmation"))
+    assert confirmation.texts("[data-ballot-confirmed] li") == ["Project 1 (£40,000)"]
+    client.post(world.url, data={"choices": str(p2), "action": "cast"})
+    assert stored(app, world) == {p2: 1}
+
+
+@pytest.mark.parametrize("kind", ["ordinal", "choose_one"])
+def test_new_ballot_forms_when_voting_is_closed_or_the_voter_is_not_eligible(app, client, kind: str) -> None:
+    world = build(app, ballot_kind=kind, max_projects=2, eligibility=Eligibility.VERIFIED_RESIDENTS)
+    p1, p2, *_ = world.ids
+    sign_in(client, world.voter_session)
+    page = read(client.get(world.url))
+    assert "You cannot vote in this pot yet" in page.visible_text
+    assert not page.has("select[data-ballot-rank]") and not page.has("input[type=radio]")
+    assert page.count("[data-ballot-item]") == 5  # the proposals are still there to read
+    refused = client.post(world.url, data={"rank_1": str(p1), "choices": str(p1), "action": "cast"})
+    assert refused.status_code == 403 and stored(app, world) is None
+    with app.app_context():
+        pot = db.session.get(Pot, world.pot_id)
+        db.session.add(ResidentVerification(user_id=world.voter_id, area_id=pot.area_id,
+                                            method=VerificationMethod.STAFF))
+        db.session.commit()
+    assert client.post(world.url, data={"rank_1": str(p2), "choices": str(p2), "action": "cast"}).status_code == 302
+    assert stored(app, world) == {p2: 1}
+    set_phase(app, world, Phase.RESULTS)
+    page = read(client.get(world.url))
+    assert "Voting has closed" in page.visible_text and not page.has("button[data-ballot-cast]")
+    assert page.text(f"#proposal-{p2} [data-ballot-on]") == ("Your 1st choice" if kind == "ordinal" else "Your choice")
+    refused = read(client.post(world.url, data={"rank_1": str(p1), "choices": str(p1), "action": "cast"}))
+    assert any("Voting has closed" in message for message in refused.error_summary)
+    assert stored(app, world) == {p2: 1}
+
+
+@pytest.mark.parametrize("kind", ["ordinal", "choose_one"])
+def test_the_new_ballot_pages_query_count_does_not_grow_with_the_proposals(app, client, kind: str) -> None:
+    small = build(app, ballot_kind=kind, max_projects=3)
+    big = build(app, "Victor Voter", ballot_kind=kind, max_projects=3, costs=tuple(500 + n for n in range(60)),
+                area="Hillside", title="Big budget")
+    counts = {}
+    for world in (small, big):
+        with app.app_context():
+            voting.cast_ballot(db.session.get(Pot, world.pot_id), db.session.get(User, world.voter_id),
+                               world.ids[-1:])
+        sign_in(client, world.voter_session)
+        counts[world.pot_id] = _page_queries(app, client, world.url)
+    assert counts[small.pot_id] == counts[big.pot_id], counts
+
+
+def test_staff_choose_any_of_the_four_ballot_forms_before_voting_and_the_ranks_of_a_ranked_one(app, client) -> None:
+    with app.app_context():
+        setup = make_budget(phase="collecting")
+        slug, pot_id = setup.budget.slug, setup.pot.id
+        staff = make_user("Carys Clerk", role="civil_servant", organisation="Riverside Council").get_id()
+    sign_in(client, staff)
+    page = read(client.get(f"/budgets/{slug}/edit"))
+    assert [radio["value"] for radio in page.select("input[name=ballot_kind]")] == [
+        "approval", "cumulative", "ordinal", "choose_one"]
+    settings = {"title": "Green Budget 2027", "description": "", "results_rule": "greedy",
+                "eligibility": "any_registered"}
+    refused = read(client.post(f"/budgets/{slug}/edit", data={**settings, "ballot_kind": "ordinal"}))
+    assert refused.error_links == {"Enter how many projects each voter ranks, like 3": "#max_projects"}
+    assert refused.value("ballot_kind") == "ordinal"
+    response = client.post(f"/budgets/{slug}/edit", data={**settings, "ballot_kind": "ordinal",
+                                                          "min_projects": "3", "max_projects": "3"})
+    assert response.status_code == 302
+    with app.app_context():
+        budget = db.session.get(Pot, pot_id).budget
+        assert (budget.ballot_kind, budget.min_projects, budget.max_projects) == ("ordinal", 3, 3)
+    page = read(client.get(f"/budgets/{slug}"))
+    assert "Each voter ranks projects in order of preference." in page.visible_text
+    assert client.post(f"/budgets/{slug}/edit", data={**settings, "ballot_kind": "choose_one"}).status_code == 302
+    with app.app_context():
+        assert db.session.get(Pot, pot_id).budget.ballot_kind == "choose_one"

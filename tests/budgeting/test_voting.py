@@ -280,3 +280,139 @@ def test_paper_ballots_list_in_pages_newest_first(app) -> None:
         assert (first.total, first.pages) == (7, 2)
         assert [r.reference for r in first.items] == ["P6", "P5", "P4", "P3", "P2"]
         assert [(r.reference, r.choices) for r in last.items] == [("P1", 2), ("P0", 1)]
+
+
+# Ranked (ordinal) and choose-1 ballots -------------------------------------------------------------------------
+
+
+def _ranked_rows(pot) -> list[tuple[int, int, int | None]]:
+    """(proposal id, points, rank) of every stored choice, by rank."""
+    return [tuple(row) for row in db.session.execute(
+        select(BallotChoice.proposal_id, BallotChoice.points, BallotChoice.rank)
+        .join(Ballot, Ballot.id == BallotChoice.ballot_id).where(Ballot.pot_id == pot.id)
+        .order_by(BallotChoice.rank))]
+
+
+def _rank_refusals(pot, voter, slots) -> dict[str, str]:
+    """Casting ``slots`` is refused; every problem by the field it is about (nothing stored changes)."""
+    before = _stored(pot, voter)
+    with pytest.raises(ValidationFailed) as refusal:
+        voting.cast_ballot(pot, voter, slots)
+    assert _stored(pot, voter) == before
+    return {problem.field: problem.message for problem in refusal.value.problems}
+
+
+def test_a_ranked_ballot_is_stored_one_choice_per_rank_with_points_1(app) -> None:
+    with app.app_context():
+        setup, voter = make_budget(ballot_kind="ordinal", min_projects=3, max_projects=3), make_user()
+        p1, p2, p3, p4, p5 = setup.ids
+        voting.cast_ballot(setup.pot, voter, [p4, p1, p5])
+        assert _ranked_rows(setup.pot) == [(p4, 1, 1), (p1, 1, 2), (p5, 1, 3)]
+        assert _stored(setup.pot, voter) == {p4: 1, p1: 2, p5: 3}  # a ranked ballot reads back as ranks
+        [counted] = list(stream_ballots(setup.pot))
+        assert counted.ranks == {p4: 1, p1: 2, p5: 3} and counted.points == {p4: 1, p1: 1, p5: 1}
+        # Money is no limit on a ranked ballot: £40k + £30k + £25k is more than the £80k pot.
+        voting.cast_ballot(setup.pot, voter, {p1: 1, p2: 2, p3: 3})
+        assert _ranked_rows(setup.pot) == [(p1, 1, 1), (p2, 1, 2), (p3, 1, 3)]
+        assert db.session.scalar(select(func.count()).select_from(Ballot)) == 1
+
+
+def test_a_ranked_ballot_refuses_a_proposal_twice_a_gap_and_too_few_by_their_rank(app) -> None:
+    with app.app_context():
+        setup, voter = make_budget(ballot_kind="ordinal", min_projects=3, max_projects=3), make_user()
+        p1, p2, p3, p4, p5 = setup.ids
+        voting.cast_ballot(setup.pot, voter, [p1, p2, p3])
+        assert _rank_refusals(setup.pot, voter, [p1, p2, p1]) == {
+            "rank_3": "Choose a different proposal as your 3rd choice: Project 1 is already your 1st choice"}
+        assert _rank_refusals(setup.pot, voter, [p1, None, p3]) == {
+            "rank_2": "Choose your 2nd choice, or move your later choices up: ranks are filled in order, "
+                      "without gaps"}
+        assert _rank_refusals(setup.pot, voter, [p1, p2, None]) == {
+            "rank_3": "Choose your 3rd choice: rank exactly 3 proposals"}
+        assert _rank_refusals(setup.pot, voter, [None, None, None]) == {
+            "rank_1": "Choose your 1st choice: rank exactly 3 proposals"}
+        # Every problem at once: a gap and the same proposal twice.
+        both = _rank_refusals(setup.pot, voter, [None, p2, p2])
+        assert set(both) == {"rank_1", "rank_3"}
+        assert "without gaps" in both["rank_1"] and "Project 2 is already your 2nd choice" in both["rank_3"]
+        # More ranks than the budget allows (a page never offers them; a hand-made request might).
+        assert _rank_refusals(setup.pot, voter, [p1, p2, p3, p4]) == {
+            "choices": "Rank no more than 3 proposals (you ranked 4)"}
+        assert _stored(setup.pot, voter) == {p1: 1, p2: 2, p3: 3}
+
+
+def test_a_ranked_ballot_between_the_fewest_and_the_most_ranks(app) -> None:
+    with app.app_context():
+        setup, voter = make_budget(ballot_kind="ordinal", min_projects=2, max_projects=4), make_user()
+        p1, p2, p3, p4, p5 = setup.ids
+        rule = voting.BallotRule.of(setup.pot, available=5)
+        assert (rule.fewest_ranks, rule.most_ranks) == (2, 4)
+        assert voting.rules_in_words(setup.budget, setup.pot)[0] == (
+            "Rank between 2 and 4 proposals in order of preference.")
+        assert _rank_refusals(setup.pot, voter, [p5]) == {"rank_2": "Choose your 2nd choice: rank at least 2 proposals"}
+        voting.cast_ballot(setup.pot, voter, [p5, p3, None, None])  # empty ranks after the last are fine
+        assert _stored(setup.pot, voter) == {p5: 1, p3: 2}
+
+
+def test_a_ranked_ballot_offers_no_more_ranks_than_proposals(app) -> None:
+    with app.app_context():
+        setup = make_budget(ballot_kind="ordinal", costs=(10_000, 20_000))
+        rule = voting.BallotRule.of(setup.pot, available=2)
+        assert (rule.fewest_ranks, rule.most_ranks) == (1, 2)
+        assert voting.rules_in_words(setup.budget, setup.pot)[0] == "Rank up to 2 proposals in order of preference."
+        kraków = make_budget(ballot_kind="ordinal", min_projects=3, max_projects=3, costs=(10_000, 20_000),
+                             area="Old Town", title="Kraków 2024")
+        assert voting.BallotRule.of(kraków.pot, available=2).fewest_ranks == 2
+
+
+def test_ranked_ballots_check_every_proposal_like_other_ballots(app) -> None:
+    with app.app_context():
+        setup, voter = make_budget(ballot_kind="ordinal", max_projects=3), make_user()
+        other = make_budget(area="Hillside", title="Blue Budget")
+        refusal = _refused(setup.pot, voter, [setup.ids[0], other.ids[0]], "another pot")
+        assert refusal.field == voting.CHOICES
+        assert "Ranks must be whole numbers" in _refused(setup.pot, voter, {setup.ids[0]: 0}).message
+        two = _rank_refusals(setup.pot, voter, {setup.ids[0]: 1, setup.ids[1]: 1})
+        assert two == {"rank_1": "Give each proposal its own rank: two share your 1st choice"}
+
+
+def test_a_choose_one_ballot_is_one_choice_and_changing_it_replaces_it(app) -> None:
+    with app.app_context():
+        setup, voter = make_budget(ballot_kind="choose_one"), make_user()
+        p1, p2, *_ = setup.ids
+        voting.cast_ballot(setup.pot, voter, [p1])
+        assert _ranked_rows(setup.pot) == [(p1, 1, None)]
+        voting.cast_ballot(setup.pot, voter, [p2])
+        assert _stored(setup.pot, voter) == {p2: 1}
+        assert db.session.scalar(select(func.count()).select_from(BallotChoice)) == 1
+        _refused(setup.pot, voter, [], "Choose the proposal you want funded")
+        _refused(setup.pot, voter, [p1, p2], "Choose only one proposal (you chose 2)")
+        _refused(setup.pot, voter, {p1: 3}, "points are not used")
+        assert voting.rules_in_words(setup.budget, setup.pot) == ["Choose the one proposal you most want funded."]
+        assert _stored(setup.pot, voter) == {p2: 1}
+
+
+@pytest.mark.parametrize("kind", ["ordinal", "choose_one"])
+def test_new_ballot_forms_keep_eligibility_and_open_voting(app, kind: str) -> None:
+    with app.app_context():
+        setup = make_budget(ballot_kind=kind, eligibility=Eligibility.VERIFIED_RESIDENTS)
+        voter = make_user()
+        with pytest.raises(PermissionDenied):
+            voting.cast_ballot(setup.pot, voter, [setup.ids[0]])
+        setup.budget.phase = Phase.RESULTS
+        _refused(setup.pot, make_user("Other Voter"), [setup.ids[0]], "Voting has closed")
+
+
+def test_paper_ballots_take_ranks_and_one_choice(app) -> None:
+    with app.app_context():
+        ranked = make_budget(ballot_kind="ordinal", min_projects=2, max_projects=3)
+        staff = make_user("Carys Clerk", role="civil_servant", organisation="Riverside Council")
+        p1, p2, p3, *_ = ranked.ids
+        voting.enter_paper_ballot(ranked.pot, staff, "rv-1", [p3, p1, None])
+        assert _ranked_rows(ranked.pot) == [(p3, 1, 1), (p1, 1, 2)]
+        with pytest.raises(ValidationFailed) as refusal:
+            voting.enter_paper_ballot(ranked.pot, staff, "rv-2", [p3, p3])
+        assert refusal.value.field == "rank_2"
+        one = make_budget(ballot_kind="choose_one", area="Hillside", title="Blue Budget")
+        voting.enter_paper_ballot(one.pot, staff, "rv-1", [one.ids[2]])
+        assert _ranked_rows(one.pot) == [(one.ids[2], 1, None)]

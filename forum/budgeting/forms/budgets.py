@@ -3,6 +3,8 @@ confirmation page, not a form: forum.budgeting.views.budgets.)"""
 
 from __future__ import annotations
 
+from typing import Any
+
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovSelect, GovSubmitInput, GovTextArea, GovTextInput
 from wtforms import DateField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
@@ -22,6 +24,8 @@ PHASE_DATES = (
 BALLOT_CHOICES = [
     (BallotKind.APPROVAL, "Approval: voters choose projects whose total cost fits within the pot"),
     (BallotKind.CUMULATIVE, "Points: voters spread a number of points over the projects"),
+    (BallotKind.ORDINAL, "Ranked: voters rank projects in order of preference (1st choice, 2nd choice, ...)"),
+    (BallotKind.CHOOSE_ONE, "Choose one: each voter chooses a single project"),
 ]
 RULE_CHOICES = [
     (ResultsRule.MES, "Method of Equal Shares, with completion: fair to every group of voters"),
@@ -37,8 +41,9 @@ COUNT_MESSAGE = "Enter a whole number from 1 to 1,000"
 WIDTH_4 = "govuk-input--width-4"
 
 
-def _count_field(label: str) -> IntegerField:
+def _count_field(label: str, description: str = "") -> IntegerField:
     return IntegerField(label, widget=GovTextInput(), render_kw=govuk(classes=WIDTH_4, inputmode="numeric"),
+                        description=description,
                         validators=[Optional(), NumberRange(min=1, max=1000, message=COUNT_MESSAGE)])
 
 
@@ -79,8 +84,11 @@ class BudgetSettingsForm(Form):
     )
     ballot_kind = radios("How do people vote?", choices=BALLOT_CHOICES, default=BallotKind.APPROVAL)
     points_per_voter = _count_field("Points each voter spreads (points ballots only)")
-    min_projects = _count_field("Fewest projects on a ballot (optional)")
-    max_projects = _count_field("Most projects on a ballot (optional)")
+    min_projects = _count_field("Fewest projects on a ballot (optional)",
+                                "On a ranked ballot, the fewest projects a voter must rank.")
+    max_projects = _count_field("Most projects on a ballot (optional), or ranks on a ranked ballot",
+                                "A ranked ballot needs it: 3 gives each voter a 1st, 2nd and 3rd choice. "
+                                "Choose-one ballots do not use these numbers.")
     min_spend = StringField("Least a ballot must spend (optional)", widget=GovTextInput(),
                             description="In pounds, like £5,000", render_kw=govuk(**MONEY_INPUT),
                             validators=[money("the minimum spend")])
@@ -92,6 +100,18 @@ class BudgetSettingsForm(Form):
     results_from = _date_field(PHASE_DATES[3][1])
     delivery_from = _date_field(PHASE_DATES[4][1])
     submit = SubmitField("Save changes", widget=GovSubmitInput())
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        """The fields' own checks, then: a ranked ballot offers a fixed number of ranks (pabulib's ``max_length``;
+        Kraków ranks 3), so choosing it needs the most projects (only when the voting settings were sent: once
+        voting opens they are not on the page)."""
+        valid = super().validate(extra_validators)
+        ranked = self.ballot_kind.raw_data and self.ballot_kind.data == BallotKind.ORDINAL
+        if ranked and self.max_projects.data is None and not self.max_projects.errors:
+            self.max_projects.errors = [*self.max_projects.errors, "Enter how many projects each voter ranks, like 3"]
+            self._errors = None
+            return False
+        return valid
 
     def phase_dates(self) -> list[DayField]:
         """The date each phase starts, in order."""

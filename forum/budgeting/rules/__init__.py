@@ -4,7 +4,9 @@ Pure Python (no pabutools, no database): pabutools is the reference implementati
 compare against, never a dependency of the forum.
 """
 
+from forum.budgeting.rules.city_greedy import city_greedy, greedy_no_skip, greedy_threshold
 from forum.budgeting.rules.election import (
+    VOTE_TYPES,
     Ballot,
     Election,
     ElectionError,
@@ -12,25 +14,34 @@ from forum.budgeting.rules.election import (
     Project,
     ProjectResult,
     Utility,
+    borda_points,
 )
 from forum.budgeting.rules.equal_shares import equal_shares, equal_shares_with_completion
 from forum.budgeting.rules.greedy import greedy
-from forum.budgeting.rules.pabulib import PabulibError, dumps, loads, read, write
+from forum.budgeting.rules.pabulib import PabulibError, PabulibFile, dumps, loads, open_file, paused_gc, read, write
 
 __all__ = [
+    "VOTE_TYPES",
     "Ballot",
     "Election",
     "ElectionError",
     "Outcome",
     "PabulibError",
+    "PabulibFile",
     "Project",
     "ProjectResult",
     "Utility",
+    "borda_points",
+    "city_greedy",
     "dumps",
     "equal_shares",
     "equal_shares_with_completion",
     "greedy",
+    "greedy_no_skip",
+    "greedy_threshold",
     "loads",
+    "open_file",
+    "paused_gc",
     "read",
     "write",
 ]

@@ -1,7 +1,11 @@
 """The data model of a participatory-budgeting election and of a rule's outcome.
 
 Plain dataclasses: projects with whole-number costs, a whole-number budget, and ballots that give each project
-some points (approval ballots give 1 point to each approved project; cumulative ballots spread points).
+some points. The four ballot forms of pabulib all become points per project (docs/budgeting-rules.md, "Ballot
+forms"): approval ballots give 1 point to each approved project, choose-1 ballots 1 point to their one project,
+cumulative ballots spread points, and ordinal (ranked) ballots give Borda points, ``max_length - position`` for
+the project at 0-based ``position`` (:func:`borda_points`); an ordinal ballot's ``points`` keep the ranking as
+their order.
 
 Ties between projects are broken everywhere by the project id compared as a string (``"10"`` before ``"9"``),
 as pabutools' default ``lexico_tie_breaking`` does, so that our results are identical to pabutools'.
@@ -15,7 +19,22 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Literal
 
-VoteType = Literal["approval", "cumulative"]
+VoteType = Literal["approval", "cumulative", "ordinal", "choose-1"]
+#: The ballot forms, as pabulib's ``vote_type`` names them.
+VOTE_TYPES: tuple[str, ...] = ("approval", "cumulative", "ordinal", "choose-1")
+#: The forms whose ballots give every chosen project exactly 1 point.
+ONE_POINT_TYPES = ("approval", "choose-1")
+
+
+def borda_points(ranking: Iterable[str], max_length: int) -> dict[str, int]:
+    """The points of a ranked ballot: ``max_length`` for the first preference, one less for each next one.
+
+    This is how pabulib scores ordinal ballots (its format's ``scoring_fn``, "default: Borda"; the ``score``
+    column of its files, e.g. Krakow 2024 with 3 ranked projects: 3, 2 and 1 points). pabutools'
+    ``Additive_Borda_Sat`` gives one point less to every ranked project (``len(ballot) - position - 1``: 2, 1
+    and 0), which does not reproduce Krakow's official result; see docs/budgeting-rules.md.
+    """
+    return {pid: max_length - position for position, pid in enumerate(ranking)}
 
 
 class ElectionError(ValueError):
@@ -70,6 +89,17 @@ class Ballot:
     def approving(cls, voter_id: str, project_ids: Iterable[str], extra: Mapping[str, str] | None = None) -> Ballot:
         return cls(voter_id, {pid: 1 for pid in project_ids}, dict(extra or {}))
 
+    @classmethod
+    def ranking(cls, voter_id: str, project_ids: Iterable[str], max_length: int,
+                extra: Mapping[str, str] | None = None) -> Ballot:
+        """An ordinal ballot ranking ``project_ids`` (first preference first), with Borda points."""
+        return cls(voter_id, borda_points(project_ids, max_length), dict(extra or {}))
+
+    @property
+    def ranked(self) -> list[str]:
+        """The projects from the most to the least points: an ordinal ballot's ranking."""
+        return sorted(self.points, key=lambda pid: -self.points[pid])
+
     @property
     def approved(self) -> frozenset[str]:
         """The projects this voter supports (gives at least one point)."""
@@ -91,8 +121,8 @@ class Election:
 
     def validate(self) -> None:
         """Raise :class:`ElectionError` if the rules could not count this election."""
-        if self.vote_type not in ("approval", "cumulative"):
-            raise ElectionError(f"unknown vote type {self.vote_type!r}: expected approval or cumulative")
+        if self.vote_type not in VOTE_TYPES:
+            raise ElectionError(f"unknown vote type {self.vote_type!r}: expected {', '.join(VOTE_TYPES)}")
         if isinstance(self.budget, bool) or not isinstance(self.budget, int) or self.budget < 1:
             raise ElectionError(f"the budget must be a whole number of at least 1, not {self.budget!r}")
         ids: set[str] = set()
@@ -105,6 +135,7 @@ class Election:
                 raise ElectionError(f"project {project.id}: the cost must be a whole number of at least 1")
             ids.add(project.id)
         voters: set[str] = set()
+        one_point = self.vote_type in ONE_POINT_TYPES
         for ballot in self.ballots:
             if ballot.voter_id in voters:
                 raise ElectionError(f"voter {ballot.voter_id} has two ballots")
@@ -114,8 +145,15 @@ class Election:
                     raise ElectionError(f"voter {ballot.voter_id} votes for unknown project {pid}")
                 if isinstance(pts, bool) or not isinstance(pts, int) or pts < 1:
                     raise ElectionError(f"voter {ballot.voter_id} gives {pts!r} points to {pid}: expected 1 or more")
-                if self.vote_type == "approval" and pts != 1:
-                    raise ElectionError(f"voter {ballot.voter_id}: an approval ballot gives exactly 1 point")
+                if one_point and pts != 1:
+                    raise ElectionError(f"voter {ballot.voter_id}: an {self.vote_type} ballot gives exactly 1 point")
+            self._check_form(ballot)
+
+    def _check_form(self, ballot: Ballot) -> None:
+        if self.vote_type == "choose-1" and len(ballot.points) > 1:
+            raise ElectionError(f"voter {ballot.voter_id}: a choose-1 ballot chooses one project")
+        if self.vote_type == "ordinal" and len(set(ballot.points.values())) != len(ballot.points):
+            raise ElectionError(f"voter {ballot.voter_id}: a ranked ballot gives each project a different place")
 
     @property
     def project_by_id(self) -> dict[str, Project]:

@@ -37,7 +37,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from forum.budgeting.rules.election import Election, Outcome, Utility, fund, new_outcome
+from forum.budgeting.rules.election import Election, Outcome, ProjectResult, Utility, fund, new_outcome
 from forum.budgeting.rules.greedy import greedy_fill
 from forum.budgeting.rules.mes_fast import FastRun
 from forum.budgeting.rules.mes_run import Prepared, Run
@@ -50,7 +50,15 @@ def default_utility(election: Election) -> Utility:
 
 
 def _outcome(election: Election, utility: Utility, run: Run | FastRun, rule: str) -> Outcome:
-    outcome = new_outcome(election, rule)
+    """The run's winners, with each project's support as :func:`new_outcome` gives it (from the compiled
+    election: adding up every ballot again costs more than a small election's whole count)."""
+    prep = run.prep
+    index = {pid: i for i, pid in enumerate(prep.ids)}
+    projects = {}
+    for p in election.projects:
+        i = index[p.id]
+        projects[p.id] = ProjectResult(p.id, p.cost, prep.support[i], prep.voters[i])
+    outcome = Outcome(rule, election.budget, [], projects)
     for j, p in enumerate(run.selected):
         fund(outcome, run.prep.ids[p], "mes", run.max_payment(j))
     outcome.per_voter_budget = run.b

@@ -1,8 +1,8 @@
-"""One MES run, fast: money kept per voter type in floats, exact arithmetic rebuilt only for near ties.
+"""One MES run, fast: money kept per voter type in a numpy array, exact arithmetic rebuilt only for near ties.
 
 Same method and outcome as :class:`forum.budgeting.rules.mes_run.Run` (the reference the tests compare it with),
-with a cheaper state: one float per voter type (identical ballots merged) instead of budget classes, and prices
-found by the poor/rich iteration over C-speed list passes instead of a sort.
+with a cheaper state: one float per voter type (identical ballots merged) instead of budget classes, each project's
+supporters as index arrays into it, and prices found by the poor/rich iteration (a few array passes) before a sort.
 
 Exactness: a price is a continuous function of the money, so floating point moves it only by rounding (about
 1e-15 relative per operation). Every decision is taken in floats only with a relative margin ``TOL`` (1e-9):
@@ -15,12 +15,65 @@ rebuilding.
 
 from __future__ import annotations
 
-from collections import deque
+from dataclasses import dataclass
 from fractions import Fraction
+
+import numpy as np
 
 from forum.budgeting.rules.mes_run import INF, TOL, Prepared
 
 Price = tuple[float, Fraction | None]  # float price, exact price when known
+
+
+@dataclass
+class Supporters:
+    """One project's supporters, a row per voter type: its index, utility, number of voters, and their product."""
+
+    types: np.ndarray
+    utility: np.ndarray
+    voters: np.ndarray
+    weight: np.ndarray  # utility * voters
+
+
+@dataclass
+class Flat:
+    """Every project's supporters in one row list: the project, the voter type, its number of voters."""
+
+    project: np.ndarray
+    types: np.ndarray
+    voters: np.ndarray
+
+
+def exact_floors(prep: Prepared) -> list[Fraction | None]:
+    """Per project, its floor ``cost / total utility`` as a fraction (kept on ``prep``)."""
+    floors = prep.compiled.get("floors")
+    if floors is None:
+        floors = [Fraction(c, u) if u else None for c, u in zip(prep.cost, prep.total_u, strict=True)]
+        prep.compiled["floors"] = floors
+    return floors
+
+
+def supporter_arrays(prep: Prepared) -> tuple[list[Supporters], Flat]:
+    """Per project, its supporters as arrays, and all of them in one (compiled once per election, kept on
+    ``prep``)."""
+    cached = prep.compiled.get("arrays")
+    if cached is None:
+        mult = prep.type_voters
+        cached = []
+        for groups in prep.groups:
+            types = [t for _, ts in groups for t in ts]
+            utility = np.array([u for u, ts in groups for _ in ts], dtype=np.float64)
+            voters = np.array([mult[t] for t in types], dtype=np.float64)
+            cached.append(Supporters(np.array(types, dtype=np.intp), utility, voters, utility * voters))
+        sizes = [len(row.types) for row in cached]
+        flat = Flat(
+            np.repeat(np.arange(len(cached), dtype=np.intp), sizes),
+            np.concatenate([row.types for row in cached] or [[]]).astype(np.intp),
+            np.concatenate([row.voters for row in cached] or [[]]),
+        )
+        prep.compiled["arrays"] = cached, flat
+        return cached, flat
+    return cached
 
 
 class FastRun:
@@ -38,15 +91,20 @@ class FastRun:
         self.spent = 0
         self.wait = self.backoff = 0
         self.open: list[int] | None = None  # with a limit: the projects not yet known to be unaffordable
+        self.open_cost = 0  # what they cost
         self.patience = 0  # with a limit: rounds before the first adding up (a hint: it never changes the answer)
-        self.money = [float(b)] * prep.num_types
-        self.dry = [False] * prep.num_types  # types that were capped (or nearly)
+        self.rows, self.flat = supporter_arrays(prep)
+        self.floors = exact_floors(prep)
+        self.money = np.full(prep.num_types, float(b))
+        self.dry = np.zeros(prep.num_types, dtype=bool)  # types that were capped (or nearly)
         self.selected: list[int] = []
         self.rho: list[float] = []
         self.exact_rho: list[Fraction | None] = []
         self.paid_most: list[float] = []
         self.capped = 0  # voters capped so far (paid all they had), counting the nearly capped too
         self.capped_before: list[int] = []
+        self.poor_hint: np.ndarray | None = None  # for the next price: its poor supporters, if known (a guess)
+        self.poor: np.ndarray | None = None  # the poor supporters of the last price found by poor/rich
         self._exact_money: list[Fraction] | None = None
         self._exact_round = 0
         self._run()
@@ -86,21 +144,24 @@ class FastRun:
         if self.open is None:
             chosen = set(self.selected)
             self.open = [p for p in range(len(cost)) if prep.total_u[p] > 0 and p not in chosen]
+            self.open_cost = sum([cost[p] for p in self.open])
         else:
             last = self.selected[-1]
             if last in self.open:
                 self.open.remove(last)
-        total = self.spent + sum(cost[p] for p in self.open)
+                self.open_cost -= cost[last]
+        total = self.spent + self.open_cost
         if total <= limit:
             self.fits = True
             return True
         if self.wait or len(self.selected) < self.patience:
             self.wait -= bool(self.wait)
             return False
-        money = self.money
+        available = self._available()
         for p in sorted(self.open, key=cost.__getitem__, reverse=True):
-            if sum([sum(get(money)) for _, _, get in prep.supporters[p]]) < cost[p] * (1 - TOL):
+            if available[p] < cost[p] * (1 - TOL):
                 self.open.remove(p)
+                self.open_cost -= cost[p]
                 total -= cost[p]
                 if total <= limit:
                     self.fits = True
@@ -108,52 +169,66 @@ class FastRun:
         self.backoff = self.wait = self.backoff * 2 or 1
         return False
 
+    def _available(self) -> np.ndarray:
+        """Per project, the money its supporters hold now."""
+        flat = self.flat
+        return np.bincount(flat.project, weights=self.money[flat.types] * flat.voters, minlength=len(self.prep.cost))
+
     # --- prices ------------------------------------------------------------------------------------------
 
     def _price(self, p: int) -> Price | None:
         """``p``'s price now (float, and exact when known), or None if its supporters cannot afford it."""
+        hint, self.poor_hint = self.poor_hint, None  # a hint is for this price only
         prep = self.prep
         cost, total = prep.cost[p], prep.total_u[p]
-        groups = [(u, get(self.money)) for u, _, get in prep.supporters[p]]
-        available = sum([sum(values) for _, values in groups])
+        row = self.rows[p]
+        values = self.money[row.types]
+        available = float(values @ row.voters)
         if available < cost * (1 - TOL):
             return None
         if available <= cost * (1 + TOL):
             return self._exact(p)
         rho = cost / total
-        if all(min(values) >= rho * u * (1 + TOL) for u, values in groups):
-            return rho, Fraction(cost, total)  # nobody capped: the floor, exactly
+        utility = row.utility
+        if not np.count_nonzero(values < rho * (1 + TOL) * utility):
+            return rho, self.floors[p]  # nobody capped: the floor, exactly
+        paid = values * row.voters
+        if hint is not None:  # the poor supporters of a price found before: if they still are, it is the price
+            rest = total - row.weight @ hint
+            if rest > 0:
+                rho = (cost - paid @ hint) / rest
+                poor = values < rho * utility
+                if np.array_equal(poor, hint):
+                    self.poor = poor
+                    return float(rho), None
+            rho = cost / total
         poor_count = -1
         for _ in range(6):  # poor/rich: the price rises, more supporters become poor, until none does
-            poor_money = 0.0
-            poor_utility = count = 0
-            for u, values in groups:
-                cap = rho * u
-                poor = [v for v in values if v < cap]
-                poor_money += sum(poor)
-                poor_utility += u * len(poor)
-                count += len(poor)
+            poor = values < rho * utility
+            count = np.count_nonzero(poor)
             if count == poor_count:
-                return rho, None
+                self.poor = poor
+                return float(rho), None
+            poor_utility = row.weight @ poor
             if poor_utility >= total:
                 break
             poor_count = count
-            rho = (cost - poor_money) / (total - poor_utility)
-        return self._walk(p, groups)
+            rho = (cost - paid @ poor) / (total - poor_utility)
+        return self._walk(p, values, paid)
 
-    def _walk(self, p: int, groups: list[tuple[int, tuple[float, ...]]]) -> Price | None:
+    def _walk(self, p: int, values: np.ndarray, paid: np.ndarray) -> Price | None:
         """The price by the sorted walk (many poor/rich levels), or exactly if rounding defeats it."""
-        cost, weight = self.prep.cost[p], self.prep.total_u[p]
-        items = sorted((v / u, v, u) for u, values in groups for v in values)
-        paid = 0.0
-        for ratio, v, u in items:
-            rho = (cost - paid) / weight
-            if rho <= ratio:
-                return rho, None
-            paid += v
-            weight -= u
-            if weight <= 0:
-                break
+        cost, total = self.prep.cost[p], self.prep.total_u[p]
+        row = self.rows[p]
+        ratio = values / row.utility
+        order = np.argsort(ratio, kind="stable")
+        # before each supporter in order: what those before paid in full, and the utility of the rest
+        before = np.concatenate(([0.0], np.cumsum(paid[order])[:-1]))
+        weight = total - np.concatenate(([0.0], np.cumsum(row.weight[order])[:-1]))
+        rho = (cost - before) / weight
+        hits = np.flatnonzero(rho <= ratio[order])
+        if hits.size:
+            return float(rho[hits[0]]), None
         return self._exact(p)
 
     def _exact(self, p: int) -> Price | None:
@@ -175,7 +250,7 @@ class FastRun:
                 rho = self._waterfill_exact(w, money)
                 assert rho is not None, "a funded project was affordable"
                 self.exact_rho[j] = rho
-            for u, types, _ in prep.supporters[w]:
+            for u, types in prep.groups[w]:
                 pay = rho * u
                 for t in types:
                     m = money[t]
@@ -186,7 +261,7 @@ class FastRun:
     def _waterfill_exact(self, p: int, money: list[Fraction]) -> Fraction | None:
         prep = self.prep
         cost, voters = prep.cost[p], prep.type_voters
-        items = [(money[t] / u, money[t], u, voters[t]) for u, types, _ in prep.supporters[p] for t in types]
+        items = [(money[t] / u, money[t], u, voters[t]) for u, types in prep.groups[p] for t in types]
         if sum(m * w for _, m, _, w in items) < cost:
             return None
         items.sort(key=lambda x: x[0])
@@ -215,29 +290,30 @@ class FastRun:
         if rho_x is not None:
             rho_f = float(rho_x)
         prep = self.prep
-        money, voters, dry = self.money, prep.type_voters, self.dry
+        row = self.rows[w]
         self.capped_before.append(self.capped)
-        most = 0.0
-        capped = 0
-        for u, types, get in prep.distinct[w]:
-            pay = rho_f * u
-            limit = pay * (1 + TOL)
-            values = get(money)
-            most = max(most, min(max(values), pay))
-            if min(values) > limit:  # nobody capped: the common case, at C speed
-                deque(map(money.__setitem__, types, [v - pay for v in values]), maxlen=0)
-                continue
-            deque(map(money.__setitem__, types, [v - pay if v > pay else 0.0 for v in values]), maxlen=0)
-            for t in [t for t, v in zip(types, values, strict=True) if v <= limit]:
-                if not dry[t]:
-                    dry[t] = True
-                    capped += voters[t]
-        self.capped += capped
+        values = self.money[row.types]
+        pay = rho_f * row.utility
+        self.paid_most.append(float(np.minimum(values, pay).max()))
+        self._pay(row, values, pay)
         self.spent += prep.cost[w]
         self.selected.append(w)
         self.rho.append(rho_f)
         self.exact_rho.append(rho_x)
-        self.paid_most.append(most)
+
+    def _pay(self, row: Supporters, values: np.ndarray, pay: np.ndarray) -> None:
+        """Each supporter pays ``min(money, pay)``; the (nearly) capped ones are marked dry and counted."""
+        near = values <= pay * (1 + TOL)
+        left = values - pay
+        if not np.count_nonzero(near):  # nobody capped: the common case
+            self.money[row.types] = left
+            return
+        self.money[row.types] = np.maximum(left, 0.0)  # a - b > 0 exactly when a > b, in floats too
+        dry = self.dry[row.types]
+        new = int(row.voters @ (near & ~dry))
+        if new:
+            self.dry[row.types] = dry | near
+            self.capped += new
 
     def _choose(self, alive: list[int], bound: list[float], current: dict[int, Price], dirty: set[int]) -> int | None:
         """One round's winner (its price left in ``current``), or None when nothing is affordable.

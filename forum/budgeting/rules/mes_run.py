@@ -9,7 +9,10 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Sequence
 from fractions import Fraction
-from operator import itemgetter
+from functools import cached_property
+from itertools import chain, repeat
+from operator import attrgetter, itemgetter
+from typing import Any
 
 from forum.budgeting.rules.election import Election, Utility
 
@@ -40,38 +43,55 @@ class Prepared:
         cost_by_id = {p.id: p.cost for p in election.projects}
         self.cost = [cost_by_id[pid] for pid in self.ids]
         self.n = len(election.ballots)
+        # identical ballots first (as given: the same points in another order make another key, merged below)
+        by_ballot = Counter(map(tuple, map(dict.items, map(attrgetter("points"), election.ballots))))
+        value: dict[tuple[str, int], tuple[int, int]] = {}  # (id, points) -> (index, utility)
         types: dict[tuple[tuple[int, int], ...], int] = {}
-        by_ballot: dict[tuple[tuple[str, int], ...], int] = {}
-        for ballot in election.ballots:  # points are at least 1, so every listed project is supported
-            points = tuple(ballot.points.items())
-            by_ballot[points] = by_ballot.get(points, 0) + 1
-        for points, count in by_ballot.items():
-            key = tuple(sorted((index[pid], utility.value_of(pts, cost_by_id[pid])) for pid, pts in points))
+        given: dict[tuple[str, int], int] = {}  # (id, points) -> ballots giving them
+        for points, count in by_ballot.items():  # points are at least 1, so every listed project is supported
+            for item in points:
+                if item not in value:
+                    value[item] = (index[item[0]], utility.value_of(item[1], cost_by_id[item[0]]))
+                given[item] = given.get(item, 0) + count
+            key = tuple(sorted(map(value.__getitem__, points)))
             types[key] = types.get(key, 0) + count
         m = len(self.ids)
+        self.support = [0] * m  # total points (votes, for approval ballots), for the outcome's details
+        for (pid, pts), count in given.items():
+            self.support[index[pid]] += pts * count
         self.num_types = len(types)
-        by_utility: list[dict[int, list[int]]] = [{} for _ in range(m)]
-        self.total_u = [0] * m
-        for t, (key, mult) in enumerate(types.items()):
+        self.type_voters = mult = list(types.values())
+        by_utility: list[dict[int, list[int]]] = [{} for _ in range(m)]  # per project and utility: the types
+        masks = [0] * m  # per project: the projects its supporters also support, as bits
+        for t, key in enumerate(types):
+            mask = 0
             for p, u in key:
-                by_utility[p].setdefault(u, []).extend([t] * mult)  # one entry per voter
-                self.total_u[p] += u * mult
-        # supporters[p]: per utility value, the distinct voter types and a getter picking a value per voter out
-        # of a list indexed by type (a type once per voter it stands for): a loop over voters at C speed
-        self.supporters: list[list[tuple[int, list[int], Getter]]] = [
-            [(u, sorted(set(ts)), _getter(ts)) for u, ts in sorted(groups.items())] for groups in by_utility
-        ]
-        self.group_sizes = [[(u, len(ts)) for u, ts in sorted(groups.items())] for groups in by_utility]
-        # the same per utility value, once per distinct type: (u, types, getter of their values)
-        self.distinct = [[(u, types, _getter(types)) for u, types, _ in groups] for groups in self.supporters]
-        self.voters = [sum(len(ts) for ts in groups.values()) for groups in by_utility]
-        self.type_voters = list(types.values())
-        self.type_projects = [[p for p, _ in key] for key in types]
-        self.neighbours: list[set[int]] = [set() for _ in range(m)]
-        for key in types:
-            projects = [p for p, _ in key]
-            for p in projects:
-                self.neighbours[p].update(projects)
+                mask |= 1 << p
+                groups = by_utility[p]
+                if u in groups:
+                    groups[u].append(t)
+                else:
+                    groups[u] = [t]
+            for p, _ in key:
+                masks[p] |= mask
+        self.total_u = [sum(u * sum(map(mult.__getitem__, ts)) for u, ts in groups.items()) for groups in by_utility]
+        # groups[p]: per utility value (ascending), the voter types supporting p with that utility
+        self.groups: list[list[tuple[int, list[int]]]] = [sorted(groups.items()) for groups in by_utility]
+        self.group_sizes = [[(u, sum(map(mult.__getitem__, ts))) for u, ts in groups] for groups in self.groups]
+        self.voters = [sum(size for _, size in sizes) for sizes in self.group_sizes]
+        self.neighbours: list[set[int]] = [{q for q in range(m) if mask >> q & 1} for mask in masks]
+        self.compiled: dict[str, Any] = {}  # forms the fast runs derive from this once (mes_fast: numpy arrays)
+
+    @cached_property
+    def supporters(self) -> list[list[tuple[int, list[int], Getter]]]:
+        """Per project and utility value: the types, and a getter picking a value per voter out of a list indexed
+        by type (a type once per voter it stands for): a loop over voters at C speed (for the reference run)."""
+        mult = self.type_voters
+
+        def per_voter(ts: list[int]) -> list[int]:
+            return list(chain.from_iterable(map(repeat, ts, map(mult.__getitem__, ts))))
+
+        return [[(u, ts, _getter(per_voter(ts))) for u, ts in groups] for groups in self.groups]
 
 
 class Run:

@@ -38,6 +38,19 @@ counts the nearly capped too, which only loosens the bound); a bound is checked 
 new step (which needs the rounds before it replayed: each winner's price computed again, no search). If the margin
 cannot certify it, the run searches afresh from that round, exactly as a plain run does, deciding near ties in
 exact arithmetic; the new rounds join the trail.
+
+What keeps the steps cheap:
+
+* *Free steps.* While every round's bound holds, a step has the previous outcome. It fits without looking at the
+  end either if the winners plus every project whose end bound ran out still fit (nothing else can be funded).
+  ``trail_completion`` skips such steps without making a run (:func:`_free_until`).
+* *Checkpoint.* Rounds none of whose winners' supporters was capped have their floors as prices at every larger
+  ``b`` (nobody is capped with more money), so the money after them is the old money plus the steps between: a
+  replay starts there.
+* *Renewing together.* A replayed round renews the bounds that run out within ``AHEAD`` steps too (the larger of
+  the old and the new bound counts: both hold), and when only a few (``RENEW``) have run out a replay goes on past
+  the point where its outcome is known to renew them: later steps are then free instead of replaying one round
+  each time a bound runs out.
 """
 
 from __future__ import annotations
@@ -46,10 +59,14 @@ import math
 from dataclasses import dataclass
 from fractions import Fraction
 
+import numpy as np
+
 from forum.budgeting.rules.mes_fast import FastRun, Price
 from forum.budgeting.rules.mes_run import TOL, Prepared
 
 NEVER = 1 << 62  # "certified for ever": nothing to watch
+AHEAD = 4  # a replayed round renews the bounds that run out within this many steps, so that renewals coincide
+RENEW = 2  # a step renews the bounds that ran out past the point where its outcome is known, if no more than this
 
 
 @dataclass
@@ -59,6 +76,7 @@ class Round:
     winner: int
     watch: list[list[int]]
     until: int
+    poor: np.ndarray | None = None  # the winner's poor supporters when its price was last found by poor/rich
 
 
 @dataclass
@@ -68,6 +86,17 @@ class Trail:
     rounds: list[Round]
     end: list[list[int]] | None  # None: the run stopped once its outcome was known to fit (rounds are a prefix)
     end_until: int
+    checkpoint: Checkpoint | None = None
+
+
+@dataclass
+class Checkpoint:
+    """The money per type after the first ``rounds`` rounds of a run at step ``k``, when none of their winners'
+    supporters was capped: at a later step with the same winners it is this money plus the steps between."""
+
+    rounds: int
+    money: np.ndarray
+    k: int
 
 
 def _until(watch: list[list[int]]) -> int:
@@ -90,7 +119,45 @@ class TrailRun(FastRun):
         self.trail = Trail([], None, NEVER)
         self.replayed = self.searched = 0
         self.searching = False
+        self.checkpoint: Checkpoint | None = None
         super().__init__(prep, base + k, limit)
+
+    def _fund(self, w: int, price: Price) -> None:
+        """As :meth:`FastRun._fund` without the display detail, keeping the checkpoint."""
+        rho_f, rho_x = price
+        if rho_x is not None:
+            rho_f = float(rho_x)
+        row = self.rows[w]
+        self.capped_before.append(self.capped)
+        values = self.money[row.types]
+        self._pay(row, values, rho_f * row.utility)
+        self.spent += self.prep.cost[w]
+        self.selected.append(w)
+        self.rho.append(rho_f)
+        self.exact_rho.append(rho_x)
+        self.paid_most.append(0.0)
+        if not self.capped:
+            self.checkpoint = Checkpoint(len(self.selected), self.money.copy(), self.k)
+
+    def _resume(self, old: Trail) -> int:
+        """Start from the previous trail's checkpoint if its rounds all still hold; the rounds it skips."""
+        point, k = old.checkpoint, self.k
+        if point is None or any(r.until < k for r in old.rounds[:point.rounds]):
+            return 0
+        shift = k - point.k
+        self.money = point.money + shift
+        cost, total_u = self.prep.cost, self.prep.total_u
+        for r in old.rounds[:point.rounds]:
+            w = r.winner
+            self.capped_before.append(0)
+            self.selected.append(w)
+            self.rho.append(cost[w] / total_u[w])
+            self.exact_rho.append(self.floors[w])
+            self.paid_most.append(0.0)
+            self.spent += cost[w]
+            self.trail.rounds.append(r)
+        self.checkpoint = Checkpoint(point.rounds, self.money.copy(), k)
+        return point.rounds
 
     def _settled(self) -> bool:
         # a search goes on to the end even when its outcome is known: the next steps reuse the whole trail
@@ -107,66 +174,90 @@ class TrailRun(FastRun):
             self.searching = True
             self._search()
             return
-        if old.end is not None and old.end_until >= k and all(r.until >= k for r in old.rounds):
+        stale = [i for i, r in enumerate(old.rounds) if r.until < k]
+        renew_end = False
+        if old.end is not None and not stale:
+            # the same rounds: free if the end holds too, or if even what may have become affordable would fit
             self.selected = [r.winner for r in old.rounds]
             self.spent = self.cost
-            self.trail = old
-            return
+            if old.end_until >= k or self._fits_anyway(old.end):
+                self.trail = old
+                return
+            self.selected = []
+            self.spent = 0
+            renew_end = True  # only the end stands in the way: replay every round to renew it (no stop when settled)
         rounds = self.trail.rounds
-        for i, r in enumerate(old.rounds):
+        start = self._resume(old)
+        # stopping once the outcome is known to fit leaves the bounds after as they were: when few have run out,
+        # renewing them first (replaying further) pays, as the next steps may then be free
+        renew = len(stale) <= RENEW
+        last_stale = stale[-1] if stale and renew else -1
+        renew_end = renew_end or (renew and old.end is not None and old.end_until < k)
+        for i, r in enumerate(old.rounds[start:], start):
             w = r.winner
+            self.poor_hint, self.poor = r.poor, None
             price = self._price(w)
+            r.poor = self.poor
             assert price is not None, "money only grew since this project was affordable"
             self.replayed += 1
-            if r.until < k:
+            if r.until < k + AHEAD:
                 if not self._recheck(r.watch, price[0] if price[1] is None else float(price[1])):
                     break
                 r.until = _until(r.watch)
             self._fund(w, price)
             rounds.append(r)
-            if self._settled():  # known to fit: the rounds after stay in the trail, still bounded as they were
-                self.trail = Trail(rounds + old.rounds[i + 1:], old.end, old.end_until)
+            if i >= last_stale and not renew_end and self._settled():  # known to fit: later rounds kept as they were
+                self.trail = Trail(rounds + old.rounds[i + 1:], old.end, old.end_until, self.checkpoint)
                 return
         else:
             if old.end is not None:
-                if old.end_until < k and self._recheck(old.end, None):
+                if old.end_until < k + AHEAD:
+                    for item in old.end:
+                        if item[1] < k + AHEAD:
+                            item[1] = max(item[1], self._certified(item[0], None))
                     old.end_until = _until(old.end)
-                if old.end_until >= k:
-                    self.trail = Trail(rounds, old.end, old.end_until)
+                if old.end_until >= k or self._fits_anyway(old.end):
+                    self.trail = Trail(rounds, old.end, old.end_until, self.checkpoint)
                     return
         self.searching = True
         self._search()
+
+    def _fits_anyway(self, end: list[list[int]]) -> bool:
+        """With all the rounds of the trail funded: does the outcome fit even if every project left that is not
+        certified unaffordable at this step were funded too? (Then it fits whatever the end.)"""
+        limit, k, cost = self.limit, self.k, self.prep.cost
+        if limit is None or self.spent + sum([cost[q] for q, until in end if until < k]) > limit:
+            return False
+        self.fits = True
+        return True
 
     def _certified(self, q: int, rho: float | None) -> int:
         """The last step at which ``q`` certainly cannot beat a winner at price ``rho`` (None: cannot be funded
         at the end), by the bound in the module docstring; ``k - 1`` when not even now."""
         prep = self.prep
-        paying = 0.0
-        poor = 0
-        for u, _, get in prep.supporters[q]:
-            values = get(self.money)
-            if rho is None:
-                paying += sum(values)
-                poor += len(values)
-            else:
-                cap = rho * u
-                low = [v for v in values if v < cap]
-                paying += sum(low) + cap * (len(values) - len(low))
-                poor += len(low)
+        row = self.rows[q]
+        values = self.money[row.types]
+        if rho is None:
+            paying = float(values @ row.voters)
+            poor = prep.voters[q]
+        else:
+            cap = rho * row.utility
+            paying = float(np.minimum(values, cap) @ row.voters)
+            poor = int(row.voters @ (values < cap))
         room = prep.cost[q] * (1 - TOL) - paying
         if room <= 0:
             return self.k - 1
-        growth = self.capped + poor
-        if growth == 0:
+        if not poor:
             return NEVER
-        return self.k + math.floor(room / growth * (1 - 1e-12))
+        return self.k + math.floor(room / (self.capped + poor) * (1 - 1e-12))
 
     def _recheck(self, watch: list[list[int]], rho: float | None) -> bool:
-        """Renew the bounds run out at this step; False if one cannot be certified (the round must be searched)."""
+        """Renew the bounds that run out within ``AHEAD`` steps (renewing them together saves replays later);
+        False if one cannot be certified now (the round must be searched)."""
         k = self.k
         for item in watch:
-            if item[1] < k:
-                item[1] = self._certified(item[0], rho)
+            if item[1] < k + AHEAD:
+                item[1] = max(item[1], self._certified(item[0], rho))
                 if item[1] < k:
                     return False
         return True
@@ -176,7 +267,8 @@ class TrailRun(FastRun):
         prep = self.prep
         cost, total_u = prep.cost, prep.total_u
         rho = price[0] if price[1] is None else float(price[1])
-        uncapped = all(min(get(self.money)) >= rho * u * (1 + TOL) for u, _, get in prep.supporters[w])
+        row = self.rows[w]
+        uncapped = not np.count_nonzero(self.money[row.types] < rho * (1 + TOL) * row.utility)
         cw, uw = cost[w], total_u[w]
         chosen = set(self.selected)
         watch: list[list[int]] = []
@@ -199,6 +291,30 @@ class TrailRun(FastRun):
         end = [[q, self.k - 1] for q in range(len(prep.ids)) if prep.total_u[q] > 0 and q not in chosen]
         self.trail.end = end
         self.trail.end_until = _until(end)
+        self.trail.checkpoint = self.checkpoint
+
+
+def _free_until(trail: Trail, k: int, cost: list[int], budget: int) -> int:
+    """The last step from ``k`` on at which the whole trail certainly holds and its outcome fits (``k - 1``: not
+    even at ``k``): the same steps :meth:`TrailRun._follow` would find free, without making a run for each."""
+    if trail.end is None or not trail.rounds:
+        return k - 1
+    last = min(r.until for r in trail.rounds)
+    if last < k:
+        return k - 1
+    if trail.end_until >= last:
+        return last
+    spent = sum(cost[r.winner] for r in trail.rounds)
+    expired = sorted((until, cost[q]) for q, until in trail.end)  # past its step, a project may be affordable
+    free, i = k - 1, 0
+    for step in range(k, last + 1):
+        while i < len(expired) and expired[i][0] < step:
+            spent += expired[i][1]
+            i += 1
+        if spent > budget:
+            break
+        free = step
+    return free
 
 
 def trail_completion(prep: Prepared, budget: int) -> tuple[int, FastRun]:
@@ -207,6 +323,10 @@ def trail_completion(prep: Prepared, budget: int) -> tuple[int, FastRun]:
     trail: Trail | None = None
     k, rounds = 1, 0
     while k <= budget:
+        if trail is not None:
+            k = min(_free_until(trail, k, prep.cost, budget), budget) + 1  # steps that need no run
+            if k > budget:
+                break
         # the previous run's length hints when this one may settle: adding up money before that is mostly vain
         run = TrailRun(prep, base, k, trail, limit=budget, patience=rounds - 2)
         if not run.fits:

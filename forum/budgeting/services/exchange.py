@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select, text
 
 from forum.budgeting.models import (
     Area,
@@ -28,16 +29,27 @@ from forum.budgeting.models import (
     Result,
     ResultsRule,
 )
-from forum.budgeting.rules import Election, PabulibError, dumps, read
+from forum.budgeting.rules import Election, ElectionError, PabulibError, dumps, open_file, paused_gc
 from forum.budgeting.services.budgets import unique_slug
-from forum.budgeting.services.results import count_and_store, election_for, winners
+from forum.budgeting.services.results import CountedPot, count_and_store, election_for, winners
 from forum.common.errors import ValidationFailed
 from forum.common.text import normalise_space
 from forum.common.timefmt import utcnow
 from forum.extensions import db
 
-CHUNK = 2000
+CHUNK = 5000
 Progress = Callable[[int, int], None]  # (ballots stored so far, ballots in the file)
+#: ``--rule published``: count by the rule the file names.
+PUBLISHED = "published"
+#: pabulib's ``vote_type`` -> the budget's ballot kind.
+KINDS = {"approval": BallotKind.APPROVAL, "cumulative": BallotKind.CUMULATIVE, "ordinal": BallotKind.ORDINAL,
+         "choose-1": BallotKind.CHOOSE_ONE}
+#: pabulib's ``rule`` -> ours. ``add1-comparison`` (Wieliczka) is the same count: the comparison step only
+#: checks that the result beats greedy's, which it did there.
+RULES = {"greedy": ResultsRule.GREEDY, "greedy-no-skip": ResultsRule.GREEDY_NO_SKIP,
+         "greedy-threshold": ResultsRule.GREEDY_THRESHOLD, "equalshares/add1": ResultsRule.MES,
+         "equalshares/add1-comparison": ResultsRule.MES}
+THRESHOLD = "min_project_score_threshold"
 
 
 class ImportFailed(ValidationFailed):
@@ -48,14 +60,44 @@ class ImportFailed(ValidationFailed):
         self.line = line
 
 
-def _chunks(rows: Sequence[dict[str, Any]], size: int = CHUNK) -> Iterator[Sequence[dict[str, Any]]]:
+@dataclass
+class Imported:
+    """An imported pot, and how our count compares with the projects the file marks ``selected``."""
+
+    pot: Pot
+    rule: str
+    official: set[str] | None  # the file's selected projects (pabulib ids), None if it marks none
+    ours: set[str]
+
+    @property
+    def reproduces(self) -> bool | None:
+        return None if self.official is None else self.official == self.ours
+
+
+def _chunks(rows: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
     for start in range(0, len(rows), size):
         yield rows[start:start + size]
 
 
+def published_rule(meta: dict[str, str]) -> str:
+    """The rule the file names, as ours; refused (:class:`ImportFailed`) when we cannot count by it."""
+    named = meta.get("rule", "").strip().lower()
+    rule = RULES.get(named)
+    if rule is None:
+        known = ", ".join(RULES)
+        raise ImportFailed(f"the file's rule {named or '(none)'!r} is not one we can count by "
+                           f"(we can count by {known}); choose one with --rule")
+    if rule == ResultsRule.GREEDY_THRESHOLD and not meta.get(THRESHOLD, "").strip().isdigit():
+        raise ImportFailed(f"the file's rule is greedy-threshold but its META has no whole-number {THRESHOLD}")
+    return rule
+
+
 def rule_from_meta(meta: dict[str, str]) -> str:
-    """The rule a file says it was counted by: equal shares ("equalshares/...") or else greedy."""
-    return ResultsRule.MES if meta.get("rule", "").lower().startswith("equalshares") else ResultsRule.GREEDY
+    """The rule to count a file by when none is chosen: the file's own where we have it, else greedy."""
+    try:
+        return published_rule(meta)
+    except ImportFailed:
+        return ResultsRule.GREEDY
 
 
 def _area(meta: dict[str, str]) -> Area:
@@ -78,17 +120,24 @@ def _area(meta: dict[str, str]) -> Area:
     return area
 
 
-def _budget(election: Election, rule: str) -> Budget:
+def _meta_whole(meta: dict[str, str], key: str) -> int | None:
+    value = meta.get(key, "").strip()
+    return int(value) if value.isdigit() and int(value) > 0 else None
+
+
+def _budget(election: Election, rule: str, max_length: int) -> Budget:
     meta = election.meta
     title = normalise_space(meta.get("description") or " ".join(
         meta.get(k, "") for k in ("unit", "district", "instance")))[:200] or "Imported budget"
-    cumulative = election.vote_type == "cumulative"
-    points = int(meta["max_sum_points"]) if meta.get("max_sum_points", "").isdigit() else None
-    if cumulative and not points:
+    kind = KINDS[election.vote_type]
+    points = _meta_whole(meta, "max_sum_points")
+    if kind == BallotKind.CUMULATIVE and not points:
         points = max((sum(b.points.values()) for b in election.ballots), default=1) or 1
+    ranked_places = max_length if kind == BallotKind.ORDINAL else None
     budget = Budget(title=title, slug=unique_slug(Budget, title), phase=Phase.RESULTS, results_rule=rule,
-                    ballot_kind=BallotKind.CUMULATIVE if cumulative else BallotKind.APPROVAL,
-                    points_per_voter=points if cumulative else None, description_source="", description_html="")
+                    ballot_kind=kind, points_per_voter=points if kind == BallotKind.CUMULATIVE else None,
+                    max_projects=ranked_places or (1 if kind == BallotKind.CHOOSE_ONE else None),
+                    min_score_threshold=_meta_whole(meta, THRESHOLD), description_source="", description_html="")
     db.session.add(budget)
     return budget
 
@@ -96,7 +145,7 @@ def _budget(election: Election, rule: str) -> Budget:
 def _proposals(pot: Pot, election: Election) -> dict[str, int]:
     rows = []
     for project in election.projects:
-        extra = {k: v for k, v in project.extra.items() if k != "selected"}
+        extra = project.extra  # ``selected`` stays: the official result, compared with ours after the count
         rows.append({"pot_id": pot.id, "external_id": project.id, "title": project.name[:200] or project.id,
                      "cost_pence": project.cost * 100, "status": ProposalStatus.FEASIBLE,
                      "description_source": "", "description_html": "", "created_at": utcnow(),
@@ -108,58 +157,154 @@ def _proposals(pot: Pot, election: Election) -> dict[str, int]:
 
 
 def _ballots(pot: Pot, election: Election, proposal_ids: dict[str, int], progress: Progress | None) -> None:
+    """Store the ballots in batches: their ids reserved at once, then each batch's ballots and choices in two
+    bulk writes (COPY on PostgreSQL, the driver's executemany on SQLite): no ORM objects, no statement per row."""
     now = utcnow()
-    rows = [{"pot_id": pot.id, "anonymous_key": b.voter_id, "channel": Channel.IMPORTED, "created_at": now,
-             "updated_at": now} for b in election.ballots]
-    for chunk in _chunks(rows):
-        db.session.execute(insert(Ballot.__table__), chunk)
-    query = select(Ballot.anonymous_key, Ballot.id).where(Ballot.pot_id == pot.id)
-    ballot_ids = {key: bid for key, bid in db.session.execute(query)}
-    total, done, choices = len(election.ballots), 0, []
-    for ballot in election.ballots:
-        bid = ballot_ids[ballot.voter_id]
-        choices.extend({"ballot_id": bid, "proposal_id": proposal_ids[pid], "points": pts}
-                       for pid, pts in ballot.points.items())
-        done += 1
-        if len(choices) >= CHUNK or done == total:
-            if choices:
-                db.session.execute(insert(BallotChoice.__table__), choices)
-            choices = []
-            if progress:
-                progress(done, total)
+    total, done = len(election.ballots), 0
+    ranked = election.vote_type == "ordinal"
+    ids = iter(_reserve_ids(total))
+    for chunk in _chunks(election.ballots):
+        ballot_rows: list[tuple[Any, ...]] = []
+        choices: list[tuple[Any, ...]] = []
+        for ballot in chunk:
+            bid = next(ids)
+            ballot_rows.append((bid, pot.id, ballot.voter_id, Channel.IMPORTED, now, now))
+            if ranked:
+                choices.extend((bid, proposal_ids[pid], 1, place) for place, pid in enumerate(ballot.ranked, 1))
+            else:
+                choices.extend((bid, proposal_ids[pid], pts, None) for pid, pts in ballot.points.items())
+        bulk_insert(Ballot.__tablename__, BALLOT_COLUMNS, ballot_rows)
+        bulk_insert(BallotChoice.__tablename__, CHOICE_COLUMNS, choices)
+        done += len(chunk)
+        if progress:
+            progress(done, total)
+    if progress and not total:
+        progress(0, 0)
+
+
+BALLOT_COLUMNS = ("id", "pot_id", "anonymous_key", "channel", "created_at", "updated_at")
+CHOICE_COLUMNS = ("ballot_id", "proposal_id", "points", "rank")
+
+
+def _reserve_ids(count: int) -> range | list[int]:
+    """``count`` new ballot ids. PostgreSQL: taken from the table's sequence, as an INSERT would. SQLite: the
+    next ones after the largest, which no one else can take meanwhile (this transaction has already written,
+    and SQLite lets one writer at a time)."""
+    if not count:
+        return []
+    if db.session.connection().dialect.name == "postgresql":
+        query = text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :n)")
+        return list(db.session.scalars(query, {"table": Ballot.__tablename__, "n": count}))
+    largest = db.session.scalar(select(func.coalesce(func.max(Ballot.id), 0)))
+    return range(largest + 1, largest + 1 + count)
+
+
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_field(value: Any) -> str:
+    """A value in COPY's text format: ``\\N`` for NULL, tabs, newlines and backslashes escaped."""
+    if value is None:
+        return "\\N"
+    if isinstance(value, int):
+        return str(value)
+    return str(value).translate(_COPY_ESCAPES)
+
+
+def bulk_insert(table: str, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
+    """Write ``rows`` into ``table`` in the current transaction, as fast as the database allows: COPY with
+    psycopg, the driver's executemany otherwise. For trusted names only (our tables and columns)."""
+    if not rows:
+        return
+    connection = db.session.connection()
+    raw = connection.connection.driver_connection
+    names = ", ".join(columns)
+    if connection.dialect.name == "postgresql":
+        with raw.cursor() as cursor, cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:  # type: ignore[union-attr]
+            copy.write("".join("\t".join(map(_copy_field, row)) + "\n" for row in rows))
+        return
+    cursor = raw.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({', '.join('?' * len(columns))})", rows)
+    finally:
+        cursor.close()
+
+
+def _read(path: str | Path) -> tuple[Election, int]:
+    try:
+        opened, handle = open_file(path)
+        with handle, paused_gc():
+            ballots = list(opened.ballots(keep_extra=False))
+            election = Election(list(opened.projects.values()), opened.budget, ballots,
+                                opened.vote_type, opened.meta)  # type: ignore[arg-type]
+    except PabulibError as error:
+        raise ImportFailed(str(error), error.line) from None
+    except UnicodeDecodeError as error:
+        raise ImportFailed(f"the file is not UTF-8 text ({error.reason} at byte {error.start})") from None
+    except ElectionError as error:
+        raise ImportFailed(str(error)) from None
+    except OSError as error:
+        raise ImportFailed(f"the file cannot be read: {error.strerror or error}") from None
+    return election, opened.max_length
 
 
 def import_pabulib(path: str | Path, rule: str | None = None, progress: Progress | None = None) -> Pot:
     """Import a ``.pb`` file as a budget in its results phase with one pot, then count it by ``rule``
-    (by default the rule the file names: equal shares or greedy). All or nothing: it runs in the caller's unit
-    of work (``flask budgets import`` is one), which keeps nothing of a file that fails halfway."""
-    if rule is not None and rule not in ResultsRule.ALL:
-        raise ValidationFailed(f"Choose a rule: {' or '.join(ResultsRule.ALL)}", field="rule")
-    try:
-        election = read(path)
-    except PabulibError as error:
-        raise ImportFailed(str(error), error.line) from None
-    except OSError as error:
-        raise ImportFailed(f"the file cannot be read: {error.strerror or error}") from None
-    rule = rule or rule_from_meta(election.meta)
-    budget = _budget(election, rule)
-    pot = Pot(budget=budget, area=_area(election.meta), title=budget.title, amount_pence=election.budget * 100,
-              source_meta=json.dumps(election.meta, ensure_ascii=False))
-    db.session.add(pot)
-    db.session.flush()
-    _ballots(pot, election, _proposals(pot, election), progress)
-    count_and_store(pot, rule)
-    return pot
+    (see :func:`import_election`)."""
+    return import_election(path, rule, progress).pot
+
+
+def import_election(path: str | Path, rule: str | None = None, progress: Progress | None = None) -> Imported:
+    """Import a ``.pb`` file as a budget in its results phase with one pot, count it by ``rule``, and compare
+    our winners with the projects the file marks ``selected``.
+
+    ``rule``: one of ours; ``"published"`` for the file's own (refused, nothing imported, when we do not have
+    it: ``greedy-custom``, ``greedy-exclusive``, plain ``equalshares``...); by default the file's own where we
+    have it, else greedy. The whole file is read and checked before anything is stored, and the import runs
+    in the caller's unit of work (``flask budgets import`` is one), so nothing of a failed import is kept.
+    """
+    if rule is not None and rule != PUBLISHED and rule not in ResultsRule.ALL:
+        raise ValidationFailed(f"Choose a rule: {', '.join((*ResultsRule.ALL, PUBLISHED))}", field="rule")
+    election, max_length = _read(path)
+    rule = published_rule(election.meta) if rule == PUBLISHED else rule or rule_from_meta(election.meta)
+    with paused_gc():
+        budget = _budget(election, rule, max_length)
+        pot = Pot(budget=budget, area=_area(election.meta), title=budget.title, amount_pence=election.budget * 100,
+                  source_meta=json.dumps(election.meta, ensure_ascii=False))
+        db.session.add(pot)
+        db.session.flush()
+        proposal_ids = _proposals(pot, election)
+        _ballots(pot, election, proposal_ids, progress)
+        counted = CountedPot(election, proposal_ids, 100, {Channel.IMPORTED: len(election.ballots)},
+                             budget.min_score_threshold)
+        count_and_store(pot, rule, counted=counted)
+    official = {p.id for p in election.projects if p.extra.get("selected", "").strip() == "1"}
+    marked = any("selected" in p.extra for p in election.projects)
+    keys = {pid: key for key, pid in proposal_ids.items()}
+    ours = {keys[pid] for pid in winners(pot)}
+    return Imported(pot, rule, official if marked else None, ours)
 
 
 def export_pabulib(pot: Pot) -> str:
-    """The pot's election as ``.pb`` text: anonymous voter ids, and, once counted, a ``selected`` column
-    holding 1 for the proposals our stored result funds and 0 for the others."""
+    """The pot's election as ``.pb`` text: its ballot form (ranked ballots as rankings), the budget's rule (and
+    score threshold) in META, anonymous voter ids, and, once counted, a ``selected`` column holding 1 for the
+    proposals our stored result funds and 0 for the others."""
     counted = election_for(pot, with_extra=True)
     keys = {pid: key for key, pid in counted.proposal_ids.items()}
     funded = winners(pot)
     chosen = [keys[pid] for pid in funded if pid in keys] if funded or _has_result(pot) else None
+    meta = counted.election.meta
+    rule = pot.budget.results_rule
+    if RULES.get(meta.get("rule", "").strip().lower()) != rule:
+        meta["rule"] = RULE_NAMES[rule]
+    if pot.budget.min_score_threshold is not None:
+        meta[THRESHOLD] = str(pot.budget.min_score_threshold)
     return dumps(counted.election, chosen)
+
+
+#: Our rule -> the name pabulib gives it.
+RULE_NAMES = {ResultsRule.GREEDY: "greedy", ResultsRule.GREEDY_NO_SKIP: "greedy-no-skip",
+              ResultsRule.GREEDY_THRESHOLD: "greedy-threshold", ResultsRule.MES: "equalshares/add1"}
 
 
 def _has_result(pot: Pot) -> bool:

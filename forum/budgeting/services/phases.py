@@ -3,9 +3,10 @@
 Phases only move forward (collecting -> review -> voting -> results -> delivery), a step or several at
 once, with one exception: review may go back to collecting, because nothing depends on review yet. Going
 back from voting would void ballots and from results would void a published count, so neither is allowed.
-Moving to results counts each pot by the budget's rule in the same transaction: a result is never published
-without the move, nor the move without a result. On Wieliczka's 6,586 ballots the count takes about 0.3 s;
-``flask budgets count POT`` recounts a pot from the command line.
+Moving to results queues a count of each pot (services/counting.py) once the move commits, and returns at
+once: a city district's count takes seconds, too long for a request. Until a pot's result is stored its results
+page says the votes are being counted; the count job tells each proposal's author whether it was funded.
+``flask budgets count POT`` counts a pot from the command line.
 """
 
 from __future__ import annotations
@@ -14,8 +15,7 @@ from forum.accounts.models import User
 from forum.audit import services as audit
 from forum.audit.models import Action
 from forum.budgeting.models import PHASE_LABELS, PUBLISHED, Budget, Phase
-from forum.budgeting.services import notices
-from forum.budgeting.services.results import count_and_store
+from forum.budgeting.services import counting, notices
 from forum.budgeting.services.staff import check_runs_budgets
 from forum.common.errors import ValidationFailed
 
@@ -62,16 +62,15 @@ def what_moving_does(budget: Budget, phase: str) -> list[str]:
 
 
 def move_budget(budget: Budget, user: User, phase: str) -> Budget:
-    """Move ``budget`` to ``phase`` (staff only); moving to results counts every pot first."""
+    """Move ``budget`` to ``phase`` (staff only); moving to results queues a count of every pot."""
     check_runs_budgets(user, "move a budget between phases")
     check_move(budget, phase)
-    counting = phase in PUBLISHED and budget.phase not in PUBLISHED
+    publishing = phase in PUBLISHED and budget.phase not in PUBLISHED
     audit.record(user, Action.MOVE_PHASE, item_type="budget", item_id=budget.id,
                  summary=f"{budget.title}: {PHASE_LABELS[budget.phase]} → {PHASE_LABELS[phase]}")
     budget.phase = Phase(phase)
-    if counting:
+    if publishing:
         for pot in budget.pots:
-            count_and_store(pot)
-        notices.count_published(budget)  # notifications (issue 11): funded or not
+            counting.queue_count(pot, announce=True)  # the job tells the authors: funded or not
     notices.phase_moved(budget, user.id)  # notifications (issue 11)
     return budget

@@ -1,4 +1,4 @@
-"""The results page's reads, and a recount by staff.
+"""The results page's reads, and the checks before a count (services/counting.py runs counts).
 
 Everything the page shows comes from the stored :class:`Result` and its lines (two queries, whatever the number
 of proposals or ballots): the ballots are read only when the pot is counted. The fairness figures are what the
@@ -16,10 +16,8 @@ from fractions import Fraction
 
 from sqlalchemy import func, select
 
-from forum.accounts.models import User
+from forum.budgeting.count_models import PotCount
 from forum.budgeting.models import Ballot, Phase, Pot, Proposal, Result, ResultLine, ResultsRule
-from forum.budgeting.services.results import count_and_store
-from forum.budgeting.services.staff import check_runs_budgets
 from forum.common.errors import ValidationFailed
 from forum.common.money import format_pence
 from forum.extensions import db
@@ -152,6 +150,17 @@ def stored_result(pot: Pot) -> Result | None:
     return db.session.scalar(select(Result).where(Result.pot_id == pot.id))
 
 
+def result_and_count(pot: Pot) -> tuple[Result | None, PotCount | None]:
+    """The pot's stored result and where its latest count stands (forum/budgeting/services/counting.py), in
+    one query: the page shows "Counting the votes" while a count is queued or running."""
+    row = db.session.execute(
+        select(Result, PotCount).select_from(Pot)
+        .outerjoin(Result, Result.pot_id == Pot.id).outerjoin(PotCount, PotCount.pot_id == Pot.id)
+        .where(Pot.id == pot.id)
+    ).first()
+    return (row[0], row[1]) if row is not None else (None, None)
+
+
 def _lines(result: Result) -> list[Line]:
     """The result's lines with their proposals' titles and costs: one query."""
     query = (
@@ -201,12 +210,12 @@ def percent(share: Fraction | None) -> str:
     return f"{whole}%" if rest == 0 else f"{whole}.{rest}%"
 
 
-def results_page(pot: Pot) -> ResultsPage | None:
+def results_page(pot: Pot, result: Result | None = None) -> ResultsPage | None:
     """Everything the results page shows, or None while there is nothing to publish (voting not closed, or
-    the pot not counted yet)."""
+    the pot not counted yet). ``result``: the stored result when the caller has read it already."""
     if not is_published(pot):
         return None
-    result = stored_result(pot)
+    result = result or stored_result(pot)
     if result is None:
         return None
     lines = _lines(result)
@@ -260,13 +269,3 @@ def pot_size(pot: Pot) -> tuple[int, int]:
     ballots = db.session.scalar(select(func.count()).select_from(Ballot).where(Ballot.pot_id == pot.id))
     proposals = db.session.scalar(select(func.count()).select_from(Proposal).where(Proposal.pot_id == pot.id))
     return ballots or 0, proposals or 0
-
-
-def recount(pot: Pot, user: User | None, rule: str | None = None) -> Result:
-    """Count ``pot`` again by ``rule`` (the budget's by default). ``user`` None is the command line."""
-    if user is not None:
-        check_runs_budgets(user, "count the votes")
-    if rule is not None and rule not in ResultsRule.ALL:
-        raise ValidationFailed(f"Choose a rule: {' or '.join(ResultsRule.ALL)}", field="rule")
-    check_countable(pot)
-    return count_and_store(pot, rule)

@@ -13,6 +13,7 @@ pots, so ties break exactly as in the original count), else its database id; tie
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy import delete, insert, select, update
@@ -27,10 +28,40 @@ from forum.budgeting.models import (
     ResultLine,
     ResultsRule,
 )
-from forum.budgeting.rules import Ballot, Election, Outcome, Project, equal_shares_with_completion, greedy
-from forum.budgeting.services.ballots import stream_ballots
+from forum.budgeting.rules import (
+    Ballot,
+    Election,
+    Outcome,
+    Project,
+    Utility,
+    equal_shares_with_completion,
+    greedy,
+    greedy_no_skip,
+    greedy_threshold,
+    paused_gc,
+)
+from forum.budgeting.rules.election import ONE_POINT_TYPES
+from forum.budgeting.services.ballots import StoredBallot, stream_ballots
 from forum.common.timefmt import utcnow
 from forum.extensions import db
+
+
+class Stage:
+    """The stages of a count, in order, as ``count_and_store`` reports them."""
+
+    READING = "reading"
+    COUNTING = "counting"
+    COMPARING = "comparing"
+    STORING = "storing"
+    ALL = (READING, COUNTING, COMPARING, STORING)
+
+
+#: Told each stage of a count and the number of ballots read so far (None before they are read).
+Progress = Callable[[str, int | None], None]
+
+
+def _silent(stage: str, ballots_read: int | None) -> None:
+    """No one is listening to this count's progress."""
 
 
 @dataclass
@@ -41,6 +72,7 @@ class CountedPot:
     proposal_ids: dict[str, int]  # project id in the election -> proposal id
     pence_per_unit: int
     channels: dict[str, int] = field(default_factory=dict)  # ballots per channel
+    min_score: int | None = None  # the budget's score threshold (greedy-threshold)
 
 
 def counted_proposals(pot: Pot) -> list[Proposal]:
@@ -65,26 +97,53 @@ def _project(proposal: Proposal, key: str, unit: int, with_extra: bool) -> Proje
     return Project(key, proposal.cost_pence // unit, extra)
 
 
+#: A ballot kind -> pabulib's ``vote_type``, the form the rules count.
+VOTE_TYPES = {BallotKind.APPROVAL: "approval", BallotKind.CUMULATIVE: "cumulative", BallotKind.ORDINAL: "ordinal",
+              BallotKind.CHOOSE_ONE: "choose-1"}
+
+
+def ranked_places(pot: Pot, proposals: int) -> int:
+    """The places on a pot's ranked ballot: its first preference's Borda points (the budget's most projects per
+    ballot, else the number of proposals counted)."""
+    return pot.budget.max_projects or max(proposals, 1)
+
+
+def _ballot_points(stored: StoredBallot, keys: dict[int, str], kind: str, places: int) -> dict[str, int]:
+    if kind == BallotKind.CUMULATIVE:
+        return {keys[pid]: pts for pid, pts in stored.points.items() if pid in keys}
+    if kind != BallotKind.ORDINAL:
+        return {keys[pid]: 1 for pid in stored.points if pid in keys}
+    ranks = stored.ranks or {pid: place for place, pid in enumerate(sorted(stored.points), 1)}
+    ranking = sorted((rank, pid) for pid, rank in ranks.items() if pid in keys)
+    top = max(places, ranking[-1][0] if ranking else 0)
+    return {keys[pid]: top - rank + 1 for rank, pid in ranking}
+
+
 def election_for(pot: Pot, with_extra: bool = False) -> CountedPot:
-    """The election a pot holds. ``with_extra`` keeps pabulib's META and project columns (for export)."""
+    """The election a pot holds. ``with_extra`` keeps pabulib's META and project columns (for export).
+
+    Ranked ballots become Borda points from their ranks (``places - rank + 1``, see :func:`ranked_places`),
+    as the rules count them; the ranking is kept as the order of the points.
+    """
     proposals = counted_proposals(pot)
     unit = pence_per_unit(pot, proposals)
     use_external = bool(proposals) and all(p.external_id for p in proposals)
     keys = {p.id: (p.external_id if use_external else str(p.id)) or str(p.id) for p in proposals}
     projects = [_project(p, keys[p.id], unit, with_extra) for p in proposals]
-    cumulative = pot.budget.ballot_kind == BallotKind.CUMULATIVE
+    kind = pot.budget.ballot_kind
+    places = ranked_places(pot, len(proposals))
     ballots: list[Ballot] = []
     channels: dict[str, int] = {}
-    for stored in stream_ballots(pot):
-        points = {keys[pid]: (pts if cumulative else 1) for pid, pts in stored.points.items() if pid in keys}
-        ballots.append(Ballot(stored.anonymous_key or f"b{stored.id}", points))
-        channels[stored.channel] = channels.get(stored.channel, 0) + 1
+    with paused_gc():
+        for stored in stream_ballots(pot):
+            ballots.append(Ballot(stored.anonymous_key or f"b{stored.id}", _ballot_points(stored, keys, kind, places)))
+            channels[stored.channel] = channels.get(stored.channel, 0) + 1
     meta: dict[str, str] = {}
     if with_extra:
         meta = json.loads(pot.source_meta) if pot.source_meta else _native_meta(pot)
-    election = Election(projects, pot.amount_pence // unit, ballots,
-                        "cumulative" if cumulative else "approval", meta)
-    return CountedPot(election, {key: pid for pid, key in keys.items()}, unit, channels)
+    election = Election(projects, pot.amount_pence // unit, ballots, VOTE_TYPES.get(kind, "approval"), meta)  # type: ignore[arg-type]
+    return CountedPot(election, {key: pid for pid, key in keys.items()}, unit, channels,
+                      pot.budget.min_score_threshold)
 
 
 def _native_meta(pot: Pot) -> dict[str, str]:
@@ -92,25 +151,42 @@ def _native_meta(pot: Pot) -> dict[str, str]:
             "unit": pot.area.name, "instance": pot.budget.slug, "currency": "GBP"}
 
 
-def run_rule(election: Election, rule: str) -> Outcome:
-    """Greedy by votes (points), or MES with Wieliczka's completion then greedy, as in the rules module."""
+def run_rule(election: Election, rule: str, min_score: int | None = None) -> Outcome:
+    """Count ``election`` by one of our rules (``ResultsRule``): greedy by votes (points), skipping what does not
+    fit or stopping there; greedy among projects scoring at least ``min_score``; or MES with Wieliczka's
+    completion then greedy (cost utility for approval and choose-1 ballots, points for the others)."""
     if rule == ResultsRule.MES:
-        return equal_shares_with_completion(election)
+        utility = Utility.COST if election.vote_type in ONE_POINT_TYPES else Utility.POINTS
+        return equal_shares_with_completion(election, utility)
+    if rule == ResultsRule.GREEDY_NO_SKIP:
+        return greedy_no_skip(election, min_score)
+    if rule == ResultsRule.GREEDY_THRESHOLD:
+        return greedy_threshold(election, min_score)
     return greedy(election)
 
 
-def count_and_store(pot: Pot, rule: str | None = None) -> Result:
+def count_and_store(pot: Pot, rule: str | None = None, progress: Progress | None = None,
+                    counted: CountedPot | None = None) -> Result:
     """Count ``pot`` by ``rule`` (the budget's rule by default) and store the result, in the caller's unit of
-    work (a phase move, a recount or an import: all or nothing, committed at its edge).
+    work (the count job, ``flask budgets count`` or an import: all or nothing, committed at its edge).
 
     Replaces any earlier result, and marks every counted proposal selected or not selected. The other rule is
-    run too, so the results page can show what it would have funded without a recount.
+    run too, so the results page can show what it would have funded without a recount. ``progress`` hears each
+    stage (services/counting.py shows them); after "storing" it is not called again. ``counted``: the pot's
+    election when the caller has it already (an import), so the ballots just written are not read back.
     """
+    report = progress or _silent
     rule = rule or pot.budget.results_rule
     other = ResultsRule.GREEDY if rule == ResultsRule.MES else ResultsRule.MES
-    counted = election_for(pot)
-    outcome = run_rule(counted.election, rule)
-    result = _store_result(pot, rule, counted, outcome, run_rule(counted.election, other))
+    report(Stage.READING, None)
+    counted = counted or election_for(pot)
+    voters = len(counted.election.ballots)
+    report(Stage.COUNTING, voters)
+    outcome = run_rule(counted.election, rule, counted.min_score)
+    report(Stage.COMPARING, voters)
+    compared = run_rule(counted.election, other)
+    report(Stage.STORING, voters)
+    result = _store_result(pot, rule, counted, outcome, compared)
     result.other_rule = other
     _mark_proposals(counted, outcome)
     db.session.expire_all()

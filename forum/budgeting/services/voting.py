@@ -1,10 +1,15 @@
 """Casting ballots: a voter's own online ballot, and paper ballots that staff type in after an event.
 
 Every rule is checked here, whatever the page sent: voting must be open, the voter eligible, every choice a
-counted proposal of this pot, and the whole within the budget's rule (approval within the money, with the
-optional minimum spend and minimum and maximum number of projects; or cumulative points up to the voter's
-allowance). A refused ballot changes nothing: every check comes before the first write, and the stored ballot
-stays as it was.
+counted proposal of this pot, and the whole within the budget's rule: approval within the money, with the
+optional minimum spend and minimum and maximum number of projects; cumulative points up to the voter's
+allowance; one project on a choose-1 ballot; or, on a ranked (ordinal) ballot, between the fewest and the most
+ranks, each project once, without gaps. A refused ballot changes nothing: every check comes before the first
+write, and the stored ballot stays as it was.
+
+A ranked ballot is stored as one ``BallotChoice`` per ranked project, ``rank`` 1 (first preference) to k and
+``points`` 1; how ranks become points is the count's business (forum.budgeting.rules). A choose-1 ballot is one
+choice with ``points`` 1.
 
 The ballot rule is written once, in :class:`BallotRule`: its limits and sentences, the check of a whole ballot,
 and the check of one more proposal on a ballot being built. The ballot page uses that check for its Add button
@@ -21,7 +26,7 @@ second is told it was already entered. Nothing here commits: the request's edge 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -46,7 +51,7 @@ from forum.budgeting.models import (
 from forum.budgeting.services.eligibility import check_may_vote
 from forum.budgeting.services.staff import check_runs_budgets
 from forum.common import database
-from forum.common.errors import PermissionDenied, ValidationFailed
+from forum.common.errors import FormRefused, PermissionDenied, ValidationFailed
 from forum.common.money import format_pence
 from forum.common.pagination import Page
 from forum.common.text import normalise_space
@@ -59,7 +64,10 @@ CHOICES = "choices"
 PAPER_PREFIX = "paper:"
 REFERENCE_MAX = 50
 
-Choices = Mapping[int, int] | Iterable[int]
+#: What a ballot holds, as the pages and the tests pass it: proposal ids (approval, choose-1: one point each),
+#: proposal id -> points (cumulative), or for a ranked ballot the ranks in order, first preference first, with
+#: None for a rank left empty (or proposal id -> rank).
+Choices = Mapping[int, int] | Iterable[int] | Sequence[int | None]
 
 
 #: Adding one more proposal to an approval ballot being built, refused (the page's Add button, with or without
@@ -70,10 +78,29 @@ TOO_MANY = "You can choose no more than {most} proposals. Remove one first."
 #: What the points ballot's script says as the voter types (the server's refusals are below, in the checks).
 POINTS_NOT_WHOLE = "Enter points as whole numbers, like 3."
 POINTS_OVER = "You have given {used} points, {over} more than the {allowed} you have. Take some away."
+#: What the ranked ballot's script says when a choice is moved up or down (the page works without it).
+MOVED = "{title} is now your {rank}."
+MOVED_NOWHERE = "{title} is already your {rank}."
 
 
 def _plural(n: int, word: str) -> str:
     return f"{word}{'' if n == 1 else 's'}"
+
+
+def ordinal(n: int) -> str:
+    """1st, 2nd, 3rd, 4th, ... 11th, 12th, 13th, ... 21st."""
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def rank_label(n: int) -> str:
+    """What rank ``n`` is called on the page: "1st choice"."""
+    return f"{ordinal(n)} choice"
+
+
+def rank_field(n: int) -> str:
+    """The name of the form field (a select of the projects) for rank ``n``: refusals about a rank name it."""
+    return f"rank_{n}"
 
 
 @dataclass(frozen=True)
@@ -87,23 +114,56 @@ class BallotRule:
     min_projects: int | None = None
     max_projects: int | None = None
     min_spend_pence: int | None = None
+    #: How many proposals are on the ballot (a ranked ballot never has more ranks than that).
+    available: int | None = None
 
     @classmethod
-    def of(cls, pot: Pot) -> BallotRule:
+    def of(cls, pot: Pot, available: int | None = None) -> BallotRule:
         budget = pot.budget
         return cls(kind=budget.ballot_kind, amount_pence=pot.amount_pence, points_allowed=budget.points_per_voter,
                    min_projects=budget.min_projects, max_projects=budget.max_projects,
-                   min_spend_pence=budget.min_spend_pence)
+                   min_spend_pence=budget.min_spend_pence, available=available)
 
     @property
     def cumulative(self) -> bool:
         return self.kind == BallotKind.CUMULATIVE
+
+    @property
+    def ordinal(self) -> bool:
+        return self.kind == BallotKind.ORDINAL
+
+    @property
+    def choose_one(self) -> bool:
+        return self.kind == BallotKind.CHOOSE_ONE
+
+    @property
+    def spends_money(self) -> bool:
+        """Whether the page shows money (or points) left: approval and cumulative ballots, not choose-1 or ranked."""
+        return not (self.ordinal or self.choose_one)
+
+    @property
+    def most_ranks(self) -> int:
+        """How many ranks a ranked ballot offers: the budget's most projects (pabulib's ``max_length``), never more
+        than the proposals on the ballot; every proposal when the budget sets no most."""
+        most = self.max_projects or self.available or 1
+        return max(1, min(most, self.available)) if self.available else most
+
+    @property
+    def fewest_ranks(self) -> int:
+        """How many ranks must be filled: the budget's fewest projects (``min_length``), at least 1, at most
+        :attr:`most_ranks`."""
+        return max(1, min(self.min_projects or 1, self.most_ranks))
 
     def in_words(self) -> list[str]:
         """The rule as sentences for the ballot page."""
         if self.cumulative:
             return [f"Spread up to {self.points_allowed} points over the proposals you support, "
                     "in whole numbers. Give more points to the ones you want most."]
+        if self.choose_one:
+            return ["Choose the one proposal you most want funded."]
+        if self.ordinal:
+            return [self._ranks_in_words(), "Your 1st choice is the proposal you want most, then your 2nd, and so "
+                    "on. Each proposal can be ranked once."]
         lines = [f"Choose the proposals you want funded. Their total cost must not be more than "
                  f"{format_pence(self.amount_pence)}, the money in this pot."]
         if self.min_spend_pence:
@@ -117,6 +177,14 @@ class BallotRule:
         elif high:
             lines.append(f"Choose no more than {high} {_plural(high, 'proposal')}.")
         return lines
+
+    def _ranks_in_words(self) -> str:
+        low, high = self.fewest_ranks, self.most_ranks
+        if low == high:
+            return f"Rank exactly {low} {_plural(low, 'proposal')} in order of preference."
+        if low == 1:
+            return f"Rank up to {high} proposals in order of preference."
+        return f"Rank between {low} and {high} proposals in order of preference."
 
     def check_addition(self, proposal: Proposal, spent_pence: int, count: int) -> None:
         """One more proposal on an approval ballot that spends ``spent_pence`` on ``count`` proposals so far:
@@ -160,14 +228,57 @@ class BallotRule:
             raise ValidationFailed(f"Your choices must cost at least {format_pence(self.min_spend_pence)} in all "
                                    f"(they cost {format_pence(spent)}). Add a proposal.", field=CHOICES)
 
+    def check_one(self, points: dict[int, int]) -> None:
+        """A whole choose-1 ballot: exactly one proposal, one point."""
+        if not points:
+            raise ValidationFailed("Choose the proposal you want funded", field=CHOICES)
+        if len(points) > 1:
+            raise ValidationFailed(f"Choose only one proposal (you chose {len(points)})", field=CHOICES)
+        if any(value != 1 for value in points.values()):
+            raise ValidationFailed("On this ballot a proposal is either chosen or not: points are not used",
+                                   field=CHOICES)
+
+    def ranking_problems(self, slots: Sequence[int | None], titles: Mapping[int, str]) -> list[ValidationFailed]:
+        """Everything wrong with a ranked ballot whose ranks hold ``slots`` (proposal ids, None for a rank left
+        empty), each refusal by the rank it is about, so the page shows them all at once: the same proposal
+        twice, a rank left empty before one that is filled, too few ranks filled, or more than the most."""
+        problems: list[ValidationFailed] = []
+        first_rank: dict[int, int] = {}
+        filled = [n for n, pid in enumerate(slots, start=1) if pid is not None]
+        last = filled[-1] if filled else 0
+        for n, pid in enumerate(slots, start=1):
+            if pid is None:
+                if n < last:
+                    problems.append(ValidationFailed(
+                        f"Choose your {rank_label(n)}, or move your later choices up: ranks are filled in order, "
+                        "without gaps", field=rank_field(n)))
+                continue
+            if pid in first_rank:
+                problems.append(ValidationFailed(
+                    f"Choose a different proposal as your {rank_label(n)}: {titles.get(pid, 'that proposal')} is "
+                    f"already your {rank_label(first_rank[pid])}", field=rank_field(n)))
+            else:
+                first_rank[pid] = n
+        if len(filled) > self.most_ranks:
+            problems.append(ValidationFailed(
+                f"Rank no more than {self.most_ranks} {_plural(self.most_ranks, 'proposal')} (you ranked "
+                f"{len(filled)})", field=CHOICES))
+        elif not problems and len(filled) < self.fewest_ranks:
+            low, high = self.fewest_ranks, self.most_ranks
+            wanted = f"exactly {low}" if low == high else f"at least {low}"
+            problems.append(ValidationFailed(
+                f"Choose your {rank_label(len(filled) + 1)}: rank {wanted} {_plural(low, 'proposal')}",
+                field=rank_field(len(filled) + 1)))
+        return problems
+
     def for_script(self) -> dict[str, Any]:
         """What static/js/ballot.js needs to say what this rule says without a round trip (the page prints it as
         JSON; each proposal's cost is on its own item): the limits, and the messages with their blanks."""
         return {
-            "cumulative": self.cumulative, "amount": self.amount_pence, "points": self.points_allowed or 0,
-            "maxProjects": self.max_projects or 0,
+            "kind": self.kind, "cumulative": self.cumulative, "amount": self.amount_pence,
+            "points": self.points_allowed or 0, "maxProjects": self.max_projects or 0,
             "messages": {"overTheMoney": OVER_THE_MONEY, "tooMany": TOO_MANY, "pointsNotWhole": POINTS_NOT_WHOLE,
-                         "pointsOver": POINTS_OVER},
+                         "pointsOver": POINTS_OVER, "moved": MOVED, "movedNowhere": MOVED_NOWHERE},
         }
 
 
@@ -226,12 +337,44 @@ class BallotSummary:
             return self.points_left < 0
         return self.left_pence < 0
 
+    @property
+    def ranked(self) -> list[tuple[int, Proposal]]:
+        """A ranked ballot's choices as (rank, proposal), first preference first."""
+        return sorted(((self.points[p.id], p) for p in self.chosen), key=lambda pair: (pair[0], pair[1].id))
+
 
 def as_points(choices: Choices) -> dict[int, int]:
-    """Choices as proposal id -> points: a list of ids (approval) is one point each."""
+    """Choices as proposal id -> points: a list of ids (approval, choose-1) is one point each."""
     if isinstance(choices, Mapping):
         return dict(choices)
-    return {proposal_id: 1 for proposal_id in choices}
+    return {proposal_id: 1 for proposal_id in choices if proposal_id is not None}
+
+
+def as_slots(choices: Choices) -> list[int | None]:
+    """A ranked ballot's choices as its ranks in order (proposal id, or None for a rank left empty). Given as
+    proposal id -> rank, ranks not given are empty, and two proposals given one rank are refused."""
+    if not isinstance(choices, Mapping):
+        return list(choices)
+    slots: list[int | None] = [None] * max(choices.values(), default=0)
+    for proposal_id, rank in sorted(choices.items(), key=lambda item: item[1]):
+        if isinstance(rank, bool) or not isinstance(rank, int) or rank < 1:
+            raise ValidationFailed("Ranks must be whole numbers of 1 or more", field=CHOICES)
+        if slots[rank - 1] is not None:
+            raise ValidationFailed(f"Give each proposal its own rank: two share your {rank_label(rank)}",
+                                   field=rank_field(rank))
+        slots[rank - 1] = proposal_id
+    return slots
+
+
+def as_ranks(choices: Choices) -> dict[int, int]:
+    """A ranked ballot's choices as proposal id -> rank (a proposal given twice keeps its first rank)."""
+    if isinstance(choices, Mapping):
+        return dict(choices)
+    ranks: dict[int, int] = {}
+    for rank, proposal_id in enumerate(choices, start=1):
+        if proposal_id is not None:
+            ranks.setdefault(proposal_id, rank)
+    return ranks
 
 
 def ballot_proposals(pot: Pot) -> list[Proposal]:
@@ -245,24 +388,29 @@ def ballot_proposals(pot: Pot) -> list[Proposal]:
 
 
 def current_ballot(pot: Pot, voter: Any) -> tuple[Ballot | None, dict[int, int]]:
-    """``voter``'s stored ballot for ``pot`` and its choices (proposal id -> points): one query."""
+    """``voter``'s stored ballot for ``pot`` and its choices: proposal id -> points, or on a ranked ballot
+    proposal id -> rank (its points are all 1). One query."""
     if not getattr(voter, "is_authenticated", False):
         return None, {}
     rows = db.session.execute(
-        select(Ballot, BallotChoice.proposal_id, BallotChoice.points)
+        select(Ballot, BallotChoice.proposal_id, BallotChoice.points, BallotChoice.rank)
         .outerjoin(BallotChoice, BallotChoice.ballot_id == Ballot.id)
         .where(Ballot.pot_id == pot.id, Ballot.voter_id == voter.id)
     ).all()
     if not rows:
         return None, {}
-    return rows[0][0], {pid: pts for _, pid, pts in rows if pid is not None}
+    return rows[0][0], {pid: rank or pts for _, pid, pts, rank in rows if pid is not None}
 
 
 def summarise(pot: Pot, proposals: Iterable[Proposal], choices: Choices) -> BallotSummary:
-    """Add up ``choices`` against the proposals on the page (ids not among them are left out)."""
-    points = as_points(choices)
+    """Add up ``choices`` against the proposals on the page (ids not among them are left out). On a ranked
+    ballot ``points`` holds each chosen proposal's rank, and ``chosen`` is in rank order."""
+    proposals = list(proposals)
+    rule = BallotRule.of(pot, available=len(proposals))
+    points = as_ranks(choices) if rule.ordinal else as_points(choices)
     chosen = [p for p in proposals if p.id in points]
-    rule = BallotRule.of(pot)
+    if rule.ordinal:
+        chosen.sort(key=lambda p: points[p.id])
     return BallotSummary(
         pot=pot, kind=rule.kind, chosen=chosen, points={p.id: points[p.id] for p in chosen},
         spent_pence=sum(p.cost_pence for p in chosen), points_used=sum(points[p.id] for p in chosen),
@@ -272,7 +420,13 @@ def summarise(pot: Pot, proposals: Iterable[Proposal], choices: Choices) -> Ball
 
 def rules_in_words(budget: Budget, pot: Pot) -> list[str]:
     """The ballot's rules as sentences for the page (``pot`` of ``budget``)."""
-    return BallotRule.of(pot).in_words()
+    return BallotRule.of(pot, available=_available(pot)).in_words()
+
+
+def _available(pot: Pot) -> int:
+    """How many proposals are on ``pot``'s ballot (a ranked ballot offers no more ranks than that)."""
+    return db.session.scalar(select(func.count()).select_from(Proposal).where(
+        Proposal.pot_id == pot.id, Proposal.status.in_(ProposalStatus.COUNTED))) or 0
 
 
 def voting_closed_message(budget: Budget) -> str | None:
@@ -301,24 +455,51 @@ def check_open(pot: Pot) -> None:
 
 
 def check_choices(pot: Pot, choices: Choices) -> dict[int, int]:
-    """Validate ``choices`` for ``pot`` under its budget's rule; return them as proposal id -> points."""
+    """Validate ``choices`` for ``pot`` under its budget's rule; return them as proposal id -> points, or for a
+    ranked ballot as proposal id -> rank (1 to k, in the order given: a ranking with a gap is refused)."""
+    if pot.budget.ballot_kind == BallotKind.ORDINAL:
+        return _check_ranking(pot, as_slots(choices))
     points = as_points(choices)
     rule = BallotRule.of(pot)
     for value in points.values():
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise ValidationFailed("Points must be whole numbers of 1 or more", field=CHOICES)
-    proposals = _load(points.keys())
-    for proposal_id in points:
+    proposals = _check_all_on_ballot(pot, points.keys())
+    if rule.cumulative:
+        rule.check_points(points)
+    elif rule.choose_one:
+        rule.check_one(points)
+    else:
+        rule.check_approval(points, [proposals[pid] for pid in points])
+    return points
+
+
+def _check_ranking(pot: Pot, slots: list[int | None]) -> dict[int, int]:
+    """A ranked ballot's ranks (``slots``): every proposal on the ballot, then the rule's problems all at once."""
+    for value in slots:
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+            raise ValidationFailed("Choose each rank from the list of proposals", field=CHOICES)
+    proposals = _check_all_on_ballot(pot, {pid for pid in slots if pid is not None})
+    rule = BallotRule.of(pot, available=_available(pot))
+    problems = rule.ranking_problems(slots, {pid: p.title for pid, p in proposals.items()})
+    if len(problems) == 1:
+        raise problems[0]
+    if problems:
+        raise FormRefused(problems)
+    return {pid: rank for rank, pid in enumerate((pid for pid in slots if pid is not None), start=1)}
+
+
+def _check_all_on_ballot(pot: Pot, ids: Iterable[int]) -> dict[int, Proposal]:
+    """The proposals ``ids`` name, each refused unless it exists and is on ``pot``'s ballot."""
+    ids = list(ids)
+    proposals = _load(ids)
+    for proposal_id in ids:
         proposal = proposals.get(proposal_id)
         if proposal is None:
             raise ValidationFailed("One of your choices is not a proposal (it may have been removed). "
                                    "Choose again from the list.", field=CHOICES)
         _check_on_ballot(pot, proposal)
-    if rule.cumulative:
-        rule.check_points(points)
-    else:
-        rule.check_approval(points, [proposals[pid] for pid in points])
-    return points
+    return proposals
 
 
 def _load(ids: Iterable[int]) -> dict[int, Proposal]:
@@ -358,16 +539,18 @@ def _upsert_ballot(pot: Pot, voter: User, now: datetime) -> int:
     return db.session.execute(statement).scalar_one()
 
 
-def _write_choices(ballot_id: int, points: dict[int, int]) -> None:
-    """Replace the ballot's choices. A conflict no ``ON CONFLICT`` absorbs (a proposal deleted since it was
-    checked) is a refusal, never a 500: the error mapping rolls the request back and shows the ballot again."""
+def _write_choices(ballot_id: int, values: dict[int, int], ranked: bool) -> None:
+    """Replace the ballot's choices: ``values`` are points, or ranks when ``ranked`` (then points are 1). A
+    conflict no ``ON CONFLICT`` absorbs (a proposal deleted since it was checked) is a refusal, never a 500: the
+    error mapping rolls the request back and shows the ballot again."""
     db.session.execute(delete(BallotChoice).where(BallotChoice.ballot_id == ballot_id))
-    if not points:
+    if not values:
         return
+    rows = [{"ballot_id": ballot_id, "proposal_id": pid, "points": 1, "rank": value} if ranked else
+            {"ballot_id": ballot_id, "proposal_id": pid, "points": value, "rank": None}
+            for pid, value in sorted(values.items())]
     try:
-        db.session.execute(insert(BallotChoice), [
-            {"ballot_id": ballot_id, "proposal_id": pid, "points": pts} for pid, pts in sorted(points.items())
-        ])
+        db.session.execute(insert(BallotChoice), rows)
     except IntegrityError:
         raise ValidationFailed("Your ballot could not be saved just now. Submit it again.", field=CHOICES) from None
 
@@ -377,9 +560,9 @@ def cast_ballot(pot: Pot, voter: User, choices: Choices) -> Ballot:
     or PermissionDenied (not eligible), and leave the stored ballot as it was."""
     check_open(pot)
     check_may_vote(voter, pot)
-    points = check_choices(pot, choices)
+    values = check_choices(pot, choices)
     ballot_id = _upsert_ballot(pot, voter, utcnow())
-    _write_choices(ballot_id, points)
+    _write_choices(ballot_id, values, ranked=pot.budget.ballot_kind == BallotKind.ORDINAL)
     return db.session.scalars(select(Ballot).where(Ballot.id == ballot_id)
                               .execution_options(populate_existing=True)).one()
 
@@ -414,7 +597,7 @@ def enter_paper_ballot(pot: Pot, staff: User, reference: str, choices: Choices) 
     check_open(pot)
     reference = clean_reference(reference)
     key = PAPER_PREFIX + reference
-    points = check_choices(pot, choices)
+    values = check_choices(pot, choices)
     now = utcnow()
     statement = (
         _insert_ballot(pot_id=pot.id, voter_id=None, anonymous_key=key, channel=Channel.PAPER,
@@ -425,7 +608,7 @@ def enter_paper_ballot(pot: Pot, staff: User, reference: str, choices: Choices) 
     ballot_id = db.session.execute(statement).scalar_one_or_none()
     if ballot_id is None:  # entered before, or by someone else at this very moment (it waited for them)
         raise _duplicate(reference)
-    _write_choices(ballot_id, points)
+    _write_choices(ballot_id, values, ranked=pot.budget.ballot_kind == BallotKind.ORDINAL)
     return db.session.get_one(Ballot, ballot_id)
 
 

@@ -5,6 +5,10 @@ Without JavaScript the Add and Remove buttons submit the whole form: the selecti
 ``chosen`` inputs, the page comes back with the money left updated, and nothing is stored until "Submit my
 vote". static/js/ballot.js does the same in the page, without the round trip. A refused Add comes back with the
 error summary linking to that Add button and the message printed beside it.
+
+A ranked ballot is one select of the proposals per rank and a choose-1 ballot one radio group: both are cast by
+one submission, and a refusal comes back with what the person chose, each problem by its rank (the voting
+service's ``FormRefused``) and in the error summary.
 """
 
 from __future__ import annotations
@@ -94,23 +98,28 @@ def ballot(pot_id: int):
         return login_manager.unauthorized()
     kind = pot.budget.ballot_kind
     proposals = _visitor_order(voting.ballot_proposals(pot))
+    ranks = voting.BallotRule.of(pot, available=len(proposals)).most_ranks if kind == BallotKind.ORDINAL else 0
     stored, stored_points = voting.current_ballot(pot, current_user)
     closed = voting.voting_closed_message(pot.budget)
     ineligible = voting.ineligible_message(current_user, pot) if current_user.is_authenticated else None
     if request.method == "POST":
         if ineligible:
             raise PermissionDenied(ineligible)
-        form = ballot_form(kind, proposals, request.form)
+        form = ballot_form(kind, proposals, request.form, ranks=ranks)
         if kind == BallotKind.CUMULATIVE:
             selection: Any = form.points()
             if form.validate_on_submit() and request.form.get("action") == "cast":
+                return _cast(pot, selection)
+        elif kind in (BallotKind.ORDINAL, BallotKind.CHOOSE_ONE):
+            selection = form.ranking() if kind == BallotKind.ORDINAL else form.chosen()
+            if form.validate_on_submit():
                 return _cast(pot, selection)
         else:
             selection, response = _approval_round_trip(pot, proposals, form)
             if response is not None:
                 return response
     else:
-        form = ballot_form(kind, proposals, points=stored_points)
+        form = ballot_form(kind, proposals, points=stored_points, ranks=ranks)
         selection = stored_points
     summary = voting.summarise(pot, proposals, selection)
     refused_id = _refused_addition(form, proposals)
@@ -120,7 +129,8 @@ def ballot(pot_id: int):
         can_vote=current_user.is_authenticated and not closed and not ineligible,
         proposal_href=proposal_href, points_field_name=points_field_name, ballot_url=_ballot_url(pot),
         stored_points={str(pid): points for pid, points in stored_points.items()}, button_id=button_id,
-        refused_id=refused_id,
+        refused_id=refused_id, ranks=ranks,
+        rank_field=voting.rank_field, rank_label=voting.rank_label,
     )
 
 
@@ -133,7 +143,8 @@ def ballot_confirmation(pot_id: int):
         return redirect(_ballot_url(pot))
     summary = voting.summarise(pot, voting.ballot_proposals(pot), points)
     return render_template("budgeting/ballots/confirmation.html", pot=pot, budget=pot.budget, stored=stored,
-                           summary=summary, changed=voting.was_changed(stored), proposal_href=proposal_href)
+                           summary=summary, changed=voting.was_changed(stored), proposal_href=proposal_href,
+                           rank_label=voting.rank_label)
 
 
 @staff_required
@@ -158,7 +169,8 @@ def new_paper_ballot(pot_id: int):
     """Enter one paper ballot; on success the empty form comes back for the next paper."""
     pot = pot_or_404(pot_id)
     proposals = sorted(voting.ballot_proposals(pot), key=lambda p: (p.title, p.id))
-    form = paper_ballot_form(pot.budget.ballot_kind, proposals)
+    rule = voting.BallotRule.of(pot, available=len(proposals))
+    form = paper_ballot_form(rule.kind, proposals, ranks=rule.most_ranks if rule.ordinal else 0)
     if form.validate_on_submit():
         voting.enter_paper_ballot(pot, current_user, form.reference.data, form.points())
         flash(f"Paper ballot {voting.clean_reference(form.reference.data)} entered. Enter the next one below.",
@@ -166,4 +178,4 @@ def new_paper_ballot(pot_id: int):
         return redirect(url_for("budgeting.new_paper_ballot", pot_id=pot.id))
     return render_template("budgeting/ballots/paper_new.html", pot=pot, budget=pot.budget, form=form,
                            proposals=proposals, closed_message=voting.voting_closed_message(pot.budget),
-                           points_field_name=points_field_name)
+                           points_field_name=points_field_name, rule=rule, rank_field=voting.rank_field)
