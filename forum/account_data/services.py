@@ -127,12 +127,13 @@ def _ballots(user: User) -> list[dict[str, Any]]:
     ))
     choices: dict[int, list[dict[str, Any]]] = {}
     if ballots:
-        query = (select(BallotChoice.ballot_id, BallotChoice.points, Proposal.id, Proposal.title)
+        query = (select(BallotChoice.ballot_id, BallotChoice.points, BallotChoice.rank, Proposal.id, Proposal.title)
                  .join(Proposal, Proposal.id == BallotChoice.proposal_id)
                  .where(BallotChoice.ballot_id.in_([b.id for b in ballots]))
-                 .order_by(BallotChoice.ballot_id, Proposal.id))
-        for ballot_id, points, proposal_id, title in db.session.execute(query):
-            choices.setdefault(ballot_id, []).append({"proposal_id": proposal_id, "proposal": title, "points": points})
+                 .order_by(BallotChoice.ballot_id, BallotChoice.rank, Proposal.id))
+        for ballot_id, points, rank, proposal_id, title in db.session.execute(query):  # rank: ranked ballots only
+            choices.setdefault(ballot_id, []).append({"proposal_id": proposal_id, "proposal": title, "points": points,
+                                                      "rank": rank})
     return [{"budget": b.pot.budget.title, "pot": b.pot.title, "channel": b.channel, "cast": _when(b.created_at),
              "changed": _when(b.updated_at), "choices": choices.get(b.id, [])} for b in ballots]
 

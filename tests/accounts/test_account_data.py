@@ -176,6 +176,21 @@ def test_export_has_their_writing_and_not_others(app, client):
     assert "bob@example.org" not in response.get_data(as_text=True)
 
 
+def test_export_keeps_the_order_of_a_ranked_ballot(app, client):
+    with app.app_context():
+        from forum.budgeting.services import voting
+        ann = factories.make_user("Ann Smith", email="ann@example.org")
+        setup = make_budget(ballot_kind="ordinal", max_projects=3)
+        voting.cast_ballot(setup.pot, ann, [setup.ids[2], setup.ids[0]])
+        from forum.common import transaction
+        transaction.commit()
+        ann = person_of(ann)
+    sign_in(client, ann)
+    data = json.loads(client.post("/account/data").get_data(as_text=True))
+    assert [(c["proposal"], c["rank"], c["points"]) for c in data["ballots"][0]["choices"]] == [
+        ("Project 3", 1, 1), ("Project 1", 2, 1)]
+
+
 def test_download_needs_sign_in(client):
     assert client.get("/account/data").status_code == 302
     assert client.post("/account/data").status_code == 302

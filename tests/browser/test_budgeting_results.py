@@ -1,7 +1,8 @@
 """The results page in Chromium: axe-core finds nothing on it (counted by greedy and by equal shares, seen by a
 visitor and by staff) nor on the page shown before results exist; the charts have text alternatives (a title and
 description, and a table of the same figures); at 320px and 1280px nothing scrolls sideways and every chart label
-and figure is whole; the download and the recount work from the page."""
+and figure is whole; the download and the recount work from the page. While a pot is being counted its page (and,
+for staff, a failed count's notice) is accessible and fits 320px, and its script says each new step aloud."""
 
 from __future__ import annotations
 
@@ -12,6 +13,10 @@ import pytest
 from flask import Flask
 from playwright.sync_api import Page, expect
 
+from forum.budgeting.count_models import CountState, PotCount
+from forum.budgeting.models import Pot
+from forum.budgeting.services.results import Stage, compute_results
+from forum.common.timefmt import utcnow
 from forum.extensions import db
 from tests import factories
 from tests.browser.conftest import Session
@@ -31,6 +36,9 @@ class World:
     voting: int
     uncounted: int
     staff: str
+    queued: int
+    waiting: int
+    failed: int
 
 
 @pytest.fixture
@@ -56,7 +64,26 @@ def world(module_app: Flask) -> World:
             voting=build_pot("greedy", phase="voting", count=False, title="Open Budget", area="Dockside").pot.id,
             uncounted=build_pot("mes", count=False, title="Late Budget", area="Uplands").pot.id,
             staff=factories.make_user("Cal Servant", role="civil_servant").get_id(),
+            queued=_with_count(build_pot("mes", count=False, title="Slow Budget", area="Eastside").pot.id,
+                               CountState.QUEUED),
+            waiting=_with_count(build_pot("greedy", count=False, title="Quiet Budget", area="Northside").pot.id,
+                                CountState.QUEUED),
+            failed=_with_count(build_pot("mes", count=False, title="Broken Budget", area="Westside").pot.id,
+                               CountState.FAILED, error="MemoryError: the worker ran out of memory"),
         )
+
+
+def _with_count(pot_id: int, state: str, **values) -> int:
+    """The pot with its count row in ``state``, as the count job leaves it (no job runs: the test moves it on)."""
+    db.session.add(PotCount(pot_id=pot_id, state=state, queued_at=utcnow(), ballots_read=0, **values))
+    db.session.commit()
+    return pot_id
+
+
+def _move_count(app: Flask, pot_id: int, **values) -> None:
+    with app.app_context():
+        db.session.execute(PotCount.__table__.update().where(PotCount.pot_id == pot_id).values(**values))
+        db.session.commit()
 
 
 def results(pot_id: int) -> str:
@@ -146,3 +173,58 @@ def test_the_download_link_gives_the_pabulib_file(world: World, page: Page) -> N
     assert download.value.suggested_filename == f"green-budget-2027-riverside-pot-{world.greedy}.pb"
     text = Path(download.value.path()).read_text(encoding="utf-8")
     assert "project_id;cost;name;selected" in text and "VOTES" in text
+
+
+NO_SIDEWAYS_SCROLL = "() => document.documentElement.scrollWidth <= window.innerWidth"
+
+
+def test_the_counting_page_says_each_step_then_leads_to_the_result(app: Flask, world: World, page: Page,
+                                                                     check_a11y) -> None:
+    page.set_viewport_size({"width": 320, "height": 800})
+    page.goto(results(world.queued))
+    status = page.get_by_role("status")
+    expect(page.get_by_role("heading", name="Counting the votes")).to_be_visible()
+    expect(status).to_have_text("Waiting for the count to start.")
+    assert page.evaluate(NO_SIDEWAYS_SCROLL)
+    check_a11y(page)
+    _move_count(app, world.queued, state=CountState.COUNTING, stage=Stage.COMPARING, started_at=utcnow(),
+                progress_at=utcnow(), ballots_read=9)
+    # The script asks every two seconds and puts the new step in the live region: a screen reader says it.
+    expect(status).to_have_text("Step 3 of 4: Working out what the other rule would fund (9 ballots read).",
+                                timeout=8000)
+    expect(page.locator("#count-steps")).to_have_attribute("value", "3")
+    with app.app_context():
+        compute_results(db.session.get(Pot, world.queued))
+        db.session.commit()
+    _move_count(app, world.queued, state=CountState.DONE, finished_at=utcnow())
+    expect(status).to_have_text("The votes have been counted.", timeout=8000)
+    assert page.evaluate(NO_SIDEWAYS_SCROLL)
+    check_a11y(page)
+    with page.expect_navigation():
+        page.get_by_role("link", name="See the results").click()
+    expect(page.get_by_role("heading", name="Funded proposals")).to_be_visible()
+
+
+def test_residents_follow_a_count_without_the_script(world: World, browser_session: Session) -> None:
+    page = browser_session.new_page(javascript=False)
+    page.set_viewport_size({"width": 320, "height": 800})
+    page.goto(browser_session.base_url + results(world.waiting))
+    expect(page.get_by_role("status")).to_have_text("Waiting for the count to start.")
+    expect(page.get_by_role("link", name="Refresh this page")).to_be_visible()
+    page.goto(browser_session.base_url + results(world.failed))
+    expect(page.locator("main")).to_contain_text("The result is delayed")  # residents: no error text
+    expect(page.locator("main")).not_to_contain_text("MemoryError")
+    assert page.evaluate(NO_SIDEWAYS_SCROLL)
+
+
+def test_staff_see_a_failed_count_with_its_error_and_a_way_to_try_again(
+        app: Flask, world: World, browser_session: Session, page: Page, check_a11y) -> None:
+    sign_in(app, page, browser_session.base_url, world.staff)
+    page.set_viewport_size({"width": 320, "height": 800})
+    page.goto(results(world.failed))
+    notice = page.get_by_role("region", name="Important")
+    expect(notice).to_contain_text("The count of this pot failed")
+    expect(notice).to_contain_text("Error: MemoryError: the worker ran out of memory")
+    expect(notice.get_by_role("button", name="Try again")).to_be_visible()
+    assert page.evaluate(NO_SIDEWAYS_SCROLL)
+    check_a11y(page)

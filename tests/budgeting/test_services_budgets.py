@@ -89,12 +89,28 @@ def test_a_pot_of_zero_or_nonsense_is_a_field_error(app, amount: int | str) -> N
     ({"phase": "dreaming"}, "phase"), ({"results_rule": "lottery"}, "results_rule"),
     ({"min_projects": 3, "max_projects": 2}, "min_projects"), ({"max_projects": 0}, "max_projects"),
     ({"ballot_kind": "cumulative"}, "points_per_voter"), ({"min_spend_pence": "£0"}, "min_spend_pence"),
+    ({"ballot_kind": "ordinal"}, "max_projects"),
 ])
 def test_bad_voting_settings_are_field_errors(app, settings: dict, field: str) -> None:
     with app.app_context():
         with pytest.raises(ValidationFailed) as refused:
             budgets.create_budget("Green Budget", **settings)
         assert refused.value.field == field
+
+
+def test_a_ranked_ballot_needs_its_number_of_ranks_whoever_sets_it(app) -> None:
+    with app.app_context():
+        staff = make_user(role="admin")
+        budget = budgets.create_budget("Green Budget")
+        with pytest.raises(ValidationFailed, match="how many projects each voter ranks") as refused:
+            budgets.update_budget(budget, staff, "Green Budget", "", ballot_kind="ordinal")
+        assert refused.value.field == "max_projects"
+        budgets.update_budget(budget, staff, "Green Budget", "", ballot_kind="ordinal", max_projects=3)
+        with pytest.raises(ValidationFailed) as refused:
+            budgets.update_budget(budget, staff, "Green Budget", "", max_projects=None)
+        assert refused.value.field == "max_projects"
+        budgets.update_budget(budget, staff, "Green Budget 2024", "")  # other changes leave the ranks alone
+        assert (budget.ballot_kind, budget.max_projects, budget.title) == ("ordinal", 3, "Green Budget 2024")
 
 
 def test_an_empty_title_is_a_field_error(app) -> None:

@@ -6,9 +6,12 @@ import time
 from pathlib import Path
 
 import pytest
+from sqlalchemy import insert, select, text
+from sqlalchemy.exc import IntegrityError
 
 from forum.budgeting.models import Area, Ballot, BallotChoice, Budget, Pot, Proposal, ProposalStatus, Result
 from forum.budgeting.rules import equal_shares_with_completion, greedy, loads, read
+from forum.budgeting.services import exchange
 from forum.budgeting.services.exchange import ImportFailed, export_pabulib, import_pabulib
 from forum.budgeting.services.results import winners
 from forum.common.errors import ValidationFailed
@@ -155,3 +158,35 @@ def test_importing_twice_makes_two_budgets_in_the_same_areas(app, tmp_path: Path
         assert first.id != second.id and first.area_id == second.area_id
         assert [b.slug for b in db.session.query(Budget).order_by(Budget.id)] == ["riverside-test", "riverside-test-2"]
         assert second.area.name == "Riverside" and second.area.parent.name == "United Kingdom"
+
+
+def _stored_choices(pot: Pot) -> list[tuple[str | None, str | None, int, int | None]]:
+    query = (select(Ballot.anonymous_key, Proposal.external_id, BallotChoice.points, BallotChoice.rank)
+             .join(Ballot, Ballot.id == BallotChoice.ballot_id).join(Proposal, Proposal.id == BallotChoice.proposal_id)
+             .where(Ballot.pot_id == pot.id).order_by(Ballot.anonymous_key, Proposal.external_id))
+    return [tuple(row) for row in db.session.execute(query)]
+
+
+def test_the_fast_postgresql_writes_store_what_the_checked_ones_do(app, monkeypatch) -> None:
+    """Where the role may, PostgreSQL writes the ballots without row-by-row foreign-key checks (checked once,
+    as a set, instead); a role that may not gets the checked writes. Both store the same rows."""
+    with app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("the unchecked writes are PostgreSQL's")
+        assert exchange._may_skip_row_checks()  # the tests' role may: the fast path is the one measured
+        fast = _stored_choices(import_pabulib(shared_file(ZURICH)))
+        monkeypatch.setattr(exchange, "_may_skip_row_checks", lambda: False)
+        checked = _stored_choices(import_pabulib(shared_file(ZURICH)))
+        assert fast == checked and len(fast) > 900
+
+
+def test_foreign_keys_are_checked_again_once_the_ballots_are_written(app, tmp_path: Path) -> None:
+    (tmp_path / "small.pb").write_text(SMALL, encoding="utf-8")
+    with app.app_context():
+        pot = import_pabulib(tmp_path / "small.pb")
+        if db.engine.dialect.name == "postgresql":
+            assert db.session.scalar(text("SHOW session_replication_role")) == "origin"
+        proposal = db.session.scalar(select(Proposal.id).where(Proposal.pot_id == pot.id))
+        with pytest.raises(IntegrityError):  # a choice on no ballot, in the import's own transaction
+            db.session.execute(insert(BallotChoice.__table__), [{"ballot_id": 10**9, "proposal_id": proposal}])
+        db.session.rollback()

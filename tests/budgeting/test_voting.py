@@ -356,7 +356,7 @@ def test_a_ranked_ballot_between_the_fewest_and_the_most_ranks(app) -> None:
 
 def test_a_ranked_ballot_offers_no_more_ranks_than_proposals(app) -> None:
     with app.app_context():
-        setup = make_budget(ballot_kind="ordinal", costs=(10_000, 20_000))
+        setup = make_budget(ballot_kind="ordinal", max_projects=5, costs=(10_000, 20_000))
         rule = voting.BallotRule.of(setup.pot, available=2)
         assert (rule.fewest_ranks, rule.most_ranks) == (1, 2)
         assert voting.rules_in_words(setup.budget, setup.pot)[0] == "Rank up to 2 proposals in order of preference."
@@ -395,7 +395,7 @@ def test_a_choose_one_ballot_is_one_choice_and_changing_it_replaces_it(app) -> N
 @pytest.mark.parametrize("kind", ["ordinal", "choose_one"])
 def test_new_ballot_forms_keep_eligibility_and_open_voting(app, kind: str) -> None:
     with app.app_context():
-        setup = make_budget(ballot_kind=kind, eligibility=Eligibility.VERIFIED_RESIDENTS)
+        setup = make_budget(ballot_kind=kind, eligibility=Eligibility.VERIFIED_RESIDENTS, max_projects=3)
         voter = make_user()
         with pytest.raises(PermissionDenied):
             voting.cast_ballot(setup.pot, voter, [setup.ids[0]])

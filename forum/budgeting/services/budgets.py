@@ -80,7 +80,8 @@ def create_area(name: str, parent: Area | None = None) -> Area:
     return area
 
 
-def _check_settings(settings: dict[str, Any]) -> None:
+def _check_settings(settings: dict[str, Any], budget: Budget | None = None) -> None:
+    """Refuse settings that do not make a ballot (``budget``: the one they change, whose other settings stay)."""
     choices = {"phase": tuple(Phase), "ballot_kind": BallotKind.ALL, "eligibility": Eligibility.ALL,
                "results_rule": ResultsRule.ALL}
     for field, allowed in choices.items():
@@ -98,6 +99,18 @@ def _check_settings(settings: dict[str, Any]) -> None:
                                                      "the minimum spend")
     if settings.get("ballot_kind") == BallotKind.CUMULATIVE and not settings.get("points_per_voter"):
         raise ValidationFailed("Enter how many points each voter spreads", field="points_per_voter")
+    _check_ranks(settings, budget)
+
+
+def _check_ranks(settings: dict[str, Any], budget: Budget | None) -> None:
+    """A ranked ballot offers a fixed number of ranks (pabulib's ``max_length``; Kraków ranks 3): its most
+    projects. Checked here as well as on the settings form, so no caller makes a ranked budget without them."""
+    if "ballot_kind" not in settings and "max_projects" not in settings:
+        return
+    kind = settings.get("ballot_kind", budget.ballot_kind if budget else None)
+    ranks = settings["max_projects"] if "max_projects" in settings else budget.max_projects if budget else None
+    if kind == BallotKind.ORDINAL and ranks is None:
+        raise ValidationFailed("Enter how many projects each voter ranks, like 3", field="max_projects")
 
 
 def create_budget(title: str, description: str = "", created_by: User | None = None, **settings: Any) -> Budget:
@@ -159,7 +172,7 @@ def update_budget(budget: Budget, user: User, title: str, description: str, **se
     """Change a budget's title, description, phase dates and (before voting opens) its voting settings."""
     check_runs_budgets(user, "change a budget")
     title = _title(title)
-    _check_settings(settings)  # also turns a typed minimum spend into pence
+    _check_settings(settings, budget)  # also turns a typed minimum spend into pence
     changing = [name for name in VOTING_SETTINGS if name in settings and settings[name] != getattr(budget, name)]
     if changing and not voting_settings_open(budget):
         raise ValidationFailed("How people vote and how results are worked out cannot change once voting opens",
