@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,8 @@ from pabutools.election import (
     CumulativeBallot,
     CumulativeProfile,
     Instance,
+    OrdinalBallot,
+    OrdinalProfile,
     Project,
 )
 from pabutools.election.satisfaction import Additive_Cardinal_Sat
@@ -50,10 +53,55 @@ class Points_Cost_Sat(AdditiveSatisfaction):  # noqa: N801 (pabutools' naming)
         AdditiveSatisfaction.__init__(self, instance, profile, ballot, _points_cost)
 
 
-def to_pabutools(election: Election) -> tuple[Instance, ApprovalProfile | CumulativeProfile]:
+def max_length(election: Election) -> int:
+    """The places on an ordinal ballot: META ``max_length``, else the first preference's Borda points."""
+    if "max_length" in election.meta:
+        return int(election.meta["max_length"])
+    return max((max(b.points.values(), default=0) for b in election.ballots), default=0)
+
+
+def _pabulib_borda(max_length: int) -> Callable[..., int]:
+    def borda(instance, profile, ballot, project, precomputed_values):  # noqa: ARG001
+        return max_length - ballot.position(project) if project in ballot else 0
+
+    return borda
+
+
+def pabulib_borda_sat(max_length: int, times_cost: bool = False) -> type:
+    """pabulib's Borda score of a ranked ballot, ``max_length - position`` (3, 2, 1 on Krakow's 3-place
+    ballots), as a pabutools satisfaction; ``times_cost``: that times the project's cost (for greedy by points).
+
+    pabutools' own ``Additive_Borda_Sat`` gives ``len(ballot) - position - 1`` (2, 1, 0), which neither pabulib
+    nor Krakow's official result uses; our rules score as pabulib does (docs/budgeting-rules.md).
+    """
+    borda = _pabulib_borda(max_length)
+
+    def score(instance, profile, ballot, project, precomputed_values):
+        points = borda(instance, profile, ballot, project, precomputed_values)
+        return points * project.cost if times_cost else points
+
+    class Pabulib_Borda_Sat(AdditiveSatisfaction):  # noqa: N801 (pabutools' naming)
+        def __init__(self, instance, profile, ballot):
+            AdditiveSatisfaction.__init__(self, instance, profile, ballot, score)
+
+    return Pabulib_Borda_Sat
+
+
+def scoring(election: Election) -> str:
+    """How the pabutools side scores this election's ballots, for the benchmark's output."""
+    if election.vote_type == "ordinal":
+        return f"pabulib Borda ({max_length(election)} - pos.)"
+    return {"approval": "approval", "choose-1": "choose-1 as approval", "cumulative": "points"}[election.vote_type]
+
+
+def to_pabutools(election: Election) -> tuple[Instance, ApprovalProfile | CumulativeProfile | OrdinalProfile]:
     projects = {p.id: Project(p.id, p.cost) for p in election.projects}
     instance = Instance(projects.values(), budget_limit=election.budget)
-    if election.vote_type == "approval":
+    if election.vote_type == "ordinal":
+        profile = OrdinalProfile(
+            [OrdinalBallot([projects[pid] for pid in b.ranked]) for b in election.ballots], instance=instance
+        )
+    elif election.vote_type in ("approval", "choose-1"):
         profile = ApprovalProfile(
             [ApprovalBallot({projects[pid] for pid in b.points}) for b in election.ballots], instance=instance
         )
@@ -66,11 +114,14 @@ def to_pabutools(election: Election) -> tuple[Instance, ApprovalProfile | Cumula
 
 
 def sat_class(election: Election, utility: Utility) -> type:
+    one_point = election.vote_type in ("approval", "choose-1")
     if utility is Utility.COST:
         return Cost_Sat
+    if election.vote_type == "ordinal":
+        return pabulib_borda_sat(max_length(election), times_cost=utility is Utility.POINTS_COST)
     if utility is Utility.POINTS:
-        return Cardinality_Sat if election.vote_type == "approval" else Additive_Cardinal_Sat
-    return Cost_Sat if election.vote_type == "approval" else Points_Cost_Sat
+        return Cardinality_Sat if one_point else Additive_Cardinal_Sat
+    return Cost_Sat if one_point else Points_Cost_Sat
 
 
 def pabutools_greedy(election: Election, utility: Utility, pb=None) -> list[str]:

@@ -16,11 +16,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from forum.budgeting.rules import Ballot, Election, Project, Utility, equal_shares_with_completion, read
+from forum.budgeting.rules import Ballot, Election, Project, Utility, equal_shares_with_completion, greedy, read
 from forum.budgeting.rules.equal_shares import completion_run, default_utility, equal_shares
 from forum.budgeting.rules.mes_fast import FastRun
 from forum.budgeting.rules.mes_run import Prepared, Run
-from tests.budgeting.pabutools_bridge import pabutools_mes, pabutools_mes_completed, shared_file
+from tests.budgeting.pabutools_bridge import pabutools_greedy, pabutools_mes, pabutools_mes_completed, shared_file
 
 EXPECTED = json.loads((Path(__file__).parent / "data" / "mes_expected.json").read_text())["winners"]
 
@@ -117,3 +117,26 @@ def test_two_uncapped_projects_with_equal_support_tie_by_id_in_every_step() -> N
 def test_shared_elections_give_pabutools_winners(name: str) -> None:
     election = read(shared_file(name))
     assert equal_shares_with_completion(election, default_utility(election)).winners == EXPECTED[name]
+
+
+@st.composite
+def ranked_elections(draw: st.DrawFn) -> Election:
+    """Small ordinal elections: rankings of up to ``max_length`` projects, scored as pabulib's Borda."""
+    ids = [f"p{i}" for i in range(draw(st.integers(2, 7)))]
+    costs = draw(st.lists(st.sampled_from([6, 10, 12, 15, 30]), min_size=len(ids), max_size=len(ids)))
+    max_length = draw(st.integers(1, 4))
+    rankings = draw(st.lists(st.lists(st.sampled_from(ids), min_size=1, max_size=max_length, unique=True),
+                             min_size=1, max_size=12))
+    ballots = [Ballot.ranking(f"v{i}", ranking, max_length) for i, ranking in enumerate(rankings)]
+    budget = draw(st.integers(1, max(1, sum(costs) // 2)))
+    return Election([Project(p, c) for p, c in zip(ids, costs, strict=True)], budget, ballots, "ordinal",
+                    {"max_length": str(max_length)})
+
+
+@settings(max_examples=100, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+@given(ranked_elections())
+def test_ranked_ballots_count_as_pabutools_with_pabulib_borda(election: Election) -> None:
+    """Ordinal ballots: our MES with completion and greedy equal pabutools given pabulib's Borda score
+    (``max_length - position``, tests/budgeting/pabutools_bridge.py), the scoring the benchmark reports."""
+    assert equal_shares_with_completion(election).winners == pabutools_mes_completed(election, Utility.POINTS)
+    assert greedy(election, Utility.POINTS_COST).winners == pabutools_greedy(election, Utility.POINTS_COST)

@@ -37,7 +37,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from forum.budgeting.rules.election import Election, Outcome, ProjectResult, Utility, fund, new_outcome
+from forum.budgeting.rules.election import ONE_POINT_TYPES, Election, Outcome, ProjectResult, Utility, fund, new_outcome
 from forum.budgeting.rules.greedy import greedy_fill
 from forum.budgeting.rules.mes_fast import FastRun
 from forum.budgeting.rules.mes_run import Prepared, Run
@@ -45,8 +45,9 @@ from forum.budgeting.rules.mes_trail import trail_completion
 
 
 def default_utility(election: Election) -> Utility:
-    """Cost utilities for approval ballots (as Wieliczka), points for cumulative ballots."""
-    return Utility.COST if election.vote_type == "approval" else Utility.POINTS
+    """Cost utilities for approval and choose-1 ballots (as Wieliczka), points for cumulative ballots and Borda
+    points for ordinal ones."""
+    return Utility.COST if election.vote_type in ONE_POINT_TYPES else Utility.POINTS
 
 
 def _outcome(election: Election, utility: Utility, run: Run | FastRun, rule: str) -> Outcome:

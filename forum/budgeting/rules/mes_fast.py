@@ -188,20 +188,21 @@ class FastRun:
             return None
         if available <= cost * (1 + TOL):
             return self._exact(p)
-        rho = cost / total
         utility = row.utility
-        if not np.count_nonzero(values < rho * (1 + TOL) * utility):
-            return rho, self.floors[p]  # nobody capped: the floor, exactly
         paid = values * row.voters
         if hint is not None:  # the poor supporters of a price found before: if they still are, it is the price
+            # (tried first: a replayed round's winner mostly has the same poor; with nobody capped a non-empty
+            # hint cannot match, as its price would be below the floor)
             rest = total - row.weight @ hint
             if rest > 0:
                 rho = (cost - paid @ hint) / rest
                 poor = values < rho * utility
-                if np.array_equal(poor, hint):
+                if not np.count_nonzero(poor ^ hint):  # the same poor (array_equal costs more)
                     self.poor = poor
                     return float(rho), None
-            rho = cost / total
+        rho = cost / total
+        if not np.count_nonzero(values < rho * (1 + TOL) * utility):
+            return rho, self.floors[p]  # nobody capped: the floor, exactly
         poor_count = -1
         for _ in range(6):  # poor/rich: the price rises, more supporters become poor, until none does
             poor = values < rho * utility
