@@ -33,6 +33,7 @@ class Supporters:
     utility: np.ndarray
     voters: np.ndarray
     weight: np.ndarray  # utility * voters
+    single: bool  # every type one voter (voters all 1: money and money paid are the same array)
 
 
 @dataclass
@@ -64,7 +65,8 @@ def supporter_arrays(prep: Prepared) -> tuple[list[Supporters], Flat]:
             types = [t for _, ts in groups for t in ts]
             utility = np.array([u for u, ts in groups for _ in ts], dtype=np.float64)
             voters = np.array([mult[t] for t in types], dtype=np.float64)
-            cached.append(Supporters(np.array(types, dtype=np.intp), utility, voters, utility * voters))
+            single = all(mult[t] == 1 for t in types)
+            cached.append(Supporters(np.array(types, dtype=np.intp), utility, voters, utility * voters, single))
         sizes = [len(row.types) for row in cached]
         flat = Flat(
             np.repeat(np.arange(len(cached), dtype=np.intp), sizes),
@@ -96,18 +98,29 @@ class FastRun:
         self.rows, self.flat = supporter_arrays(prep)
         self.floors = exact_floors(prep)
         self.money = np.full(prep.num_types, float(b))
-        self.dry = np.zeros(prep.num_types, dtype=bool)  # types that were capped (or nearly)
         self.selected: list[int] = []
         self.rho: list[float] = []
         self.exact_rho: list[Fraction | None] = []
         self.paid_most: list[float] = []
-        self.capped = 0  # voters capped so far (paid all they had), counting the nearly capped too
-        self.capped_before: list[int] = []
-        self.poor_hint: np.ndarray | None = None  # for the next price: its poor supporters, if known (a guess)
+        self.capped_any = False  # was a supporter of a funded project capped (paid all they had), or nearly?
+        self._capped: int | None = 0  # how many voters are, once counted (None: to count again)
         self.poor: np.ndarray | None = None  # the poor supporters of the last price found by poor/rich
         self._exact_money: list[Fraction] | None = None
         self._exact_round = 0
         self._run()
+
+    @property
+    def capped(self) -> int:
+        """The voters capped so far (paid all they had), counting the nearly capped too: those left with at most
+        ``TOL b``. A capped voter keeps nothing; one the floats call rich by a rounding error keeps far less than
+        that (rich by less than ``TOL`` times a payment itself under ``b``). Counting a few more only loosens the
+        bounds that use it."""
+        if self._capped is None:
+            counts = self.prep.compiled.get("type_voters")
+            if counts is None:
+                counts = self.prep.compiled["type_voters"] = np.array(self.prep.type_voters, dtype=np.float64)
+            self._capped = int(counts.dot(self.money <= TOL * float(self.b)))
+        return self._capped
 
     @property
     def cost(self) -> int:
@@ -178,30 +191,32 @@ class FastRun:
 
     def _price(self, p: int) -> Price | None:
         """``p``'s price now (float, and exact when known), or None if its supporters cannot afford it."""
-        hint, self.poor_hint = self.poor_hint, None  # a hint is for this price only
-        prep = self.prep
-        cost, total = prep.cost[p], prep.total_u[p]
         row = self.rows[p]
-        values = self.money[row.types]
-        available = float(values @ row.voters)
+        return self._price_of(p, row, self.money[row.types], None)
+
+    def _price_of(self, p: int, row: Supporters, values: np.ndarray, hint: np.ndarray | None) -> Price | None:
+        """As :meth:`_price`, given its supporters' money ``values``, and ``hint``, the poor supporters of a
+        price found before (a guess, tried first)."""
+        cost, total = self.prep.cost[p], self.prep.total_u[p]
+        available = float(values.dot(row.voters))  # .dot: half the call cost of @ on short arrays
         if available < cost * (1 - TOL):
             return None
         if available <= cost * (1 + TOL):
             return self._exact(p)
         utility = row.utility
-        paid = values * row.voters
+        paid = values if row.single else values * row.voters
         if hint is not None:  # the poor supporters of a price found before: if they still are, it is the price
             # (tried first: a replayed round's winner mostly has the same poor; with nobody capped a non-empty
             # hint cannot match, as its price would be below the floor)
-            rest = total - row.weight @ hint
+            rest = total - float(row.weight.dot(hint))
             if rest > 0:
-                rho = (cost - paid @ hint) / rest
+                rho = (cost - float(paid.dot(hint))) / rest
                 poor = values < rho * utility
                 if not np.count_nonzero(poor ^ hint):  # the same poor (array_equal costs more)
                     self.poor = poor
                     return float(rho), None
         rho = cost / total
-        if not np.count_nonzero(values < rho * (1 + TOL) * utility):
+        if not np.count_nonzero(values < utility * (rho * (1 + TOL))):
             return rho, self.floors[p]  # nobody capped: the floor, exactly
         poor_count = -1
         for _ in range(6):  # poor/rich: the price rises, more supporters become poor, until none does
@@ -210,11 +225,11 @@ class FastRun:
             if count == poor_count:
                 self.poor = poor
                 return float(rho), None
-            poor_utility = row.weight @ poor
+            poor_utility = float(row.weight.dot(poor))
             if poor_utility >= total:
                 break
             poor_count = count
-            rho = (cost - paid @ poor) / (total - poor_utility)
+            rho = (cost - float(paid.dot(poor))) / (total - poor_utility)
         return self._walk(p, values, paid)
 
     def _walk(self, p: int, values: np.ndarray, paid: np.ndarray) -> Price | None:
@@ -292,29 +307,25 @@ class FastRun:
             rho_f = float(rho_x)
         prep = self.prep
         row = self.rows[w]
-        self.capped_before.append(self.capped)
         values = self.money[row.types]
-        pay = rho_f * row.utility
-        self.paid_most.append(float(np.minimum(values, pay).max()))
-        self._pay(row, values, pay)
+        self.paid_most.append(float(np.minimum(values, rho_f * row.utility).max()))
+        self._pay(row, values, rho_f)
         self.spent += prep.cost[w]
         self.selected.append(w)
         self.rho.append(rho_f)
         self.exact_rho.append(rho_x)
 
-    def _pay(self, row: Supporters, values: np.ndarray, pay: np.ndarray) -> None:
-        """Each supporter pays ``min(money, pay)``; the (nearly) capped ones are marked dry and counted."""
-        near = values <= pay * (1 + TOL)
-        left = values - pay
+    def _pay(self, row: Supporters, values: np.ndarray, rho: float) -> None:
+        """Each supporter pays ``min(money, rho u)``; the (nearly) capped ones keep nothing (and are counted when
+        next needed)."""
+        near = values <= row.utility * (rho * (1 + TOL))
+        left = values - row.utility * rho
         if not np.count_nonzero(near):  # nobody capped: the common case
             self.money[row.types] = left
             return
         self.money[row.types] = np.maximum(left, 0.0)  # a - b > 0 exactly when a > b, in floats too
-        dry = self.dry[row.types]
-        new = int(row.voters @ (near & ~dry))
-        if new:
-            self.dry[row.types] = dry | near
-            self.capped += new
+        self.capped_any = True
+        self._capped = None
 
     def _choose(self, alive: list[int], bound: list[float], current: dict[int, Price], dirty: set[int]) -> int | None:
         """One round's winner (its price left in ``current``), or None when nothing is affordable.

@@ -61,7 +61,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from forum.budgeting.rules.mes_fast import FastRun, Price
+from forum.budgeting.rules.mes_fast import FastRun, Price, Supporters
 from forum.budgeting.rules.mes_run import TOL, Prepared
 
 NEVER = 1 << 62  # "certified for ever": nothing to watch
@@ -100,7 +100,7 @@ class Checkpoint:
 
 
 def _until(watch: list[list[int]]) -> int:
-    return min((w[1] for w in watch), default=NEVER)
+    return min([w[1] for w in watch]) if watch else NEVER
 
 
 class TrailRun(FastRun):
@@ -123,20 +123,20 @@ class TrailRun(FastRun):
         super().__init__(prep, base + k, limit)
 
     def _fund(self, w: int, price: Price) -> None:
-        """As :meth:`FastRun._fund` without the display detail, keeping the checkpoint."""
+        """As :meth:`FastRun._fund` without the details only a kept run shows (a trail run is never shown),
+        keeping the checkpoint."""
+        row = self.rows[w]
+        self._fund_at(w, row, self.money[row.types], price)
+
+    def _fund_at(self, w: int, row: Supporters, values: np.ndarray, price: Price) -> None:
         rho_f, rho_x = price
         if rho_x is not None:
             rho_f = float(rho_x)
-        row = self.rows[w]
-        self.capped_before.append(self.capped)
-        values = self.money[row.types]
-        self._pay(row, values, rho_f * row.utility)
+        self._pay(row, values, rho_f)
         self.spent += self.prep.cost[w]
         self.selected.append(w)
-        self.rho.append(rho_f)
         self.exact_rho.append(rho_x)
-        self.paid_most.append(0.0)
-        if not self.capped:
+        if not self.capped_any:
             self.checkpoint = Checkpoint(len(self.selected), self.money.copy(), self.k)
 
     def _resume(self, old: Trail) -> int:
@@ -146,14 +146,11 @@ class TrailRun(FastRun):
             return 0
         shift = k - point.k
         self.money = point.money + shift
-        cost, total_u = self.prep.cost, self.prep.total_u
+        cost = self.prep.cost
         for r in old.rounds[:point.rounds]:
             w = r.winner
-            self.capped_before.append(0)
             self.selected.append(w)
-            self.rho.append(cost[w] / total_u[w])
             self.exact_rho.append(self.floors[w])
-            self.paid_most.append(0.0)
             self.spent += cost[w]
             self.trail.rounds.append(r)
         self.checkpoint = Checkpoint(point.rounds, self.money.copy(), k)
@@ -193,10 +190,13 @@ class TrailRun(FastRun):
         renew = len(stale) <= RENEW
         last_stale = stale[-1] if stale and renew else -1
         renew_end = renew_end or (renew and old.end is not None and old.end_until < k)
+        rows = self.rows
         for i, r in enumerate(old.rounds[start:], start):
             w = r.winner
-            self.poor_hint, self.poor = r.poor, None
-            price = self._price(w)
+            row = rows[w]
+            values = self.money[row.types]
+            self.poor = None
+            price = self._price_of(w, row, values, r.poor)
             r.poor = self.poor
             assert price is not None, "money only grew since this project was affordable"
             self.replayed += 1
@@ -204,7 +204,7 @@ class TrailRun(FastRun):
                 if not self._recheck(r.watch, price[0] if price[1] is None else float(price[1])):
                     break
                 r.until = _until(r.watch)
-            self._fund(w, price)
+            self._fund_at(w, row, values, price)
             rounds.append(r)
             if i >= last_stale and not renew_end and self._settled():  # known to fit: later rounds kept as they were
                 self.trail = Trail(rounds + old.rounds[i + 1:], old.end, old.end_until, self.checkpoint)
@@ -212,9 +212,7 @@ class TrailRun(FastRun):
         else:
             if old.end is not None:
                 if old.end_until < k + AHEAD:
-                    for item in old.end:
-                        if item[1] < k + AHEAD:
-                            item[1] = max(item[1], self._certified(item[0], None))
+                    self._recheck_end(old.end)
                     old.end_until = _until(old.end)
                 if old.end_until >= k or self._fits_anyway(old.end):
                     self.trail = Trail(rounds, old.end, old.end_until, self.checkpoint)
@@ -231,25 +229,41 @@ class TrailRun(FastRun):
         self.fits = True
         return True
 
-    def _certified(self, q: int, rho: float | None) -> int:
-        """The last step at which ``q`` certainly cannot beat a winner at price ``rho`` (None: cannot be funded
-        at the end), by the bound in the module docstring; ``k - 1`` when not even now."""
-        prep = self.prep
+    def _certified(self, q: int, rho: float) -> int:
+        """The last step at which ``q`` certainly cannot beat a winner at price ``rho``, by the bound in the
+        module docstring; ``k - 1`` when not even now."""
         row = self.rows[q]
         values = self.money[row.types]
-        if rho is None:
-            paying = float(values @ row.voters)
-            poor = prep.voters[q]
-        else:
-            cap = rho * row.utility
-            paying = float(np.minimum(values, cap) @ row.voters)
-            poor = int(row.voters @ (values < cap))
-        room = prep.cost[q] * (1 - TOL) - paying
+        cap = rho * row.utility
+        paying = float(np.minimum(values, cap).dot(row.voters))
+        return self._bound(q, paying, int(row.voters.dot(values < cap)))
+
+    def _bound(self, q: int, paying: float, poor: int) -> int:
+        """The last step at which ``paying`` (what ``poor`` of ``q``'s supporters paying all they have and the
+        others pay) certainly stays under ``q``'s cost."""
+        room = self.prep.cost[q] * (1 - TOL) - paying
         if room <= 0:
             return self.k - 1
         if not poor:
             return NEVER
         return self.k + math.floor(room / (self.capped + poor) * (1 - 1e-12))
+
+    def _recheck_end(self, end: list[list[int]]) -> None:
+        """Renew the end's bounds that run out within ``AHEAD`` steps: the projects left unfunded that cannot be
+        funded (their supporters, all paying all they have, hold less than their cost)."""
+        due = [item for item in end if item[1] < self.k + AHEAD]
+        if not due:
+            return
+        available = self._available() if len(due) > 2 else None  # one pass over every project's supporters
+        voters = self.prep.voters
+        for item in due:
+            q = item[0]
+            if available is None:
+                row = self.rows[q]
+                held = float(self.money[row.types].dot(row.voters))
+            else:
+                held = float(available[q])
+            item[1] = max(item[1], self._bound(q, held, voters[q]))
 
     def _recheck(self, watch: list[list[int]], rho: float | None) -> bool:
         """Renew the bounds that run out within ``AHEAD`` steps (renewing them together saves replays later);
@@ -268,7 +282,7 @@ class TrailRun(FastRun):
         cost, total_u = prep.cost, prep.total_u
         rho = price[0] if price[1] is None else float(price[1])
         row = self.rows[w]
-        uncapped = not np.count_nonzero(self.money[row.types] < rho * (1 + TOL) * row.utility)
+        uncapped = not np.count_nonzero(self.money[row.types] < row.utility * (rho * (1 + TOL)))
         cw, uw = cost[w], total_u[w]
         chosen = set(self.selected)
         watch: list[list[int]] = []
