@@ -97,7 +97,8 @@ class FastRun:
         self.patience = 0  # with a limit: rounds before the first adding up (a hint: it never changes the answer)
         self.rows, self.flat = supporter_arrays(prep)
         self.floors = exact_floors(prep)
-        self.money = np.full(prep.num_types, float(b))
+        self.b_float = float(b)
+        self.money = np.full(prep.num_types, self.b_float)
         self.selected: list[int] = []
         self.rho: list[float] = []
         self.exact_rho: list[Fraction | None] = []
@@ -119,7 +120,7 @@ class FastRun:
             counts = self.prep.compiled.get("type_voters")
             if counts is None:
                 counts = self.prep.compiled["type_voters"] = np.array(self.prep.type_voters, dtype=np.float64)
-            self._capped = int(counts.dot(self.money <= TOL * float(self.b)))
+            self._capped = int(counts.dot(self.money <= TOL * self.b_float))
         return self._capped
 
     @property
