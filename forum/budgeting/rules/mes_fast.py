@@ -59,20 +59,23 @@ def supporter_arrays(prep: Prepared) -> tuple[list[Supporters], Flat]:
     ``prep``)."""
     cached = prep.compiled.get("arrays")
     if cached is None:
-        mult = prep.type_voters
+        groups = prep.groups
+        sizes = [sum([len(ts) for _, ts in by_u]) for by_u in groups]
+        types = np.array([t for by_u in groups for _, ts in by_u for t in ts], dtype=np.intp)
+        utility = np.array([u for by_u in groups for u, ts in by_u for _ in ts], dtype=np.float64)
+        voters = np.array(prep.type_voters, dtype=np.float64)[types]
+        weight = utility * voters
+        # per project: how many of its rows stand for several voters (a running count of them, differenced)
+        ends = np.cumsum(sizes)
+        several = np.concatenate(([0], np.cumsum(voters != 1)))
+        multiple = (several[ends] - several[ends - sizes]).tolist()
         cached = []
-        for groups in prep.groups:
-            types = [t for _, ts in groups for t in ts]
-            utility = np.array([u for u, ts in groups for _ in ts], dtype=np.float64)
-            voters = np.array([mult[t] for t in types], dtype=np.float64)
-            single = all(mult[t] == 1 for t in types)
-            cached.append(Supporters(np.array(types, dtype=np.intp), utility, voters, utility * voters, single))
-        sizes = [len(row.types) for row in cached]
-        flat = Flat(
-            np.repeat(np.arange(len(cached), dtype=np.intp), sizes),
-            np.concatenate([row.types for row in cached] or [[]]).astype(np.intp),
-            np.concatenate([row.voters for row in cached] or [[]]),
-        )
+        end = 0
+        for size, count in zip(sizes, multiple, strict=True):  # each project's rows are views into the flat arrays
+            start, end = end, end + size
+            cached.append(Supporters(types[start:end], utility[start:end], voters[start:end], weight[start:end],
+                                     count == 0))
+        flat = Flat(np.repeat(np.arange(len(sizes), dtype=np.intp), sizes), types, voters)
         prep.compiled["arrays"] = cached, flat
         return cached, flat
     return cached
