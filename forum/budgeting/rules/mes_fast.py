@@ -312,19 +312,19 @@ class FastRun:
         prep = self.prep
         row = self.rows[w]
         values = self.money[row.types]
-        self.paid_most.append(float(np.minimum(values, rho_f * row.utility).max()))
-        self._pay(row, values, rho_f)
+        cap = rho_f * row.utility
+        self.paid_most.append(float(np.minimum(values, cap).max()))
+        self._pay(row, values, cap)
         self.spent += prep.cost[w]
         self.selected.append(w)
         self.rho.append(rho_f)
         self.exact_rho.append(rho_x)
 
-    def _pay(self, row: Supporters, values: np.ndarray, rho: float) -> None:
-        """Each supporter pays ``min(money, rho u)``; the (nearly) capped ones keep nothing (and are counted when
-        next needed)."""
-        near = values <= row.utility * (rho * (1 + TOL))
-        left = values - row.utility * rho
-        if not np.count_nonzero(near):  # nobody capped: the common case
+    def _pay(self, row: Supporters, values: np.ndarray, cap: np.ndarray, capped: bool = False) -> None:
+        """Each supporter pays ``min(money, cap)`` (``cap = rho u``); the (nearly) capped ones keep nothing (and
+        are counted when next needed). ``capped``: some supporter is known to pay all they have."""
+        left = values - cap
+        if not capped and not np.count_nonzero(left <= cap * TOL):  # nobody (nearly) capped: the common case
             self.money[row.types] = left
             return
         self.money[row.types] = np.maximum(left, 0.0)  # a - b > 0 exactly when a > b, in floats too

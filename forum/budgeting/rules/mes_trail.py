@@ -77,6 +77,7 @@ class Round:
     watch: list[list[int]]
     until: int
     poor: np.ndarray | None = None  # the winner's poor supporters when its price was last found by poor/rich
+    rest: float = 0.0  # with ``poor``: the utility of the others (their weight), > 0
 
 
 @dataclass
@@ -128,11 +129,17 @@ class TrailRun(FastRun):
         row = self.rows[w]
         self._fund_at(w, row, self.money[row.types], price)
 
-    def _fund_at(self, w: int, row: Supporters, values: np.ndarray, price: Price) -> None:
-        rho_f, rho_x = price
-        if rho_x is not None:
-            rho_f = float(rho_x)
-        self._pay(row, values, rho_f)
+    def _fund_at(
+        self, w: int, row: Supporters, values: np.ndarray, price: Price, cap: np.ndarray | None = None
+    ) -> None:
+        """Fund ``w`` (its supporters holding ``values``) at ``price``; ``cap``, when given, is ``rho u`` at that
+        price and some supporter is known to pay all they have."""
+        if cap is None:
+            rho_f, rho_x = price
+            self._pay(row, values, (rho_f if rho_x is None else float(rho_x)) * row.utility)
+        else:
+            self._pay(row, values, cap, capped=True)
+        rho_x = price[1]
         self.spent += self.prep.cost[w]
         self.selected.append(w)
         self.exact_rho.append(rho_x)
@@ -190,21 +197,37 @@ class TrailRun(FastRun):
         renew = len(stale) <= RENEW
         last_stale = stale[-1] if stale and renew else -1
         renew_end = renew_end or (renew and old.end is not None and old.end_until < k)
-        rows = self.rows
+        rows, cost = self.rows, self.prep.cost
         for i, r in enumerate(old.rounds[start:], start):
             w = r.winner
             row = rows[w]
             values = self.money[row.types]
-            self.poor = None
-            price = self._price_of(w, row, values, r.poor)
-            r.poor = self.poor
+            cap = None
+            hint = r.poor
+            if hint is not None:
+                # the poor supporters at the step before: if they still are, the price follows (money only grew
+                # since, so the project stays affordable: no need to add up what its supporters hold)
+                rho = (cost[w] - float((values if row.single else values * row.voters).dot(hint))) / r.rest
+                cap = rho * row.utility
+                if np.count_nonzero((values < cap) ^ hint):
+                    cap = None
+                else:
+                    price: Price | None = (rho, None)
+            if cap is None:
+                self.poor = None
+                price = self._price_of(w, row, values, None)
+                r.poor = poor = self.poor
+                if poor is not None:
+                    r.rest = self.prep.total_u[w] - float(row.weight.dot(poor))
+                    if r.rest <= 0 or not np.count_nonzero(poor):
+                        r.poor = None
             assert price is not None, "money only grew since this project was affordable"
             self.replayed += 1
             if r.until < k + AHEAD:
                 if not self._recheck(r.watch, price[0] if price[1] is None else float(price[1])):
                     break
                 r.until = _until(r.watch)
-            self._fund_at(w, row, values, price)
+            self._fund_at(w, row, values, price, cap)
             rounds.append(r)
             if i >= last_stale and not renew_end and self._settled():  # known to fit: later rounds kept as they were
                 self.trail = Trail(rounds + old.rounds[i + 1:], old.end, old.end_until, self.checkpoint)
