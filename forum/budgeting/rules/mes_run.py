@@ -39,6 +39,19 @@ def _bits(mask: int) -> set[int]:
     return {i for i, digit in enumerate(bin(mask)[:1:-1]) if digit == "1"}
 
 
+def _points_given(by_ballot: Counter, index: dict[str, int], m: int) -> list[int]:
+    """Per project, the points the ballots give it (the ballots cast once added up at C speed)."""
+    given = Counter(chain.from_iterable(points for points, count in by_ballot.items() if count == 1))
+    for points, count in by_ballot.items():
+        if count > 1:
+            for item in points:
+                given[item] += count
+    support = [0] * m
+    for (pid, points), count in given.items():
+        support[index[pid]] += points * count
+    return support
+
+
 class Prepared:
     """An election compiled once for many MES runs: projects in tie-breaking order, merged voter types."""
 
@@ -50,22 +63,14 @@ class Prepared:
         self.n = len(election.ballots)
         # identical ballots first (as given: the same points in another order make another key, merged below)
         by_ballot = Counter(map(tuple, map(dict.items, map(attrgetter("points"), election.ballots))))
-        # (id, points) -> ballots giving them: counted at C speed for the ballots cast once, the rest added
-        given = Counter(chain.from_iterable(points for points, count in by_ballot.items() if count == 1))
-        for points, count in by_ballot.items():
-            if count > 1:
-                for item in points:
-                    given[item] += count
+        items = set(chain.from_iterable(by_ballot))  # every (id, points) given
         # (id, points) -> (index, utility); points are at least 1, so every listed project is supported
-        value = {item: (index[item[0]], utility.value_of(item[1], cost_by_id[item[0]])) for item in given}
+        value = {item: (index[item[0]], utility.value_of(item[1], cost_by_id[item[0]])) for item in items}
         types: dict[tuple[tuple[int, int], ...], int] = {}
         for points, count in by_ballot.items():
             key = tuple(sorted(map(value.__getitem__, points)))
             types[key] = types.get(key, 0) + count
         m = len(self.ids)
-        self.support = [0] * m  # total points (votes, for approval ballots), for the outcome's details
-        for (pid, pts), count in given.items():
-            self.support[index[pid]] += pts * count
         self.num_types = len(types)
         self.type_voters = mult = list(types.values())
         by_utility: list[dict[int, list[int]]] = [{} for _ in range(m)]  # per project and utility: the types
@@ -87,6 +92,16 @@ class Prepared:
         self.total_u = [sum([u * size for u, size in sizes]) for sizes in self.group_sizes]
         self.voters = [sum([size for _, size in sizes]) for sizes in self.group_sizes]
         self.neighbours: list[set[int]] = [_bits(mask) for mask in masks]
+        # total points per project (votes, for approval ballots), for the outcome's details: read off the
+        # utilities where they keep the points, else added up ballot by ballot
+        if utility is Utility.POINTS:
+            self.support = list(self.total_u)
+        elif utility is Utility.POINTS_COST and all(self.cost):
+            self.support = [total // cost for total, cost in zip(self.total_u, self.cost, strict=True)]
+        elif all(points == 1 for _, points in items):
+            self.support = list(self.voters)
+        else:
+            self.support = _points_given(by_ballot, index, m)
         self.compiled: dict[str, Any] = {}  # forms the fast runs derive from this once (mes_fast: numpy arrays)
 
     @cached_property

@@ -146,21 +146,20 @@ class TrailRun(FastRun):
         if not self.capped_any:
             self.checkpoint = Checkpoint(len(self.selected), self.money.copy(), self.k)
 
-    def _resume(self, old: Trail) -> int:
-        """Start from the previous trail's checkpoint if its rounds all still hold; the rounds it skips."""
-        point, k = old.checkpoint, self.k
-        if point is None or any(r.until < k for r in old.rounds[:point.rounds]):
+    def _resume(self, old: Trail, first: int) -> int:
+        """Start from the previous trail's checkpoint if its rounds all still hold (``first`` is the first that
+        may not); the rounds it skips."""
+        point = old.checkpoint
+        if point is None or point.rounds > first:
             return 0
-        shift = k - point.k
-        self.money = point.money + shift
-        cost = self.prep.cost
-        for r in old.rounds[:point.rounds]:
-            w = r.winner
-            self.selected.append(w)
-            self.exact_rho.append(self.floors[w])
-            self.spent += cost[w]
-            self.trail.rounds.append(r)
-        self.checkpoint = Checkpoint(point.rounds, self.money.copy(), k)
+        self.money = point.money + (self.k - point.k)
+        rounds = old.rounds[:point.rounds]
+        self.selected = [r.winner for r in rounds]
+        floors, cost = self.floors, self.prep.cost
+        self.exact_rho = [floors[w] for w in self.selected]
+        self.spent = sum([cost[w] for w in self.selected])
+        self.trail.rounds.extend(rounds)
+        self.checkpoint = point  # the same money plus the steps between, at any later step
         return point.rounds
 
     def _settled(self) -> bool:
@@ -191,7 +190,7 @@ class TrailRun(FastRun):
             self.spent = 0
             renew_end = True  # only the end stands in the way: replay every round to renew it (no stop when settled)
         rounds = self.trail.rounds
-        start = self._resume(old)
+        start = self._resume(old, stale[0] if stale else len(old.rounds))
         # stopping once the outcome is known to fit leaves the bounds after as they were: when few have run out,
         # renewing them first (replaying further) pays, as the next steps may then be free
         renew = len(stale) <= RENEW
