@@ -14,7 +14,7 @@ as pabutools' default ``lexico_tie_breaking`` does, so that our results are iden
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Literal
@@ -136,18 +136,26 @@ class Election:
             ids.add(project.id)
         voters: set[str] = set()
         one_point = self.vote_type in ONE_POINT_TYPES
+        shaped = self.vote_type in ("choose-1", "ordinal")
         for ballot in self.ballots:
             if ballot.voter_id in voters:
                 raise ElectionError(f"voter {ballot.voter_id} has two ballots")
             voters.add(ballot.voter_id)
-            for pid, pts in ballot.points.items():
-                if pid not in ids:
-                    raise ElectionError(f"voter {ballot.voter_id} votes for unknown project {pid}")
-                if isinstance(pts, bool) or not isinstance(pts, int) or pts < 1:
-                    raise ElectionError(f"voter {ballot.voter_id} gives {pts!r} points to {pid}: expected 1 or more")
-                if one_point and pts != 1:
-                    raise ElectionError(f"voter {ballot.voter_id}: an {self.vote_type} ballot gives exactly 1 point")
-            self._check_form(ballot)
+            points = ballot.points
+            # a city's ballots are checked at C speed; the slow loop only says what is wrong
+            if not (points.keys() <= ids and _whole_points(points.values(), one_point)):
+                self._check_points(ballot, ids, one_point)
+            if shaped:
+                self._check_form(ballot)
+
+    def _check_points(self, ballot: Ballot, ids: set[str], one_point: bool) -> None:
+        for pid, pts in ballot.points.items():
+            if pid not in ids:
+                raise ElectionError(f"voter {ballot.voter_id} votes for unknown project {pid}")
+            if isinstance(pts, bool) or not isinstance(pts, int) or pts < 1:
+                raise ElectionError(f"voter {ballot.voter_id} gives {pts!r} points to {pid}: expected 1 or more")
+            if one_point and pts != 1:
+                raise ElectionError(f"voter {ballot.voter_id}: an {self.vote_type} ballot gives exactly 1 point")
 
     def _check_form(self, ballot: Ballot) -> None:
         if self.vote_type == "choose-1" and len(ballot.points) > 1:
@@ -172,6 +180,15 @@ class Election:
     def support(self) -> dict[str, int]:
         """Total points per project (votes, for approval ballots)."""
         return self.tallies()[0]
+
+
+def _whole_points(values: Collection[int], one_point: bool) -> bool:
+    """Are these points whole numbers (not booleans) of at least 1 (exactly 1 when ``one_point``)?"""
+    if not values:
+        return True
+    if not set(map(type, values)) <= {int}:
+        return False
+    return set(values) <= {1} if one_point else min(values) >= 1
 
 
 @dataclass
