@@ -8,7 +8,8 @@ units is exported back in units (see :mod:`forum.budgeting.services.results` for
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from itertools import repeat
 from pathlib import Path
@@ -32,7 +33,7 @@ from forum.budgeting.models import (
 )
 from forum.budgeting.rules import Election, ElectionError, PabulibError, dumps, open_file, paused_gc
 from forum.budgeting.services.budgets import unique_slug
-from forum.budgeting.services.results import CountedPot, count_and_store, election_for, winners
+from forum.budgeting.services.results import CountedPot, count_and_store, count_both, election_for, winners
 from forum.common.errors import ValidationFailed
 from forum.common.text import normalise_space
 from forum.common.timefmt import utcnow
@@ -170,16 +171,15 @@ def _ballots(pot: Pot, election: Election, proposal_ids: dict[str, int], progres
     now = utcnow()
     total, done = len(election.ballots), 0
     ranked = election.vote_type == "ordinal"
-    ids = iter(_reserve_ids(total))
+    reserved = _reserve_ids(total)
+    ids = iter(reserved)
     unchecked = total > 0 and _may_skip_row_checks()
     if unchecked:
         db.session.execute(text("SET LOCAL session_replication_role = replica"))
     written = 0
+    stamp = now.isoformat(" ")  # as SQLite's adapter and COPY write it, but once, not twice per ballot
     sqlite = db.session.connection().dialect.name == "sqlite"
-    if sqlite:
-        # the stamp as the driver's adapter writes it, formatted once instead of twice per ballot; and room in
-        # memory for the indexes being filled (the default cache spills them while the transaction is open)
-        now = now.isoformat(" ")  # type: ignore[assignment]
+    if sqlite:  # room in memory for the indexes being filled (the default cache spills them meanwhile)
         cache = db.session.scalar(text("PRAGMA cache_size"))
         db.session.execute(text(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}"))
     proposal = proposal_ids.__getitem__
@@ -188,7 +188,7 @@ def _ballots(pot: Pot, election: Election, proposal_ids: dict[str, int], progres
         choices: list[tuple[Any, ...]] = []
         for ballot in chunk:
             bid = next(ids)
-            ballot_rows.append((bid, pot.id, ballot.voter_id, Channel.IMPORTED, now, now))
+            ballot_rows.append((bid, pot.id, ballot.voter_id, Channel.IMPORTED, stamp, stamp))
             if ranked:
                 choices.extend((bid, proposal(pid), 1, place) for place, pid in enumerate(ballot.ranked, 1))
             else:
@@ -204,7 +204,7 @@ def _ballots(pot: Pot, election: Election, proposal_ids: dict[str, int], progres
         db.session.execute(text(f"PRAGMA cache_size = {int(cache)}"))
     if unchecked:
         db.session.execute(text("SET LOCAL session_replication_role = origin"))
-        _check_references(pot, proposal_ids.values(), total, written)
+        _check_references(pot, reserved, proposal_ids.values(), written)
     if progress and not total:
         progress(0, 0)
 
@@ -223,17 +223,20 @@ def _may_skip_row_checks() -> bool:
     return bool(db.session.scalar(text(query)))
 
 
-def _check_references(pot: Pot, proposal_ids: Collection[int], ballots: int, choices: int) -> None:
-    """The foreign keys of the rows just written without row-by-row checks, checked at once: each ballot is the
-    pot's, and each choice joins one of those ballots and names one of the pot's proposals. (One query driven by
-    the pot: a three-way join is planned on the empty tables' statistics, as a loop over proposals x ballots.)"""
+def _check_references(pot: Pot, ballot_ids: range | list[int], proposal_ids: Collection[int], choices: int) -> None:
+    """The foreign keys of the rows just written without row-by-row checks, checked at once: the pot (made in
+    this transaction, so every ballot of it is one just written) has them all, and every choice written names
+    one of its proposals with a ballot id from those reserved (no one else can name a proposal no one else can
+    see yet). Two queries without a join: a join is planned on the statistics of the tables as they were,
+    perhaps nearly empty, and a plan looping over one side for each row of the other takes minutes on a city."""
     stored_ballots = db.session.scalar(select(func.count()).select_from(Ballot).where(Ballot.pot_id == pot.id))
     stored_choices = db.session.scalar(
-        select(func.count()).select_from(BallotChoice).join(Ballot, Ballot.id == BallotChoice.ballot_id)
-        .where(Ballot.pot_id == pot.id, BallotChoice.proposal_id.in_(list(proposal_ids))))
-    if (stored_ballots, stored_choices) != (ballots, choices):  # pragma: no cover - made so by construction
-        raise ImportFailed(f"the stored ballots do not match the file ({stored_ballots:,} of {ballots:,} ballots, "
-                           f"{stored_choices:,} of {choices:,} choices)")
+        select(func.count()).select_from(BallotChoice)
+        .where(BallotChoice.ballot_id.between(min(ballot_ids), max(ballot_ids)),
+               BallotChoice.proposal_id.in_(list(proposal_ids))))
+    if (stored_ballots, stored_choices) != (len(ballot_ids), choices):  # pragma: no cover - so by construction
+        raise ImportFailed(f"the stored ballots do not match the file ({stored_ballots:,} of {len(ballot_ids):,} "
+                           f"ballots, {stored_choices:,} of {choices:,} choices)")
 
 
 IMPORT_CACHE_KIB = 65536  # SQLite's page cache while ballots are written (64 MiB; Lodz needs about 20)
@@ -249,8 +252,11 @@ def _reserve_ids(count: int) -> range | list[int]:
     if not count:
         return []
     if db.session.connection().dialect.name == "postgresql":
-        query = text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :n)")
-        return list(db.session.scalars(query, {"table": Ballot.__tablename__, "n": count}))
+        # the sequence named once: pg_get_serial_sequence for every row costs the server 6 times the nextvals
+        sequence = db.session.scalar(text("SELECT pg_get_serial_sequence(:table, 'id')"),
+                                     {"table": Ballot.__tablename__})
+        query = text("SELECT nextval(CAST(:sequence AS regclass)) FROM generate_series(1, :n)")
+        return db.session.scalars(query, {"sequence": sequence, "n": count}).all()
     largest = db.session.scalar(select(func.coalesce(func.max(Ballot.id), 0)))
     return range(largest + 1, largest + 1 + count)
 
@@ -267,6 +273,25 @@ def _copy_field(value: Any) -> str:
     return str(value).translate(_COPY_ESCAPES)
 
 
+def _copy_column(values: tuple[Any, ...]) -> Iterable[str]:
+    """One column in COPY's text format, converted at C speed where it holds only whole numbers or only text."""
+    kinds = set(map(type, values))
+    if kinds <= {int}:
+        return map(str, values)
+    if kinds <= {str}:
+        return map(str.translate, values, repeat(_COPY_ESCAPES))
+    if kinds <= {type(None)}:
+        return repeat("\\N", len(values))
+    return map(_copy_field, values)
+
+
+def _copy_text(rows: list[tuple[Any, ...]]) -> str:
+    """``rows`` in COPY's text format: a city's ballots are hundreds of thousands of values, so each column is
+    converted as a whole rather than value by value."""
+    columns = [_copy_column(column) for column in zip(*rows, strict=True)]
+    return "\n".join(map("\t".join, zip(*columns, strict=True))) + "\n"
+
+
 def bulk_insert(table: str, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
     """Write ``rows`` into ``table`` in the current transaction, as fast as the database allows: COPY with
     psycopg, the driver's executemany otherwise. For trusted names only (our tables and columns)."""
@@ -277,7 +302,7 @@ def bulk_insert(table: str, columns: Sequence[str], rows: list[tuple[Any, ...]])
     names = ", ".join(columns)
     if connection.dialect.name == "postgresql":
         with raw.cursor() as cursor, cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:  # type: ignore[union-attr]
-            copy.write("".join("\t".join(map(_copy_field, row)) + "\n" for row in rows))
+            copy.write(_copy_text(rows))
         return
     cursor = raw.cursor()  # type: ignore[union-attr]
     try:
@@ -330,10 +355,20 @@ def import_election(path: str | Path, rule: str | None = None, progress: Progres
         db.session.add(pot)
         db.session.flush()
         proposal_ids = _proposals(pot, election)
-        _ballots(pot, election, proposal_ids, progress)
         counted = CountedPot(election, proposal_ids, 100, {Channel.IMPORTED: len(election.ballots)},
                              budget.min_score_threshold)
-        count_and_store(pot, rule, counted=counted)
+        if db.session.connection().dialect.name == "postgresql":
+            # the count needs only the file: it runs while the server writes the ballots (the client mostly
+            # waits on it then). Not on SQLite, whose writes hold the interpreter between rows: a second
+            # thread there would hold them up
+            with ThreadPoolExecutor(max_workers=1) as aside:
+                counting = aside.submit(count_both, counted, rule)
+                _ballots(pot, election, proposal_ids, progress)
+                outcomes = counting.result()
+        else:
+            _ballots(pot, election, proposal_ids, progress)
+            outcomes = count_both(counted, rule)
+        count_and_store(pot, rule, counted=counted, outcomes=outcomes)
     official = {p.id for p in election.projects if p.extra.get("selected", "").strip() == "1"}
     marked = any("selected" in p.extra for p in election.projects)
     keys = {pid: key for key, pid in proposal_ids.items()}

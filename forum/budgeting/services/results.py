@@ -165,26 +165,41 @@ def run_rule(election: Election, rule: str, min_score: int | None = None) -> Out
     return greedy(election)
 
 
+def other_rule(rule: str) -> str:
+    """The rule counted beside ``rule``, so the results page can show what it would have funded."""
+    return ResultsRule.GREEDY if rule == ResultsRule.MES else ResultsRule.MES
+
+
+def count_both(counted: CountedPot, rule: str) -> tuple[Outcome, Outcome]:
+    """``counted`` by ``rule`` and by the other rule: pure work on the election, no database."""
+    return (run_rule(counted.election, rule, counted.min_score),
+            run_rule(counted.election, other_rule(rule)))
+
+
 def count_and_store(pot: Pot, rule: str | None = None, progress: Progress | None = None,
-                    counted: CountedPot | None = None) -> Result:
+                    counted: CountedPot | None = None, outcomes: tuple[Outcome, Outcome] | None = None) -> Result:
     """Count ``pot`` by ``rule`` (the budget's rule by default) and store the result, in the caller's unit of
     work (the count job, ``flask budgets count`` or an import: all or nothing, committed at its edge).
 
     Replaces any earlier result, and marks every counted proposal selected or not selected. The other rule is
     run too, so the results page can show what it would have funded without a recount. ``progress`` hears each
     stage (services/counting.py shows them); after "storing" it is not called again. ``counted``: the pot's
-    election when the caller has it already (an import), so the ballots just written are not read back.
+    election when the caller has it already (an import), so the ballots just written are not read back;
+    ``outcomes``: its :func:`count_both`, when the caller has counted it already.
     """
     report = progress or _silent
     rule = rule or pot.budget.results_rule
-    other = ResultsRule.GREEDY if rule == ResultsRule.MES else ResultsRule.MES
+    other = other_rule(rule)
     report(Stage.READING, None)
     counted = counted or election_for(pot)
     voters = len(counted.election.ballots)
-    report(Stage.COUNTING, voters)
-    outcome = run_rule(counted.election, rule, counted.min_score)
-    report(Stage.COMPARING, voters)
-    compared = run_rule(counted.election, other)
+    if outcomes is None:
+        report(Stage.COUNTING, voters)
+        outcome = run_rule(counted.election, rule, counted.min_score)
+        report(Stage.COMPARING, voters)
+        compared = run_rule(counted.election, other)
+    else:
+        outcome, compared = outcomes
     report(Stage.STORING, voters)
     result = _store_result(pot, rule, counted, outcome, compared)
     result.other_rule = other
