@@ -10,7 +10,8 @@ satisfaction class giving pabulib's Borda score ``max_length - position`` (tests
 pabutools' own ``Additive_Borda_Sat`` gives one point less), and the ``scoring`` column says which is used.
 
 Times are CPU seconds (``time.process_time``), the fair measure on a busy machine. Ours: the best of ``--repeat``
-runs (more for short ones). pabutools: on a multiprofile (identical ballots merged), its fastest setting for MES,
+runs (more for short ones), timed in slices between pabutools' runs so that both sides sample the same minutes
+(this machine's speed drifts by half from one minute to the next). pabutools: on a multiprofile (identical ballots merged), its fastest setting for MES,
 merging included (ours merges identical ballots inside its time; ``--plain-profile`` runs it on the plain
 profile); for greedy the faster of the plain profile and a multiprofile. Building pabutools' objects from ours is
 not counted. pabutools too is timed as the best of ``--repeat`` runs where a run takes under 5 s. pabutools' MES
@@ -56,11 +57,16 @@ from tests.budgeting.pabutools_bridge import (  # noqa: E402
 EXPECTED = Path(__file__).resolve().parents[1] / "tests" / "budgeting" / "data" / "mes_expected.json"
 
 
-def best_cpu(function: Callable[[], list[str]], repeat: int) -> tuple[list[str], float]:
-    """The best CPU time of at least ``repeat`` runs, and of more for short ones (up to 0.5 s in all, 50 runs):
-    on a busy machine the best of many is what the code costs, the rest is other processes' noise."""
+Between = Callable[[], None]
+
+
+def best_cpu(function: Callable[[], list[str]], repeat: int, budget: float = 0.5,
+             most: int = 50) -> tuple[list[str], float]:
+    """The best CPU time of at least ``repeat`` runs, and of more for short ones (up to ``budget`` s in all,
+    ``most`` runs): on a busy machine the best of many is what the code costs, the rest is other processes'
+    noise."""
     best, result, total, runs = float("inf"), [], 0.0, 0
-    while runs < repeat or (total < 0.5 and runs < 50):
+    while runs < repeat or (total < budget and runs < most):
         cpu = time.process_time()
         result = function()
         took = time.process_time() - cpu
@@ -113,7 +119,7 @@ def ratio(theirs: float, ours: float) -> str:
 
 
 def their_mes(name: str, election: Election, utility: Utility, args: argparse.Namespace,
-              stored: dict) -> tuple[list[str] | None, float | None, str]:
+              stored: dict, between: Between) -> tuple[list[str] | None, float | None, str]:
     """pabutools' MES-with-completion winners and CPU seconds: run now, or as stored in the JSON (with why)."""
     timing = stored.get("pabutools", {}).get(name)
     if not args.live:
@@ -128,27 +134,32 @@ def their_mes(name: str, election: Election, utility: Utility, args: argparse.Na
         merged = profile if args.plain_profile else profile.as_multiprofile()
         return pabutools_mes_completed(election, utility, (instance, merged))
 
-    theirs, cpu = their_best(run, args.repeat)
+    theirs, cpu = their_best(run, args.repeat, between)
     return theirs, cpu, "pabutools run now"
 
 
-def their_best(function: Callable[[], list[str]], repeat: int) -> tuple[list[str], float]:
+def their_best(function: Callable[[], list[str]], repeat: int, between: Between) -> tuple[list[str], float]:
     """pabutools' best CPU time of up to ``repeat`` runs, repeated only while a run takes under 5 s: ours is a
-    best of several too, and a single short run moves with the load by a third."""
+    best of several too, and a single short run moves with the load by a third. ``between`` runs before each of
+    them: ours is timed in slices between theirs, so both sides sample the same minutes (this machine's speed
+    drifts by half from one minute to the next)."""
     best, result, runs = float("inf"), [], 0
     while runs < max(1, repeat) and (runs == 0 or best < 5.0):
+        between()
         cpu = time.process_time()
         result = function()
         best, runs = min(best, time.process_time() - cpu), runs + 1
     return result, best
 
 
-def their_greedy(election: Election, repeat: int) -> tuple[list[str], float]:
+def their_greedy(election: Election, repeat: int, between: Between) -> tuple[list[str], float]:
     """pabutools' greedy at its fastest: on its plain profile or on a multiprofile, merging counted."""
     instance, profile = to_pabutools(election)
-    plain = their_best(lambda: pabutools_greedy(election, Utility.POINTS_COST, (instance, profile)), repeat)
+    plain = their_best(lambda: pabutools_greedy(election, Utility.POINTS_COST, (instance, profile)), repeat,
+                       between)
     merged = their_best(
-        lambda: pabutools_greedy(election, Utility.POINTS_COST, (instance, profile.as_multiprofile())), repeat)
+        lambda: pabutools_greedy(election, Utility.POINTS_COST, (instance, profile.as_multiprofile())), repeat,
+        between)
     assert plain[0] == merged[0]
     return min(plain, merged, key=lambda pair: pair[1])
 
@@ -179,19 +190,31 @@ def main() -> int:
         utility = default_utility(election)
         how = scoring(election)
         ranked |= election.vote_type == "ordinal"
-        rules: list[tuple[str, Callable[[], list[str]], Callable[[], tuple[list[str] | None, float | None, str]]]] = [
+        Theirs = Callable[[Between], tuple[list[str] | None, float | None, str]]
+        rules: list[tuple[str, Callable[[], list[str]], Theirs]] = [
             ("MES + completion", lambda e=election, u=utility: equal_shares_with_completion(e, u).winners,
-             lambda n=name, e=election, u=utility: their_mes(n, e, u, args, stored)),
+             lambda between, n=name, e=election, u=utility: their_mes(n, e, u, args, stored, between)),
             ("greedy", lambda e=election: greedy(e, Utility.POINTS_COST).winners,
-             lambda e=election: (*their_greedy(e, args.repeat), "pabutools run now")),
+             lambda between, e=election: (*their_greedy(e, args.repeat, between), "pabutools run now")),
         ]
         for label, ours_rule, their_rule in rules:
-            ours, our_cpu = best_cpu(ours_rule, args.repeat)
-            head = f"{name:38} {len(election.ballots):6} {how:26} {label:16} {len(ours):7}"
             if args.ours_only:
+                ours, our_cpu = best_cpu(ours_rule, args.repeat)
+                head = f"{name:38} {len(election.ballots):6} {how:26} {label:16} {len(ours):7}"
                 print(f"{head} {'-':>5} {'-':>15} {our_cpu:10.4f} {'-':>6}", flush=True)
                 continue
-            theirs, their_cpu, source = their_rule()
+            timed: list[tuple[list[str], float]] = []
+
+            def slice_of_ours(rule: Callable[[], list[str]] = ours_rule, into: list = timed) -> None:
+                into.append(best_cpu(rule, 1, budget=0.5 / max(1, args.repeat), most=max(1, 50 // args.repeat)))
+
+            theirs, their_cpu, source = their_rule(slice_of_ours)
+            if not timed:  # pabutools not run now: ours alone
+                timed.append(best_cpu(ours_rule, args.repeat))
+            while len(timed) < args.repeat:  # theirs ran once (a long run): ours still the best of several
+                slice_of_ours()
+            ours, our_cpu = timed[0][0], min(cpu for _, cpu in timed)
+            head = f"{name:38} {len(election.ballots):6} {how:26} {label:16} {len(ours):7}"
             if theirs is None or their_cpu is None:
                 print(f"{head} {'-':>5} {'-':>15} {our_cpu:10.4f} {'-':>6}  {source}", flush=True)
                 continue
