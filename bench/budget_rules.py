@@ -11,9 +11,10 @@ pabutools' own ``Additive_Borda_Sat`` gives one point less), and the ``scoring``
 
 Times are CPU seconds (``time.process_time``), the fair measure on a busy machine. Ours: the best of ``--repeat``
 runs (more for short ones), timed in slices between pabutools' runs so that both sides sample the same minutes
-(this machine's speed drifts by half from one minute to the next). pabutools: on a multiprofile (identical ballots merged), its fastest setting for MES,
-merging included (ours merges identical ballots inside its time; ``--plain-profile`` runs it on the plain
-profile); for greedy the faster of the plain profile and a multiprofile. Building pabutools' objects from ours is
+(this machine's speed drifts by half from one minute to the next). pabutools: on a multiprofile (identical
+ballots merged), its fastest setting for MES, merging included (ours merges identical ballots inside its time;
+``--plain-profile`` runs it on the plain profile); for greedy the faster of the plain profile and a
+multiprofile. Building pabutools' objects from ours is
 not counted. pabutools too is timed as the best of ``--repeat`` runs where a run takes under 5 s. pabutools' MES
 runs that took more than STORED_ABOVE CPU seconds are not rerun: their winners and CPU time come from
 tests/budgeting/data/mes_expected.json, which records the command that produced them (``--live`` reruns them;
