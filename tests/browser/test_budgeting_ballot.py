@@ -241,6 +241,8 @@ def test_on_a_phone_a_refused_add_is_said_by_its_button_with_the_money_left_in_v
     page.set_viewport_size(PHONE)
     page.goto(world.url)
     page.get_by_role("button", name="Add Project 1").click()
+    # the bar grows a line as the first choice lands: the next click waits for it, so the layout is still
+    expect(page.locator("[data-ballot-bar]")).to_contain_text("£40,000 left of £80,000")
     page.get_by_role("button", name="Add Project 2").click()  # £10,000 left
     expect(page.locator("[data-ballot-bar]")).to_contain_text("£10,000 left of £80,000")
     refused = page.get_by_role("button", name="Add Project 3")  # £25,000
