@@ -102,6 +102,11 @@ def load_environment(config: dict[str, Any] | Any) -> None:
         config["ENV_NAME"] = os.environ["FORUM_ENV"]
 
 
+#: The key a development setup falls back to: public (it is here), so the app answers only on this computer with it
+#: (``forum.common.security.refuse_others_with_the_development_key``).
+DEVELOPMENT_SECRET_KEY = "development-only-secret-key"
+
+
 class ConfigError(RuntimeError):
     """The configuration cannot run safely (for example production without a secret key)."""
 
@@ -116,4 +121,4 @@ def finalise(config: Any, instance_path: str) -> None:
         config["SESSION_COOKIE_SECURE"] = True
         config["REMEMBER_COOKIE_SECURE"] = True
     elif not config.get("SECRET_KEY"):
-        config["SECRET_KEY"] = "development-only-secret-key"
+        config["SECRET_KEY"] = DEVELOPMENT_SECRET_KEY

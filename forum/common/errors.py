@@ -57,6 +57,7 @@ ERROR_TITLES = {
     413: "That is too much to send at once",
     429: "Too many attempts",
     500: "Sorry, there is a problem with the service",
+    503: "Sorry, the service is unavailable",
 }
 
 
@@ -78,6 +79,8 @@ def _http_error(error: HTTPException):
         )
     elif code == 429:
         description = "You have tried this too many times in a short while. Wait a few minutes, then try again."
+    elif code == 503:
+        description = error.description
     return _render_error(code, description)
 
 

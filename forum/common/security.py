@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response
+import ipaddress
+
+from flask import Flask, Response, abort, current_app, request
+
+from forum.config import DEVELOPMENT_SECRET_KEY
 
 # The SHA-256 of GOV.UK Frontend 6.3.0's one inline snippet (template.html, `js-enabled`).
 GOVUK_INLINE_SCRIPT_HASH = "'sha256-GUQ5ad8JK5KmEWmROf3LZd9ge94daqNvd8xy9YS1iDw='"
@@ -42,5 +46,34 @@ def add_security_headers(response: Response) -> Response:
     return response
 
 
+LOOPBACK_NAMES = {"localhost"}
+DEVELOPMENT_KEY_REFUSAL = (
+    "This forum is running with the development secret key, which anyone can read in its source code, so it "
+    "only answers on the computer it runs on (at localhost or 127.0.0.1). To serve it to others, set SECRET_KEY "
+    "and FORUM_ENV=production (see the README's Production section)."
+)
+
+
+def _is_loopback(address: str) -> bool:
+    name = address.strip("[]").lower()
+    if name in LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
+def refuse_others_with_the_development_key() -> None:
+    """With the public fallback key anyone could forge a session or a reset link, so a request from another
+    computer, or for a name other than this computer's own (a proxy in front), gets a 503 page saying why."""
+    if current_app.config.get("SECRET_KEY") != DEVELOPMENT_SECRET_KEY:
+        return
+    host = request.host.rsplit(":", 1)[0] if not request.host.endswith("]") else request.host
+    if not (_is_loopback(request.remote_addr or "") and _is_loopback(host)):
+        abort(503, description=DEVELOPMENT_KEY_REFUSAL)
+
+
 def init_app(app: Flask) -> None:
+    app.before_request(refuse_others_with_the_development_key)
     app.after_request(add_security_headers)
