@@ -168,6 +168,23 @@ def test_the_form_shows_every_error_with_the_input_kept(app, client) -> None:
     assert updates(app, data.funded) == []
 
 
+def test_a_date_sent_in_other_than_three_parts_is_an_error_on_the_form(app, client) -> None:
+    """Hand-made requests (the attack sweep's): two boxes, four, one, or none at all come back as a form with
+    an error and the boxes as sent, never a 500."""
+    data = build(app)
+    sign_in(client, data.admin)
+    url = f"/budgets/proposals/{data.funded}/updates/new"
+    for parts, message in ((["1", "2"], "Enter the date as numbers"), (["1", "2", "2027", "9"], "Enter the date as"),
+                           (["2027-1"], "Enter the date as numbers"), ([], "Enter the date of the update")):
+        sent = {key: value for key, value in form_data().items() if key != "happened_on"}
+        response = client.post(url, data={**sent, "happened_on": parts} if parts else sent)
+        page = text(response)
+        assert response.status_code == 200 and "govuk-error-summary" in page and message in page, parts
+        if parts:
+            assert f'value="{parts[0]}"' in page
+    assert updates(app, data.funded) == []
+
+
 def test_residents_and_moderators_may_not_post_updates(app, client) -> None:
     data = build(app)
     url = f"/budgets/proposals/{data.funded}/updates/new"

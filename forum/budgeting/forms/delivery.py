@@ -29,9 +29,10 @@ class DayMonthYearField(DateField):
         super().__init__(label, format="%d %m %Y", widget=GovDateInput(), render_kw=legend(label), **kwargs)
 
     def process_formdata(self, valuelist: list[str]) -> None:
-        if not valuelist:
-            return
         parts = [v.strip() for v in valuelist]
+        # GOV.UK's widget shows three boxes and unpacks three values: a request with fewer or more (hand-made, or
+        # a form cut short) gets them back as typed, padded or cut to three, rather than a 500
+        self.raw_data = (parts + ["", "", ""])[:3]
         self.data = None
         if not any(parts):
             raise ValueError("Enter the date of the update")
