@@ -196,11 +196,11 @@ class FastRun:
     def _price(self, p: int) -> Price | None:
         """``p``'s price now (float, and exact when known), or None if its supporters cannot afford it."""
         row = self.rows[p]
-        return self._price_of(p, row, self.money[row.types], None)
+        return self._price_of(p, row, self.money[row.types])
 
-    def _price_of(self, p: int, row: Supporters, values: np.ndarray, hint: np.ndarray | None) -> Price | None:
-        """As :meth:`_price`, given its supporters' money ``values``, and ``hint``, the poor supporters of a
-        price found before (a guess, tried first)."""
+    def _price_of(self, p: int, row: Supporters, values: np.ndarray) -> Price | None:
+        """As :meth:`_price`, given its supporters' money ``values`` (a replayed round first tries the poor
+        supporters of the step before: :mod:`forum.budgeting.rules.mes_trail`)."""
         cost, total = self.prep.cost[p], self.prep.total_u[p]
         available = float(values.dot(row.voters))  # .dot: half the call cost of @ on short arrays
         if available < cost * (1 - TOL):
@@ -209,16 +209,6 @@ class FastRun:
             return self._exact(p)
         utility = row.utility
         paid = values if row.single else values * row.voters
-        if hint is not None:  # the poor supporters of a price found before: if they still are, it is the price
-            # (tried first: a replayed round's winner mostly has the same poor; with nobody capped a non-empty
-            # hint cannot match, as its price would be below the floor)
-            rest = total - float(row.weight.dot(hint))
-            if rest > 0:
-                rho = (cost - float(paid.dot(hint))) / rest
-                poor = values < rho * utility
-                if not np.count_nonzero(poor ^ hint):  # the same poor (array_equal costs more)
-                    self.poor = poor
-                    return float(rho), None
         rho = cost / total
         if not np.count_nonzero(values < utility * (rho * (1 + TOL))):
             return rho, self.floors[p]  # nobody capped: the floor, exactly

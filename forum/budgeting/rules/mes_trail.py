@@ -214,7 +214,7 @@ class TrailRun(FastRun):
                     price: Price | None = (rho, None)
             if cap is None:
                 self.poor = None
-                price = self._price_of(w, row, values, None)
+                price = self._price_of(w, row, values)
                 r.poor = poor = self.poor
                 if poor is not None:
                     r.rest = self.prep.total_u[w] - float(row.weight.dot(poor))
