@@ -66,7 +66,7 @@ def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from forum.accounts import services as account_services
+    from forum.accounts import sign_ins
 
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(ROOT, "migrations"), render_as_batch=True, compare_type=True)
@@ -78,7 +78,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message = "Sign in to continue."
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
-    login_manager.user_loader(account_services.load_user)
+    login_manager.user_loader(sign_ins.load)
     csrf_checks.init_app(app)
     transaction.init_app(app)
     security.init_app(app)

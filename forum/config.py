@@ -20,6 +20,9 @@ DEFAULTS: dict[str, Any] = {
     "REMEMBER_COOKIE_HTTPONLY": True,
     "REMEMBER_COOKIE_SAMESITE": "Lax",
     "REMEMBER_COOKIE_SECURE": False,
+    "REMEMBER_COOKIE_DURATION": 60 * 60 * 24 * 14,
+    # A sign-in unused this long ends on the server (forum/accounts/sign_ins.py), whatever the cookie says.
+    "SIGN_IN_IDLE_DAYS": 14,
     "PERMANENT_SESSION_LIFETIME": 60 * 60 * 24 * 14,
     # CSRF tokens last as long as the session: someone writing for an hour must not lose the post.
     "WTF_CSRF_TIME_LIMIT": None,

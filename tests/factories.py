@@ -24,6 +24,16 @@ from tests.conftest import TEST_PASSWORD
 _counter = itertools.count(1)
 
 
+def sign_in_id(user) -> str:
+    """What the session holds once ``user`` signs in (``User.get_id``): a sign-in row is made and committed, as
+    the sign-in form would."""
+    from forum.accounts import sign_ins
+
+    sign_ins.start(user, "Mozilla/5.0 (X11; Linux x86_64) pytest")
+    transaction.commit()
+    return user.get_id()
+
+
 def make_user(display_name: str | None = None, role: str = "resident", organisation: str | None = None,
               email: str | None = None, password: str = TEST_PASSWORD) -> User:
     n = next(_counter)

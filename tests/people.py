@@ -22,13 +22,13 @@ from dataclasses import dataclass
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.factories import make_user
+from tests.factories import make_user, sign_in_id
 
 
 @dataclass(frozen=True)
 class Person:
     id: int
-    session_id: str  # user.get_id(): what Flask-Login keeps in the session
+    session_id: str  # sign_in_id(user): what Flask-Login keeps in the session
     display_name: str
     email: str = ""
     handle: str = ""
@@ -41,7 +41,7 @@ class Person:
 
 def person_of(user) -> Person:
     """The plain facts of a user row (call inside the app context that loaded it)."""
-    return Person(id=user.id, session_id=user.get_id(), display_name=user.display_name, email=user.email,
+    return Person(id=user.id, session_id=sign_in_id(user), display_name=user.display_name, email=user.email,
                   handle=user.handle, role=user.role)
 
 
@@ -57,7 +57,7 @@ def session_id_of(who: Person | str) -> str:
 
 def sign_in(client: FlaskClient, who: Person | str | None) -> None:
     """Sign in by setting the session, as Flask-Login's cookie would after the sign-in form. ``who`` is a Person
-    or a session id (``user.get_id()``); None stays anonymous."""
+    or a session id (``sign_in_id(user)``); None stays anonymous."""
     if who is None:
         return
     with client.session_transaction() as session:

@@ -42,11 +42,11 @@ def test_admin_and_moderation_endpoints_carry_a_role_check(app):
 def test_every_state_change_without_a_token_changes_nothing(app, client):
     """An admin posting without a CSRF token gets the 400 page, or a form re-rendered with an error; the only
     redirect allowed is to sign in again."""
-    from tests.factories import make_user
+    from tests.factories import make_user, sign_in_id
 
     with app.app_context():
         admin = make_user(role="admin")
-        session_id = admin.get_id()
+        session_id = sign_in_id(admin)
     with client.session_transaction() as session:
         session["_user_id"] = session_id
         session["_fresh"] = True

@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum, nonmember
 
 from flask_login import UserMixin
-from sqlalchemy import String, Text
+from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from forum.common.timefmt import utcnow
@@ -87,11 +87,32 @@ class User(UserMixin, db.Model):
     def is_admin(self) -> bool:
         return self.role == Role.ADMIN
 
+    # The token of the sign-in this object was loaded for (``accounts.sign_ins``); a plain attribute, not a column.
+    sign_in_token = None
+
     def get_id(self) -> str:
-        """What the session cookie stores: the id and a piece of the password hash, so that a password
-        reset signs out every other session (Flask-Login's alternative-token pattern)."""
-        return f"{self.id}:{self.password_hash[-12:]}"
+        """What the session cookie (and a remember-me cookie) stores: the id and this browser's sign-in token, so
+        that signing out, "sign out everywhere" and a password change end the session on the server too
+        (Flask-Login's alternative-token pattern)."""
+        if not self.sign_in_token:
+            raise RuntimeError("get_id() before accounts.sign_ins.start(): a session needs a sign-in row")
+        return f"{self.id}:{self.sign_in_token}"
 
     def __repr__(self) -> str:
         return f"<User {self.handle}>"
 
+
+
+class SignIn(db.Model):
+    """One browser signed in to one account, so the server can end it: a copied session cookie stops working
+    once its sign-in row is gone. Only a digest of the token is stored, so a copy of the database signs no one in."""
+
+    __tablename__ = "sign_ins"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_digest: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The browser's own description, cut short: enough for "Firefox on Windows" on the account page.
+    user_agent: Mapped[str] = mapped_column(String(200), default="")

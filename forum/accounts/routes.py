@@ -5,11 +5,12 @@ A person's profile (``threads.profile``) lists their posts, so it belongs to the
 
 from flask import Blueprint
 
-from forum.accounts import data_views, outbox_views, views
+from forum.accounts import data_views, outbox_views, sign_ins, views
 from forum.accounts.models import Role
 
 bp = Blueprint("accounts", __name__)
 bp.add_app_template_global(Role, "Role")
+bp.add_app_template_filter(sign_ins.browser_name, "browser_name")
 
 GET_POST = ["GET", "POST"]
 
@@ -20,6 +21,7 @@ bp.add_url_rule("/reset-password", view_func=views.reset_request, methods=GET_PO
 bp.add_url_rule("/reset-password/<token>", view_func=views.reset_password, methods=GET_POST)
 bp.add_url_rule("/account", view_func=views.account, methods=GET_POST)
 bp.add_url_rule("/account/password", view_func=views.change_password, methods=GET_POST)
+bp.add_url_rule("/account/sign-out-everywhere", view_func=views.sign_out_everywhere, methods=["POST"])
 bp.add_url_rule("/admin/users", view_func=views.admin_users)
 bp.add_url_rule("/admin/users/<id:user_id>", view_func=views.admin_user, methods=GET_POST)
 bp.add_url_rule("/admin/outbox", "outbox", view_func=outbox_views.outbox)

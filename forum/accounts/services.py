@@ -19,11 +19,11 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from forum.accounts import sign_ins
 from forum.accounts.models import Role, User
 from forum.audit import services as audit
 from forum.audit.models import Action
 from forum.common import markup
-from forum.common.converters import parse_id
 from forum.common.errors import DomainError, FormRefused, NotFound, ValidationFailed
 from forum.common.pagination import Page
 from forum.common.text import normalise_space, slugify
@@ -80,18 +80,6 @@ class ResetLinkInvalid(DomainError):
         super().__init__(message)
         self.expired = expired
         self.gone = gone
-
-
-def load_user(session_id: str) -> User | None:
-    """Flask-Login's loader: the user whose id and password fragment match the session."""
-    user_id, _, fragment = (session_id or "").partition(":")
-    number = parse_id(user_id)
-    if number is None:
-        return None
-    user = db.session.get(User, number)
-    if user is None or user.deleted_at is not None or user.password_hash[-12:] != fragment:
-        return None
-    return user
 
 
 _dummy_hashes: dict[str, str] = {}
@@ -287,6 +275,7 @@ def reset_password(token: str, password: str) -> User:
     user = user_for_reset_token(token)
     check_password_strength(password, user.display_name, user.email)
     user.password_hash = _hash(password)
+    sign_ins.end_all(user)
     return user
 
 
@@ -304,12 +293,14 @@ def update_bio(user: User, source: str) -> User:
 
 
 def change_password(user: User, current: str, new: str) -> User:
-    """Change the password after checking the current one (other sessions are signed out by the new hash)."""
+    """Change the password after checking the current one; every other browser signed in to the account is
+    signed out (this one stays)."""
     check_current_password(user, current)
     check_password_strength(new, user.display_name, user.email)
     if check_password_hash(user.password_hash, new):
         raise ValidationFailed("Your new password must be different from your current one", field="password")
     user.password_hash = _hash(new)
+    sign_ins.end_all(user, keep_current=True)
     return user
 
 
@@ -439,8 +430,8 @@ def is_last_admin(user: User) -> bool:
 def anonymise(user: User) -> User:
     """Remove every personal detail from the account and make it unusable, keeping the row for its posts.
 
-    The password hash becomes a value no password matches, which also changes the session id, so every session
-    ends; the address becomes a unique one that cannot be delivered to (``.invalid`` is reserved, RFC 2606)."""
+    The password hash becomes a value no password matches and every sign-in ends; the address becomes a unique
+    one that cannot be delivered to (``.invalid`` is reserved, RFC 2606)."""
     placeholder = f"deleted-{user.id}-{secrets.token_hex(8)}@deleted.invalid"
     user.display_name = FORMER_MEMBER
     user.handle = f"{FORMER_HANDLE_PREFIX}-{user.id}"
@@ -454,6 +445,7 @@ def anonymise(user: User) -> User:
     user.suspension_reason = None
     user.suspended_until = None
     user.deleted_at = utcnow()
+    sign_ins.end_all(user)
     db.session.flush()
     return user
 

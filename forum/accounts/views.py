@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from forum.accounts import services
+from forum.accounts import services, sign_ins
 from forum.accounts.forms import (
     BioForm,
     ChangePasswordForm,
@@ -69,6 +69,11 @@ def _me() -> User:
     return current_user._get_current_object()
 
 
+def _sign_in(user: User, remember: bool = False) -> None:
+    """Start a sign-in row for this browser, then put it in the session (and the remember-me cookie)."""
+    login_user(sign_ins.start(user, request.user_agent.string), remember=remember)
+
+
 @form_checks_csrf
 @limiter.limit(_limit("RATELIMIT_REGISTER"), methods=["POST"])
 def register():
@@ -78,7 +83,7 @@ def register():
     form = RegisterForm()
     if form.validate_on_submit():
         user = services.register(form.display_name.data, form.email.data, form.password.data)
-        login_user(user)
+        _sign_in(user)
         flash(f"Welcome, {user.display_name}: your account is ready.", "success")
         return redirect(url_for("home.index"))
     return render_template("accounts/register.html", form=form)
@@ -95,15 +100,18 @@ def login():
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
         if user is not None:
-            login_user(user, remember=form.remember.data)
+            _sign_in(user, remember=form.remember.data)
             return redirect(next_url or url_for("home.index"))
         form.add_error("email", LOGIN_FAILED)
     return render_template("accounts/login.html", form=form, next_url=next_url)
 
 
 def logout():
-    """GET asks to confirm (signing out changes state, so it needs a POST); POST signs out."""
+    """GET asks to confirm (signing out changes state, so it needs a POST); POST ends this browser's sign-in on the
+    server, so a copy of the cookie stops working too."""
     if request.method == "POST":
+        if current_user.is_authenticated:
+            sign_ins.end(_me())
         logout_user()
         flash("You have signed out.", "success")
         return redirect(url_for("home.index"))
@@ -152,7 +160,19 @@ def account():
         services.update_bio(_me(), form.bio.data)
         flash("Your profile has been saved.", "success")
         return redirect(url_for("accounts.account"))
-    return render_template("accounts/account.html", form=form, suspension=services.suspension_notice(current_user))
+    return render_template("accounts/account.html", form=form, suspension=services.suspension_notice(current_user),
+                           signed_in=sign_ins.list_for(_me()))
+
+
+@csrf_before_sign_in
+@login_required
+def sign_out_everywhere():
+    """End every sign-in of the account, this browser's too: for a lost phone or a shared computer left signed in."""
+    ended = sign_ins.end_all(_me())
+    logout_user()
+    flash(f"You have signed out everywhere ({ended} {'browser' if ended == 1 else 'browsers'}). "
+          "Sign in again on the devices you use.", "success")
+    return redirect(url_for("accounts.login"))
 
 
 @form_checks_csrf
@@ -163,8 +183,7 @@ def change_password():
     """Change the password (the current one first); every other session is signed out."""
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        user = services.change_password(_me(), form.current_password.data, form.password.data)
-        login_user(user, fresh=True)  # the new password changed the session's id: keep this browser signed in
+        services.change_password(_me(), form.current_password.data, form.password.data)
         flash("Your password has been changed. Any other devices have been signed out.", "success")
         return redirect(url_for("accounts.account"))
     return render_template("accounts/change_password.html", form=form)

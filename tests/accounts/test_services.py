@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from forum.accounts import services
+from forum.accounts import services, sign_ins
 from forum.accounts.models import Role, User
 from forum.common.errors import NotFound, ValidationFailed
 from forum.extensions import db
 from tests.conftest import TEST_PASSWORD
-from tests.factories import make_user
+from tests.factories import make_user, sign_in_id
 
 STRONG = "purple monkey dishwasher"
 
@@ -174,10 +174,15 @@ def test_list_users_pages_and_refuses_pages_past_the_end(app):
             services.list_users(4, 2)
 
 
-def test_load_user_needs_the_current_password_fragment(app):
+def test_a_session_loads_its_account_only_while_its_sign_in_lasts(app):
     with app.app_context():
-        user = make_user()
-        assert services.load_user(user.get_id()).id == user.id
-        assert services.load_user(f"{user.id}:wrongfragment") is None
-        assert services.load_user("abc") is None
-        assert services.load_user("9" * 30) is None
+        user, other = make_user(), make_user()
+        session_id = sign_in_id(user)
+        token = session_id.partition(":")[2]
+        assert sign_ins.load(session_id).id == user.id
+        assert sign_ins.load(f"{other.id}:{token}") is None  # another account's id with this token
+        assert sign_ins.load(f"{user.id}:wrongtoken") is None
+        assert sign_ins.load("abc") is None
+        assert sign_ins.load("9" * 30) is None
+        sign_ins.end(sign_ins.load(session_id))
+        assert sign_ins.load(session_id) is None

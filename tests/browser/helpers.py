@@ -72,7 +72,7 @@ def tab_to(page: Page, predicate: str, arg: dict | None = None, max_tabs: int = 
 
 def sign_in(app: Flask, page: Page, base_url: str, who: Person | str) -> None:
     """Give the browser a signed-in session cookie (what /login sets), without a trip through the form. ``who``
-    is a session id (``user.get_id()``) or a Person."""
+    is a session id (``sign_in_id(user)``) or a Person."""
     page.context.add_cookies([{**session_cookie(app, who), "url": base_url}])
 
 

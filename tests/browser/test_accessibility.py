@@ -20,6 +20,7 @@ from forum.threads.models import Post
 from tests import factories
 from tests.browser.conftest import Session
 from tests.browser.helpers import sign_in
+from tests.factories import sign_in_id
 
 pytestmark = pytest.mark.browser
 
@@ -82,8 +83,9 @@ def world(module_app: Flask) -> World:
         thread_services.withdraw_comment(withdrawn, author)
         return World(
             group=group.slug, private_group=private.slug, thread=thread.id, edited_post=posts[1].id,
-            tag="play areas", author=author.get_id(), author_handle=author.handle, admin=admin.get_id(),
-            resident=resident.get_id(), staff=staff.get_id(), staff_handle=staff.handle, long_thread=long_thread.id,
+            tag="play areas", author=sign_in_id(author), author_handle=author.handle, admin=sign_in_id(admin),
+            resident=sign_in_id(resident), staff=sign_in_id(staff), staff_handle=staff.handle,
+            long_thread=long_thread.id,
         )
 
 

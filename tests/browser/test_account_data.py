@@ -16,6 +16,7 @@ from forum.accounts import services
 from tests import factories
 from tests.browser.helpers import BUTTON_NAMED, KeyboardDriver, assert_focus_visible, sign_in, tab_to
 from tests.conftest import TEST_PASSWORD
+from tests.factories import sign_in_id
 
 pytestmark = pytest.mark.browser
 
@@ -30,7 +31,7 @@ class People:
 def people(app: Flask) -> People:
     with app.app_context():
         resident = factories.make_user("Rita Reader", email="rita@example.org")
-        return People(resident.get_id(), services.make_email_token(resident, "rita.new@example.org"))
+        return People(sign_in_id(resident), services.make_email_token(resident, "rita.new@example.org"))
 
 
 def click(button: str) -> Callable[[Page], None]:

@@ -34,7 +34,8 @@ def people(app: Flask) -> People:
     with app.app_context():
         admin = factories.make_user("Ada Admin", role="admin")
         resident = factories.make_user("Rita Reader", email="rita@example.org")
-        return People(admin.get_id(), resident.get_id(), resident.id, services.make_reset_token(resident))
+        return People(factories.sign_in_id(admin), factories.sign_in_id(resident), resident.id,
+                      services.make_reset_token(resident))
 
 
 def click(button: str) -> Callable[[Page], None]:

@@ -18,7 +18,7 @@ from forum.budgeting.services import voting
 from forum.extensions import db
 from tests.browser.helpers import BUTTON_NAMED, KeyboardDriver, assert_focus_visible, focused_matches, sign_in, tab_to
 from tests.budgeting.support import make_budget
-from tests.factories import make_user
+from tests.factories import make_user, sign_in_id
 
 pytestmark = pytest.mark.browser
 
@@ -41,7 +41,7 @@ def build(app: Flask, **settings) -> World:
         setup = make_budget(**settings)
         resident = make_user("Rita Resident")
         officer = make_user("Carys Clerk", role="civil_servant", organisation="Riverside Council")
-        return World(setup.pot.id, setup.ids, resident.get_id(), resident.id, officer.get_id())
+        return World(setup.pot.id, setup.ids, sign_in_id(resident), resident.id, sign_in_id(officer))
 
 
 def stored(app: Flask, world: World) -> dict[int, int] | None:

@@ -18,6 +18,7 @@ from forum.demo import seed
 from forum.extensions import db
 from tests.browser.conftest import Session
 from tests.browser.helpers import sign_in
+from tests.factories import sign_in_id
 
 pytestmark = pytest.mark.browser
 
@@ -46,7 +47,7 @@ def demo(module_app: Flask) -> Demo:
             step()
         slugs = {b.phase: b.slug for b in db.session.scalars(select(Budget))}
         staff = db.session.scalar(select(User).where(User.display_name == "Priya Shah"))
-        return Demo(slugs["voting"], slugs["delivery"], staff.get_id())
+        return Demo(slugs["voting"], slugs["delivery"], sign_in_id(staff))
 
 
 def test_the_list_and_each_budget_are_accessible_to_visitors(demo: Demo, browser_session: Session, page: Page,

@@ -17,6 +17,7 @@ from tests import factories
 from tests.browser.conftest import Session
 from tests.browser.helpers import FIELD_LABELLED, KeyboardDriver, assert_focus_visible, sign_in, tab_to
 from tests.budgeting.support import make_budget
+from tests.factories import sign_in_id
 
 pytestmark = pytest.mark.browser
 
@@ -36,7 +37,7 @@ def world(app: Flask) -> World:
         factories.make_group("Make a bigger difference", members=(member,), position=5)
         factories.make_group("Budget working party", private=True, members=(member,))
         setup = make_budget(costs=(12_500,), area="Riverside", title="Green Budget 2027")
-        return World(member.get_id(), setup.proposals[0].id, parks.id)
+        return World(sign_in_id(member), setup.proposals[0].id, parks.id)
 
 
 def test_start_a_discussion_with_the_keyboard_alone(app: Flask, world: World, browser_session: Session,

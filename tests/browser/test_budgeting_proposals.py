@@ -20,7 +20,7 @@ from forum.extensions import db
 from forum.tags import services as tag_services
 from tests.browser.helpers import FIELD_LABELLED, KeyboardDriver, MouseDriver, sign_in, tab_to
 from tests.budgeting.support import make_budget, set_phase, store_ballot
-from tests.factories import make_user
+from tests.factories import make_user, sign_in_id
 
 pytestmark = pytest.mark.browser
 
@@ -44,7 +44,7 @@ def collecting(app: Flask) -> Scene:
             proposal.tags = tag_services.get_or_create(["parks", "benches"])
         db.session.commit()
         officer = make_user("Colin Officer", role="civil_servant", organisation="Riverside Council")
-        return Scene(setup.budget.slug, setup.ids[0], resident.get_id(), officer.get_id())
+        return Scene(setup.budget.slug, setup.ids[0], sign_in_id(resident), sign_in_id(officer))
 
 
 def _as(app: Flask, page: Page, base_url: str, session_id: str) -> None:
@@ -173,7 +173,7 @@ def test_a_funded_project_with_delivery_updates_is_accessible(app: Flask, browse
         set_phase(setup.budget, Phase.DELIVERY)
         funded = db.session.get(Proposal, setup.ids[0])
         delivery.add_update(funded, officer, "planned", utcnow().date() - timedelta(days=60), 0, "Designs agreed.")
-        funded_id, officer_id = funded.id, officer.get_id()
+        funded_id, officer_id = funded.id, sign_in_id(officer)
     _as(app, page, browser_session.base_url, officer_id)
     page.goto(f"/budgets/proposals/{funded_id}/updates/new")
     page.get_by_label("Day").fill("31")

@@ -22,6 +22,7 @@ from tests import factories
 from tests.browser.conftest import Session
 from tests.browser.helpers import sign_in
 from tests.budgeting.test_result_pages import build_pot
+from tests.factories import sign_in_id
 
 pytestmark = pytest.mark.browser
 
@@ -63,7 +64,7 @@ def world(module_app: Flask) -> World:
             mes=fair.pot.id,
             voting=build_pot("greedy", phase="voting", count=False, title="Open Budget", area="Dockside").pot.id,
             uncounted=build_pot("mes", count=False, title="Late Budget", area="Uplands").pot.id,
-            staff=factories.make_user("Cal Servant", role="civil_servant").get_id(),
+            staff=sign_in_id(factories.make_user("Cal Servant", role="civil_servant")),
             queued=_with_count(build_pot("mes", count=False, title="Slow Budget", area="Eastside").pot.id,
                                CountState.QUEUED),
             waiting=_with_count(build_pot("greedy", count=False, title="Quiet Budget", area="Northside").pot.id,

@@ -32,7 +32,7 @@ def world(app: Flask) -> World:
         resident = factories.make_user("Rita Resident", email="rita@example.org")
         factories.make_user("Bob Jones", email="bob@example.org")
         setup = make_budget(area="Riverside", eligibility="verified_residents")
-        return World(staff.get_id(), resident.get_id(), setup.pot.area.slug)
+        return World(factories.sign_in_id(staff), factories.sign_in_id(resident), setup.pot.area.slug)
 
 
 def test_staff_pages_are_accessible_with_their_errors(app: Flask, world: World, browser_session: Session,

@@ -10,6 +10,7 @@ from playwright.sync_api import Page
 from tests import factories
 from tests.browser.conftest import Session
 from tests.browser.helpers import sign_in
+from tests.factories import sign_in_id
 
 pytestmark = pytest.mark.browser
 
@@ -40,7 +41,7 @@ def seeded(module_app: Flask) -> dict:
         group = factories.make_group("Parks and play areas", members=(author,))
         thread = factories.make_thread(group, author, "Fix the swings", tags="play areas", replies=2,
                                        comments_per_post=1)
-        return {"thread": thread.id, "author": author.get_id(), "group": group.slug}
+        return {"thread": thread.id, "author": sign_in_id(author), "group": group.slug}
 
 
 def assert_govuk_js_started(page: Page) -> None:

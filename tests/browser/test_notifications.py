@@ -16,6 +16,7 @@ from forum.notifications import services
 from forum.threads import services as thread_services
 from tests import factories
 from tests.browser.helpers import BUTTON_NAMED, LINK_NAMED, sign_in, tab_to
+from tests.factories import sign_in_id
 
 pytestmark = pytest.mark.browser
 
@@ -37,7 +38,7 @@ def world(app: Flask) -> World:
         thread_services.reply(thread, db.session.get(User, member.id), "Yes, by the pond. Ask @alice-author.")
         thread_services.reply(thread, db.session.get(User, member.id), "And near the swings.")
         transaction.commit()
-        return World(author.get_id(), author.id, thread.id)
+        return World(sign_in_id(author), author.id, thread.id)
 
 
 def test_from_the_header_to_the_post_by_keyboard(app, world, browser_session, page: Page, check_a11y):

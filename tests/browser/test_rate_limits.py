@@ -10,6 +10,7 @@ from playwright.sync_api import Page, expect
 from tests import factories
 from tests.browser.conftest import BROWSER_CONFIG, Session
 from tests.browser.helpers import sign_in
+from tests.factories import sign_in_id
 
 pytestmark = pytest.mark.browser
 
@@ -29,7 +30,7 @@ def test_a_reply_over_the_posting_limit_comes_back_kept(
         member = factories.make_user("Sam Resident")
         group = factories.make_group("Parks and play areas", members=(member,))
         thread = factories.make_thread(group, member, "Fix the swings").id
-        member = member.get_id()
+        member = sign_in_id(member)
     sign_in(app, page, browser_session.base_url, member)
     browser_session.expect_error_status(f"/threads/{thread}/reply")
     page.goto(f"/threads/{thread}/")

@@ -26,6 +26,7 @@ from forum.threads import services as thread_services
 from forum.threads.models import Post
 from tests.browser.conftest import Session
 from tests.browser.helpers import sign_in
+from tests.factories import sign_in_id
 from tests.people import sign_in as client_sign_in
 
 pytestmark = pytest.mark.browser
@@ -117,8 +118,8 @@ def world(module_app: Flask) -> World:
         world = World(
             group=group.slug, thread=thread.id, post=post.id, tag="open data", budget=voting.slug,
             voting_pot=voting_pot.id, proposal=proposal.id, results_pot=results_pot, moderation_item="",
-            profile=author.handle, author=author.get_id(), resident=_user("jo-walker").get_id(),
-            moderator=_user("morgan-reid").get_id(), admin=_user("alex-admin").get_id(),
+            profile=author.handle, author=sign_in_id(author), resident=sign_in_id(_user("jo-walker")),
+            moderator=sign_in_id(_user("morgan-reid")), admin=sign_in_id(_user("alex-admin")),
         )
     client = module_app.test_client()
     client_sign_in(client, world.moderator)

@@ -13,7 +13,7 @@ from forum.budgeting.services.proposals import review_proposal
 from forum.common.errors import ValidationFailed
 from forum.extensions import db
 from tests.budgeting.support import make_budget
-from tests.factories import make_user
+from tests.factories import make_user, sign_in_id
 
 
 def _entries() -> list[tuple[str, int | None, int | None, str, str]]:
@@ -56,7 +56,7 @@ def test_a_refused_move_writes_nothing_and_the_log_page_shows_the_moves(app, cli
             phases.move_budget(setup.budget, staff, Phase.COLLECTING)
         assert _entries() == []
         phases.move_budget(setup.budget, staff, Phase.RESULTS)
-        session_id = moderator.get_id()
+        session_id = sign_in_id(moderator)
     with client.session_transaction() as session:
         session["_user_id"] = session_id
         session["_fresh"] = True

@@ -18,7 +18,7 @@ from forum.budgeting.services.ballots import stream_ballots
 from forum.budgeting.services.results import compute_results
 from forum.extensions import db
 from tests.budgeting.support import make_budget
-from tests.factories import make_user
+from tests.factories import make_user, sign_in_id
 from tests.pages import read
 from tests.query_counting import counting_queries
 
@@ -45,7 +45,7 @@ def build(app: Flask, **settings) -> World:
         setup = make_budget(**settings)
         officer = make_user("Carys Clerk", role="civil_servant", organisation="Riverside Council")
         resident = make_user("Rita Resident")
-        return World(setup.pot.id, setup.ids, officer.get_id(), officer.display_name, resident.get_id())
+        return World(setup.pot.id, setup.ids, sign_in_id(officer), officer.display_name, sign_in_id(resident))
 
 
 def sign_in(client: FlaskClient, session_id: str) -> None:

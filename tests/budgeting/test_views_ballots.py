@@ -23,7 +23,7 @@ from forum.budgeting.models import (
 from forum.budgeting.services import budgets, proposal_listing, voting
 from forum.extensions import db
 from tests.budgeting.support import make_budget
-from tests.factories import make_user
+from tests.factories import make_user, sign_in_id
 from tests.pages import read, text_of
 from tests.query_counting import counting_queries
 
@@ -44,7 +44,7 @@ def build(app: Flask, voter_name: str = "Vera Voter", **settings) -> Ballots:
     with app.app_context():
         setup = make_budget(**settings)
         voter = make_user(voter_name)
-        return Ballots(setup.pot.id, setup.ids, voter.get_id(), voter.id)
+        return Ballots(setup.pot.id, setup.ids, sign_in_id(voter), voter.id)
 
 
 def sign_in(client: FlaskClient, session_id: str) -> None:
@@ -479,7 +479,7 @@ def test_staff_choose_any_of_the_four_ballot_forms_before_voting_and_the_ranks_o
     with app.app_context():
         setup = make_budget(phase="collecting")
         slug, pot_id = setup.budget.slug, setup.pot.id
-        staff = make_user("Carys Clerk", role="civil_servant", organisation="Riverside Council").get_id()
+        staff = sign_in_id(make_user("Carys Clerk", role="civil_servant", organisation="Riverside Council"))
     sign_in(client, staff)
     page = read(client.get(f"/budgets/{slug}/edit"))
     assert [radio["value"] for radio in page.select("input[name=ballot_kind]")] == [

@@ -21,7 +21,7 @@ from forum.common.timefmt import utcnow
 from forum.extensions import db
 from tests.budgeting.support import make_budget, store_ballot
 from tests.budgeting.test_result_pages import build_pot
-from tests.factories import make_user
+from tests.factories import make_user, sign_in_id
 from tests.query_counting import counting_queries
 
 
@@ -65,7 +65,7 @@ def mes_pot(app) -> tuple[int, list[int]]:
 
 def sign_in(client, role: str, app) -> None:
     with app.app_context():
-        user_id = make_user(role=role).get_id()
+        user_id = sign_in_id(make_user(role=role))
     with client.session_transaction() as session:
         session["_user_id"] = user_id
         session["_fresh"] = True

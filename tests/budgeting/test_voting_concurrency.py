@@ -17,7 +17,7 @@ from forum.budgeting.models import Ballot, BallotChoice, Pot
 from forum.budgeting.services import voting
 from forum.extensions import db
 from tests.budgeting.support import make_budget
-from tests.factories import make_user
+from tests.factories import make_user, sign_in_id
 
 VOTERS = 40
 
@@ -64,7 +64,7 @@ def test_many_voters_at_once_lose_no_ballot_and_double_none(app: Flask) -> None:
     with app.app_context():
         setup = make_budget(costs=(40_000, 30_000, 25_000, 20_000, 10_000))
         voters = [make_user(f"Voter {n}") for n in range(VOTERS)]
-        sessions = [(v.id, v.get_id()) for v in voters]
+        sessions = [(v.id, sign_in_id(v)) for v in voters]
         pot_id, ids = setup.pot.id, setup.ids
     url = f"/budgets/pots/{pot_id}/ballot"
     expected = {voter_id: sorted(ids[n % 3 + 2:]) for n, (voter_id, _) in enumerate(sessions)}
@@ -87,7 +87,7 @@ def test_one_person_submitting_at_once_is_left_with_one_ballot(app: Flask, copie
     with app.app_context():
         setup = make_budget()
         voter = make_user("Impatient Ida")
-        pot_id, ids, session_id, voter_id = setup.pot.id, setup.ids, voter.get_id(), voter.id
+        pot_id, ids, session_id, voter_id = setup.pot.id, setup.ids, sign_in_id(voter), voter.id
     url = f"/budgets/pots/{pot_id}/ballot"
     choices = [[ids[n % len(ids)]] for n in range(copies)]  # each submission different, so a mix would show
     for _round in range(3):  # a fresh ballot the first time, replacements after
@@ -104,7 +104,7 @@ def test_one_paper_entered_by_several_staff_at_once_is_recorded_once(app: Flask)
     with app.app_context():
         setup = make_budget()
         staff = [make_user(f"Clerk {n}", role="civil_servant") for n in range(6)]
-        sessions, pot_id, ids = [s.get_id() for s in staff], setup.pot.id, setup.ids
+        sessions, pot_id, ids = [sign_in_id(s) for s in staff], setup.pot.id, setup.ids
     url = f"/budgets/pots/{pot_id}/paper-ballots/new"
 
     def entry(session_id: str) -> Callable[[], int]:

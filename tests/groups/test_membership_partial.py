@@ -7,6 +7,7 @@ from flask import render_template
 from flask_login import login_user
 from sqlalchemy import select
 
+from forum.accounts import sign_ins
 from forum.accounts.models import User
 from forum.extensions import db
 from forum.groups import services
@@ -23,7 +24,7 @@ def _render(app, world, slug: str, who: str | None, invite: str | None = None, p
             if pending:
                 user = factories.make_user("Pending Pat")
                 factories.add_member(group, user, status="pending")
-            login_user(user)
+            login_user(sign_ins.start(user))
         membership = services.get_membership(group, user) if user else None
         context = {"group": group, "membership": membership}
         if invite:

@@ -186,7 +186,7 @@ def newcomer(app) -> Person:
     """A fresh resident (so the resident of the world stays a stranger to the private group)."""
     with app.app_context():
         user = factories.make_user("Newcomer Nia")
-        return Person(user.id, user.get_id(), user.display_name, user.email)
+        return Person(user.id, factories.sign_in_id(user), user.display_name, user.email)
 
 
 def test_answering_a_request_of_another_group_or_an_active_membership_is_404(app, client, world):

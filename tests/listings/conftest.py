@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from flask import Flask
 
+from tests.factories import sign_in_id
+
 
 class World:
     """Plain values (no ORM objects, which expire when their app context ends) describing the test data."""
@@ -36,8 +38,8 @@ def world(app: Flask) -> World:
         f.make_thread(private, officer, title="Secret staffing plans", tags="civil service, restructure",
                       body="Confidential reply text.")
         return World(
-            member=member.get_id(), member_handle=member.handle,
-            outsider=outsider.get_id(), outsider_handle=outsider.handle,
-            officer=officer.get_id(), officer_handle=officer.handle, officer_email=officer.email,
+            member=sign_in_id(member), member_handle=member.handle,
+            outsider=sign_in_id(outsider), outsider_handle=outsider.handle,
+            officer=sign_in_id(officer), officer_handle=officer.handle, officer_email=officer.email,
             bigger=bigger.slug, allotments=allotments.slug, private=private.slug,
         )

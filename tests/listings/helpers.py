@@ -1,4 +1,4 @@
-"""Helpers shared by the listing tests (``sign_in`` takes a session id, ``user.get_id()``, or a Person)."""
+"""Helpers shared by the listing tests (``sign_in`` takes a session id, ``sign_in_id(user)``, or a Person)."""
 
 from __future__ import annotations
 

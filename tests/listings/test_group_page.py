@@ -64,7 +64,7 @@ def test_a_private_group_shows_its_threads_to_members(client, world):
 
 def test_a_site_moderator_reads_a_private_group(app, client, world):
     with app.app_context():
-        moderator = f.make_user("Mo Derator", role="moderator").get_id()
+        moderator = f.sign_in_id(f.make_user("Mo Derator", role="moderator"))
     sign_in(client, moderator)
     assert client.get(f"/groups/{world.private}/").status_code == 200
 

@@ -54,7 +54,7 @@ def test_the_list_pages_issue_the_same_queries_for_5_and_100_threads(app, client
         private = f.make_group(private=True, members=tuple(people))
         group = f.make_group(members=tuple(people))
         f.make_thread(private, people[0], tags="common")
-        slug, handle, member = group.slug, people[0].handle, people[0].get_id()
+        slug, handle, member = group.slug, people[0].handle, f.sign_in_id(people[0])
     if signed_in:
         sign_in(client, member)
     _add_threads(app, slug, 5)

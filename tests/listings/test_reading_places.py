@@ -11,6 +11,7 @@ from forum.extensions import db
 from forum.threads import services
 from forum.threads.models import Post, Thread, ThreadRead
 from tests import factories as f
+from tests.factories import sign_in_id
 from tests.listings.helpers import sign_in
 
 
@@ -22,7 +23,7 @@ def place(app):
         reader, writer = f.make_user("Rita Reader"), f.make_user("Walt Writer")
         group = f.make_group("Street lights", members=(reader, writer))
         thread = f.make_thread(group, writer, title="Broken lamp on Elm Road", tags="lights", replies=4)
-        return {"reader": reader.get_id(), "writer_id": writer.id, "slug": group.slug, "thread": thread.id,
+        return {"reader": sign_in_id(reader), "writer_id": writer.id, "slug": group.slug, "thread": thread.id,
                 "path": f"/threads/{thread.id}/broken-lamp-on-elm-road"}
 
 
