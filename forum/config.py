@@ -49,6 +49,8 @@ DEFAULTS: dict[str, Any] = {
     "RATELIMIT_REGISTER": "10 per hour",
     "RATELIMIT_RESET": "5 per hour",
     "PASSWORD_RESET_MAX_AGE": 60 * 60,
+    # How long a registration's confirmation link works (and an unconfirmed account is kept): 3 days.
+    "REGISTRATION_MAX_AGE": 3 * 24 * 60 * 60,
     "MAIL_SERVER": None,
     "MAIL_PORT": 587,
     "MAIL_USERNAME": None,

@@ -169,3 +169,7 @@ class ChangeEmailForm(Form):
 
 class ConfirmEmailForm(Form):
     submit = SubmitField("Confirm new email address", widget=GovSubmitInput())
+
+
+class ConfirmRegistrationForm(Form):
+    submit = SubmitField("Confirm and sign in", widget=GovSubmitInput())

@@ -57,6 +57,9 @@ class User(UserMixin, db.Model):
     # Set when the person deleted their account (issue 11): the row stays, so their posts keep an author, but
     # every personal detail is gone (``accounts.services.anonymise``) and it can never sign in again.
     deleted_at: Mapped[datetime | None] = mapped_column()
+    # When the person opened the link registration mailed them (issue 14); until then they cannot sign in.
+    # Accounts made any other way (the command line, the demo, imports) are confirmed when made.
+    email_confirmed_at: Mapped[datetime | None] = mapped_column(default=utcnow)
 
     @property
     def is_suspended(self) -> bool:

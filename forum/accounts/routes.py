@@ -15,6 +15,7 @@ bp.add_app_template_filter(sign_ins.browser_name, "browser_name")
 GET_POST = ["GET", "POST"]
 
 bp.add_url_rule("/register", view_func=views.register, methods=GET_POST)
+bp.add_url_rule("/register/<token>", view_func=views.confirm_registration, methods=GET_POST)
 bp.add_url_rule("/login", view_func=views.login, methods=GET_POST)
 bp.add_url_rule("/logout", view_func=views.logout, methods=GET_POST)
 bp.add_url_rule("/reset-password", view_func=views.reset_request, methods=GET_POST)

@@ -163,8 +163,9 @@ def _identity_problems(display_name: str, email: str) -> list[ValidationFailed]:
 
 
 def create_user(display_name: str, email: str, password: str, role: str = Role.RESIDENT,
-                organisation: str | None = None) -> User:
-    """Make an account, refusing a taken display name or email and a weak password (all problems at once)."""
+                organisation: str | None = None, password_hash: str | None = None, confirmed: bool = True) -> User:
+    """Make an account, refusing a taken display name or email and a weak password (all problems at once).
+    ``password_hash``: the password already hashed (registration hashes on every path, for even timing)."""
     display_name = normalise_space(display_name)
     email = (email or "").strip()
     problems = []
@@ -183,8 +184,8 @@ def create_user(display_name: str, email: str, password: str, role: str = Role.R
         raise FormRefused(problems)
     user = User(
         display_name=display_name, handle=slugify(display_name), email=email, email_key=email_key(email),
-        password_hash=_hash(password), role=role, organisation=normalise_space(organisation or "") or None,
-        bio_source="", bio_html="",
+        password_hash=password_hash or _hash(password), role=role,
+        organisation=normalise_space(organisation or "") or None, bio_source="", bio_html="",
     )
     db.session.add(user)
     try:
@@ -192,6 +193,8 @@ def create_user(display_name: str, email: str, password: str, role: str = Role.R
     except IntegrityError as error:
         # Someone took the name or address between our check and our insert (the refusal drops the transaction).
         raise _taken(error) from None
+    if not confirmed:
+        user.email_confirmed_at = None  # after the insert: the column's default fills in a None given to it
     return user
 
 
@@ -200,11 +203,6 @@ def _taken(error: IntegrityError) -> ValidationFailed:
     if "email_key" in str(error.orig):
         return ValidationFailed(EMAIL_TAKEN, field="email")
     return ValidationFailed(NAME_TAKEN, field="display_name")
-
-
-def register(display_name: str, email: str, password: str) -> User:
-    """A resident signs themselves up."""
-    return create_user(display_name, email, password)
 
 
 def authenticate(email: str, password: str) -> User | None:

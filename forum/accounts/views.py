@@ -14,10 +14,11 @@ from urllib.parse import urlsplit
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from forum.accounts import services, sign_ins
+from forum.accounts import registration, services, sign_ins
 from forum.accounts.forms import (
     BioForm,
     ChangePasswordForm,
+    ConfirmRegistrationForm,
     LoginForm,
     NewPasswordForm,
     RegisterForm,
@@ -77,16 +78,37 @@ def _sign_in(user: User, remember: bool = False) -> None:
 @form_checks_csrf
 @limiter.limit(_limit("RATELIMIT_REGISTER"), methods=["POST"])
 def register():
-    """Create a resident's account and sign them in."""
+    """Start a resident's account: the same "check your email" answer whether or not the address has one."""
     if current_user.is_authenticated and request.method == "GET":
         return redirect(url_for("home.index"))
     form = RegisterForm()
     if form.validate_on_submit():
-        user = services.register(form.display_name.data, form.email.data, form.password.data)
-        _sign_in(user)
-        flash(f"Welcome, {user.display_name}: your account is ready.", "success")
-        return redirect(url_for("home.index"))
+        registration.register(form.display_name.data, form.email.data, form.password.data, _links())
+        return render_template("accounts/register_sent.html", email=form.email.data)
     return render_template("accounts/register.html", form=form)
+
+
+def _links() -> registration.Links:
+    return registration.Links(
+        confirm=lambda token: url_for("accounts.confirm_registration", token=token, _external=True),
+        sign_in=url_for("accounts.login", _external=True), reset=url_for("accounts.reset_request", _external=True))
+
+
+@form_checks_csrf
+def confirm_registration(token: str):
+    """The link from the registration email: one button confirms (a mail scanner opening links changes nothing),
+    then the person is signed in."""
+    try:
+        user = registration.user_for_link(token)
+        form = ConfirmRegistrationForm()
+        if form.validate_on_submit():
+            user = registration.confirm(token)
+            _sign_in(user)
+            flash(f"Welcome, {user.display_name}: your account is ready.", "success")
+            return redirect(url_for("home.index"))
+    except registration.ConfirmLinkInvalid as error:
+        return render_template("accounts/register_invalid.html", error=error), (410 if error.gone else 400)
+    return render_template("accounts/register_confirm.html", form=form, user=user)
 
 
 @form_checks_csrf
@@ -99,7 +121,9 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
-        if user is not None:
+        if user is not None and registration.resend_if_unconfirmed(user, _links()):
+            form.add_error("email", "Confirm your email address first: we have sent you a new link")
+        elif user is not None:
             _sign_in(user, remember=form.remember.data)
             return redirect(next_url or url_for("home.index"))
         form.add_error("email", LOGIN_FAILED)

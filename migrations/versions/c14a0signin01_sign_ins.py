@@ -1,4 +1,5 @@
-"""sign ins: each browser's sign-in held on the server, so signing out ends copies of the cookie too (issue 14)
+"""sign ins: each browser's sign-in held on the server, so signing out ends copies of the cookie too; users'
+email_confirmed_at, set for every existing account (registration now confirms the address first) (issue 14)
 
 Revision ID: c14a0signin01
 Revises: c13b0count01
@@ -30,9 +31,14 @@ def upgrade():
     )
     with op.batch_alter_table('sign_ins', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_sign_ins_user_id'), ['user_id'], unique=False)
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('email_confirmed_at', sa.DateTime(), nullable=True))
+    op.execute("UPDATE users SET email_confirmed_at = created_at")
 
 
 def downgrade():
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.drop_column('email_confirmed_at')
     with op.batch_alter_table('sign_ins', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_sign_ins_user_id'))
     op.drop_table('sign_ins')

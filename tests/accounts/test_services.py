@@ -36,7 +36,7 @@ def test_a_long_uncommon_password_is_accepted():
 
 def test_create_user_stores_a_hash_and_folds_the_name_and_email(app):
     with app.app_context():
-        user = services.register("  Ann   Smith ", " Ann@Example.ORG ", STRONG)
+        user = services.create_user("  Ann   Smith ", " Ann@Example.ORG ", STRONG)
         assert (user.display_name, user.handle, user.email, user.email_key) == (
             "Ann Smith", "ann-smith", "Ann@Example.ORG", "ann@example.org")
         assert user.role == Role.RESIDENT
@@ -48,7 +48,7 @@ def test_duplicate_name_email_and_weak_password_are_reported_together(app):
     with app.app_context():
         make_user("Ann Smith", email="ann@example.org")
         with pytest.raises(services.FormRefused) as caught:
-            services.register("ann-SMITH", "ANN@example.org", "password")
+            services.create_user("ann-SMITH", "ANN@example.org", "password")
         fields = {problem.field for problem in caught.value.errors}
         assert fields == {"display_name", "email", "password"}
         assert db.session.query(User).count() == 1
@@ -67,12 +67,12 @@ def test_a_name_or_address_taken_at_the_same_moment_is_a_field_error(app, name, 
     def second_person() -> None:
         try:
             with app.app_context():
-                services.register(name, email, STRONG)
+                services.create_user(name, email, STRONG)
         except Exception as error:  # noqa: BLE001 - reported to the test below
             outcome["error"] = error
 
     with app.app_context():
-        services.register("Ann Smith", "ann@example.org", STRONG)  # not yet committed
+        services.create_user("Ann Smith", "ann@example.org", STRONG)  # not yet committed
         other = threading.Thread(target=second_person)
         other.start()
         other.join(timeout=1.0)
@@ -86,14 +86,14 @@ def test_a_name_or_address_taken_at_the_same_moment_is_a_field_error(app, name, 
 
 def test_a_display_name_without_letters_or_numbers_is_refused(app):
     with app.app_context(), pytest.raises(ValidationFailed, match="letters or numbers"):
-        services.register("!!!", "bang@example.org", STRONG)
+        services.create_user("!!!", "bang@example.org", STRONG)
 
 
 @pytest.mark.parametrize("name", ["Bob\x01", "\u202enimdA ecnO", "Ann\u200bSmith"])
 def test_a_display_name_with_control_or_invisible_characters_is_refused(app, name):
     """A right-to-left override or a zero-width space lets one name pass for another."""
     with app.app_context(), pytest.raises(ValidationFailed, match="invisible or control characters"):
-        services.register(name, "sneaky@example.org", STRONG)
+        services.create_user(name, "sneaky@example.org", STRONG)
 
 
 def test_authenticate_is_case_blind_on_email_and_exact_on_password(app):

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from werkzeug.security import check_password_hash
 
 from forum.accounts.models import User
 from forum.extensions import db
+from forum.mail.transport import sent as outbox
 from tests.accounts.support import STRONG, person
 from tests.conftest import TEST_PASSWORD
 from tests.factories import make_user
@@ -35,16 +38,75 @@ def test_register_page_has_the_fields(client):
     assert "<h1" in html and "Create an account" in html
 
 
-def test_register_signs_in_and_says_welcome(app, client):
+def _link_in_last_mail(app, to: str) -> str:
+    message = outbox(app)[-1]
+    assert message["To"] == to
+    return re.search(r"https?://[^/\s]+(/register/\S+)", message.get_content()).group(1)
+
+
+def test_register_mails_a_link_that_confirms_and_signs_in(app, client):
     response = register(client)
+    assert response.status_code == 200 and "Check your email" in response.get_data(as_text=True)
+    assert client.get("/account").status_code == 302, "signed in before confirming the address"
+    link = _link_in_last_mail(app, "ann@example.org")
+    page = client.get(link).get_data(as_text=True)
+    assert "Confirm your email address" in page and "Confirm and sign in" in page
+    assert client.get("/account").status_code == 302, "opening the link (a mail scanner) signed in"
+    response = client.post(link)
     assert response.headers["Location"] == "/"
     home = client.get("/").get_data(as_text=True)
-    assert "Welcome, Ann Smith" in home
-    assert "Sign out" in home
+    assert "Welcome, Ann Smith" in home and "Sign out" in home
     with app.app_context():
         user = db.session.query(User).one()
-        assert user.handle == "ann-smith"
+        assert user.handle == "ann-smith" and user.email_confirmed_at is not None
         assert user.password_hash != STRONG and check_password_hash(user.password_hash, STRONG)
+
+
+def test_an_unconfirmed_account_cannot_sign_in_and_gets_a_new_link(app, client):
+    register(client)
+    first = _link_in_last_mail(app, "ann@example.org")
+    html = client.post("/login", data={"email": "ann@example.org", "password": STRONG}).get_data(as_text=True)
+    assert "Confirm your email address first" in html
+    assert client.get("/account").status_code == 302
+    second = _link_in_last_mail(app, "ann@example.org")
+    assert client.post(second).status_code == 302
+    assert client.get("/account").status_code == 200
+    assert first == second or client.get(first).status_code in (200, 410)
+
+
+def test_registering_with_an_address_that_has_an_account_looks_the_same_and_mails_the_owner(app, client):
+    with app.app_context():
+        make_user("Ann Smith", email="ann@example.org")
+    known = register(client, display_name="Someone Else", email="ANN@example.org")
+    new = register(client, display_name="Bob Brown", email="bob@example.org")
+    assert known.status_code == new.status_code == 200
+    def strip(html, email):
+        return (html.get_data(as_text=True).replace(email, "EMAIL"))
+    assert strip(known, "ANN@example.org") == strip(new, "bob@example.org")
+    owner_mail = [m for m in outbox(app) if m["To"] == "ann@example.org"][-1]
+    assert "already has one" in owner_mail.get_content() and "/reset-password" in owner_mail.get_content()
+    assert "/register/" not in owner_mail.get_content()
+    with app.app_context():
+        assert db.session.query(User).filter(User.display_name == "Someone Else").count() == 0
+
+
+def test_registering_again_before_confirming_replaces_the_first_try(app, client):
+    register(client, display_name="Ann Smith", password=STRONG)
+    first = _link_in_last_mail(app, "ann@example.org")
+    register(client, display_name="Ann Jones", password=STRONG + " two")
+    second = _link_in_last_mail(app, "ann@example.org")
+    assert client.get(first).status_code == 410, "the first link still works after registering again"
+    assert client.post(second).status_code == 302
+    with app.app_context():
+        assert [u.display_name for u in db.session.query(User)] == ["Ann Jones"]
+
+
+def test_a_bad_or_old_link_says_so(app, client):
+    assert client.get("/register/not-a-token").status_code == 400
+    register(client)
+    link = _link_in_last_mail(app, "ann@example.org")
+    app.config["REGISTRATION_MAX_AGE"] = -1
+    assert client.get(link).status_code == 410
 
 
 @pytest.mark.parametrize(
@@ -79,13 +141,13 @@ def test_register_bad_input_keeps_the_text_and_explains(app, client, fields, mes
         assert db.session.query(User).count() == 0
 
 
-def test_register_duplicate_name_and_email_are_field_errors(app, client):
+def test_register_a_taken_name_is_a_field_error_and_a_taken_address_is_not_revealed(app, client):
     with app.app_context():
         make_user("Ann Smith", email="ann@example.org")
     html = register(client, display_name="ann  smith", email="ANN@example.org").get_data(as_text=True)
     assert "That display name is already taken" in html
-    assert "An account already uses that email address" in html
-    assert 'href="#display_name"' in html and 'href="#email"' in html
+    assert "An account already uses that email address" not in html
+    assert 'href="#display_name"' in html and 'href="#email"' not in html
     assert 'value="ann smith"' in html and 'value="ANN@example.org"' in html
     with app.app_context():
         assert db.session.query(User).count() == 1

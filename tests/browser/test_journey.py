@@ -8,6 +8,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from forum.mail.transport import sent as outbox
 from tests import factories
 from tests.browser.conftest import Session
 from tests.browser.helpers import LINK_NAMED, KeyboardDriver, MouseDriver, assert_focus_visible, tab_to
@@ -28,7 +29,14 @@ def group_slug(app) -> str:
         return factories.make_group(GROUP, description="Swings, slides and benches.").slug
 
 
-def run_journey(page: Page, driver: MouseDriver | KeyboardDriver) -> None:
+def _confirmation_path(app) -> str:
+    """The link in the registration email, as a path on the live server."""
+    message = outbox(app)[-1]
+    assert message["To"] == "jo@example.org"
+    return re.search(r"https?://[^/\s]+(/register/\S+)", message.get_content()).group(1)
+
+
+def run_journey(page: Page, driver: MouseDriver | KeyboardDriver, app) -> None:
     page.goto("/")
     driver.follow("Create an account")
     driver.fill("Display name", "Jo Walker")
@@ -36,6 +44,9 @@ def run_journey(page: Page, driver: MouseDriver | KeyboardDriver) -> None:
     driver.fill("Password", "a long and quiet walk in the park")
     driver.fill("Confirm password", "a long and quiet walk in the park")
     driver.press("Create account")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
+    page.goto(_confirmation_path(app))
+    driver.press("Confirm and sign in")
     expect(page.get_by_role("link", name="Jo Walker").first).to_be_visible()
 
     driver.follow("Groups")
@@ -86,18 +97,18 @@ def check_everything_is_visible(page: Page) -> None:
     expect(page.locator("#post-1")).to_contain_text("The swings have been chained up since August.")
 
 
-def test_journey_with_the_mouse(page: Page, group_slug: str, browser_session) -> None:
-    run_journey(page, MouseDriver(page))
+def test_journey_with_the_mouse(app, page: Page, group_slug: str, browser_session) -> None:
+    run_journey(page, MouseDriver(page), app)
     browser_session.console.assert_clean()
 
 
-def test_journey_without_javascript(nojs_page: Page, group_slug: str) -> None:
-    run_journey(nojs_page, MouseDriver(nojs_page))
+def test_journey_without_javascript(app, nojs_page: Page, group_slug: str) -> None:
+    run_journey(nojs_page, MouseDriver(nojs_page), app)
     assert "govuk-frontend-supported" not in (nojs_page.locator("body").get_attribute("class") or "")
 
 
-def test_journey_with_the_keyboard_alone(page: Page, group_slug: str, browser_session) -> None:
-    run_journey(page, KeyboardDriver(page))
+def test_journey_with_the_keyboard_alone(app, page: Page, group_slug: str, browser_session) -> None:
+    run_journey(page, KeyboardDriver(page), app)
     browser_session.console.assert_clean()
 
 
