@@ -115,6 +115,8 @@ def leave(slug: str):
         group = services.get_group(slug)
         membership = services.get_membership(group, current_user)
         if membership is None or not membership.is_active:
+            # The group's page for a reader; for anyone else a private group answers as a missing one.
+            group = services.get_readable_group(slug, current_user)
             return redirect(url_for("threads.group", slug=group.slug))
         return confirm_page(_leave_confirmation(group))
     group, status = services.leave(slug, current_user)
