@@ -16,7 +16,7 @@ from sqlalchemy.engine import Engine
 
 from forum import config as config_module
 from forum.common import csrf as csrf_checks
-from forum.common import errors, security, transaction
+from forum.common import errors, page_cache, security, transaction
 from forum.common.converters import IdConverter
 from forum.common.money import format_pence
 from forum.common.timefmt import time_element
@@ -61,7 +61,9 @@ def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=5000")
+        # As long as a gunicorn worker may take: SQLite serves waiting writers in no order, so with threaded
+        # workers one may wait more than 5 s (tests/load found "database is locked" at 5.2 s).
+        cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
 
 
@@ -82,6 +84,7 @@ def register_extensions(app: Flask) -> None:
     csrf_checks.init_app(app)
     transaction.init_app(app)
     security.init_app(app)
+    page_cache.init_app(app)
 
 
 def register_templates(app: Flask) -> None:

@@ -64,6 +64,12 @@ DEFAULTS: dict[str, Any] = {
     "BASE_URL": "http://127.0.0.1:5000",
     # Jobs (forum/jobs): Redis when REDIS_URL is set, else SQLite in the instance folder; tests run them at once.
     "REDIS_URL": None,
+    # Pages for people not signed in (forum/common/page_cache.py): kept until what they show changes, in this
+    # process's memory, or in Redis at PAGE_CACHE_URL (else REDIS_URL) so that every host shares them.
+    "PAGE_CACHE_ENABLED": True,
+    "PAGE_CACHE_URL": None,
+    "PAGE_CACHE_SECONDS": 600,
+    "PAGE_CACHE_ENTRIES": 2000,
     "JOBS_SQLITE_PATH": None,
     "JOBS_IMMEDIATE": False,
     "THREADS_PER_PAGE": 25,
@@ -82,6 +88,7 @@ ENV_SETTINGS = (
     "MAIL_FILE_DIR",
     "BASE_URL",
     "REDIS_URL",
+    "PAGE_CACHE_URL",
 )
 
 

@@ -40,11 +40,23 @@ from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine, make_url
 
 from forum import create_app
-from forum.common import transaction
+from forum.common import page_cache, transaction
 from forum.extensions import db, limiter
 
 TEST_PASSWORD = "correct horse battery staple"
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """Every test in tests/load on one xdist worker, so each database's gunicorn site is built once; the rest
+    spread as ``--dist load`` would (xdist 3.8's loadgroup renames test ids, which pytest 9 ignores)."""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class LoadTestsTogether(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return "tests/load" if nodeid.startswith("tests/load/") else nodeid
+
+    return LoadTestsTogether(config, log)
 
 
 def base_config(uri: str) -> dict:
@@ -151,6 +163,7 @@ def _reset_database(app: Flask) -> None:
             return
         for statement in _emptying[uri]:
             conn.execute(text(statement))
+    page_cache.clear(app)  # the emptied database starts its content version again
 
 
 # --- the apps: one per database and settings per process --------------------------------------------------------

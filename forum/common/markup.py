@@ -8,6 +8,7 @@ bleach is deprecated upstream (mozilla/bleach#698); it stays behind this module 
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from functools import partial
 from urllib.parse import quote
@@ -200,14 +201,26 @@ class MentionFilter(html5lib_shim.Filter):
             yield {"type": "Characters", "data": text[at:]}
 
 
-_cleaner = bleach.Cleaner(
-    tags=ALLOWED_TAGS,
-    attributes=ALLOWED_ATTRIBUTES,
-    protocols=ALLOWED_PROTOCOLS,
-    strip=True,
-    strip_comments=True,
-    filters=[partial(LinkifyFilter, callbacks=[_set_link_rel], skip_tags={"pre", "code"}), MentionFilter],
-)
+_cleaners = threading.local()
+
+
+def _cleaner() -> bleach.Cleaner:
+    """This thread's cleaner. A ``bleach.Cleaner`` keeps its HTML parser's state between calls and is not
+    thread-safe (bleach says so): shared by the threads of one process (gunicorn's gthread workers), two posts
+    rendered at once came out empty, cut short or mixed, or raised."""
+    cleaner = getattr(_cleaners, "cleaner", None)
+    if cleaner is None:
+        cleaner = _cleaners.cleaner = bleach.Cleaner(
+            tags=ALLOWED_TAGS,
+            attributes=ALLOWED_ATTRIBUTES,
+            protocols=ALLOWED_PROTOCOLS,
+            strip=True,
+            strip_comments=True,
+            filters=[partial(LinkifyFilter, callbacks=[_set_link_rel], skip_tags={"pre", "code"}), MentionFilter],
+        )
+    return cleaner
+
+
 _markdown = partial(markdown.markdown, extensions=["fenced_code", "tables", "sane_lists"], output_format="html")
 
 
@@ -216,7 +229,7 @@ def render(text: str) -> str:
     source = clean_word_paste(text or "")
     html = _markdown(source)
     html = _demote_headings(html)
-    return _cleaner.clean(html).strip()
+    return _cleaner().clean(html).strip()
 
 
 def plain_text(text: str) -> str:

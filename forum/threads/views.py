@@ -164,8 +164,10 @@ def show(thread_id: int, slug: str | None = None):
         thread_links=links.links_for([thread.id]).get(thread.id, []),
         canonical_url=page_url(number, _external=True),
         pagination=page.page.govuk_params(page_url),
-        reply_form=ReplyForm(formdata=None),
-        comment_form=CommentForm(formdata=None),
+        # Only for people signed in: a form carries a CSRF token in the session, which keeps a page out of the
+        # shared cache for readers (forum/common/page_cache.py).
+        reply_form=ReplyForm(formdata=None) if current_user.is_authenticated else None,
+        comment_form=CommentForm(formdata=None) if current_user.is_authenticated else None,
         suspension=suspension,
         may_write=may_write,
         first_post=may_write and first_post_in(thread.group),

@@ -138,7 +138,7 @@ def proposal(proposal_id: int):
     return render_template(
         "budgeting/proposals/show.html", proposal=proposal, budget=budget, tags=proposal.tags,
         updates=delivery.updates_for(proposal), threads=discussions.readable_threads(proposal, current_user),
-        link_thread_form=LinkThreadForm(formdata=None),
+        link_thread_form=LinkThreadForm(formdata=None) if current_user.is_authenticated else None,
         votes=proposal_listing.votes_for(proposal) if budget.phase in PUBLISHED else None,
         actions=_actions(proposal, budget),
     )
