@@ -13,6 +13,7 @@ from flask import Flask, send_from_directory
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from forum import config as config_module
 from forum.common import csrf as csrf_checks
@@ -49,6 +50,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     register_jobs(app)
     register_errorhandlers(app)
     register_commands(app)
+    if app.config["PROXY_COUNT"]:
+        # Behind nginx (or any proxies): the address, scheme and host of the person, not of the last proxy, for
+        # rate limits, the development-key guard and absolute links. Outermost, so the page cache sees them too.
+        hops = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     if not app.debug and not app.testing:
         logging.basicConfig(level=logging.INFO)
     return app

@@ -66,6 +66,9 @@ DEFAULTS: dict[str, Any] = {
     "REDIS_URL": None,
     # Pages for people not signed in (forum/common/page_cache.py): kept until what they show changes, in this
     # process's memory, or in Redis at PAGE_CACHE_URL (else REDIS_URL) so that every host shares them.
+    # How many proxies (nginx, a load balancer) stand in front of the app and set X-Forwarded-For/-Proto/-Host:
+    # only then are those headers believed. 0 when gunicorn faces the network itself.
+    "PROXY_COUNT": 0,
     "PAGE_CACHE_ENABLED": True,
     "PAGE_CACHE_URL": None,
     "PAGE_CACHE_SECONDS": 600,
@@ -106,6 +109,8 @@ def load_environment(config: dict[str, Any] | Any) -> None:
     for key in ENV_SETTINGS:
         if os.environ.get(key):
             config[key] = os.environ[key]
+    if os.environ.get("PROXY_COUNT"):
+        config["PROXY_COUNT"] = int(os.environ["PROXY_COUNT"])
     if os.environ.get("MAIL_PORT"):
         config["MAIL_PORT"] = int(os.environ["MAIL_PORT"])
     if os.environ.get("DATABASE_URL"):

@@ -37,3 +37,21 @@ def test_a_real_key_serves_everyone(app, client) -> None:
         assert response.status_code == 200
     finally:
         app.config["SECRET_KEY"] = DEVELOPMENT_SECRET_KEY
+
+
+def test_behind_a_proxy_the_forwarded_address_counts_only_when_told_to_believe_it(app) -> None:
+    """``PROXY_COUNT`` (nginx in front) makes X-Forwarded-For the person's address: for rate limits, and here
+    for the key guard. Without it the header is anyone's to forge and is ignored."""
+    from forum import create_app
+    from forum.extensions import db
+
+    forwarded = {"X-Forwarded-For": "203.0.113.7", "X-Forwarded-Host": "localhost"}
+    assert app.test_client().get("/", headers=forwarded).status_code == 200
+    behind_nginx = create_app({**app.config, "PROXY_COUNT": 1})
+    try:
+        assert behind_nginx.test_client().get("/", headers=forwarded).status_code == 503
+        assert behind_nginx.test_client().get("/", headers={"X-Forwarded-For": "127.0.0.1"}).status_code == 200
+    finally:
+        with behind_nginx.app_context():
+            db.session.remove()
+            db.engine.dispose()
