@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 export FLASK_APP := forum
 
-.PHONY: run test install install-test browser lint migrate vendor-govuk clean
+.PHONY: run test install install-test browser lint migrate vendor-govuk clean audit bench-load
 
 $(VENV)/.installed: setup.cfg
 	python3 -m venv $(VENV)
@@ -39,6 +39,16 @@ browser:
 lint: install
 	$(VENV)/bin/ruff check forum tests $(wildcard bench)
 	$(VENV)/bin/lint-imports
+
+## Known vulnerabilities in every installed package (pip-audit asks PyPI's and OSV's advisory databases, so it
+## needs to reach them: it is not part of `make test`, which must pass offline).
+audit: install
+	$(PIP) install --quiet pip-audit
+	$(VENV)/bin/pip-audit --strict --progress-spinner off
+
+## The load benchmark (bench/load.py): 200,000 posts on SQLite and PostgreSQL against a Flask hello world.
+bench-load: install
+	.ci/with-postgres sh -c 'BENCH_POSTGRES_URL=$$TEST_DATABASE_URL $(PY) bench/load.py $(BENCH_ARGS)'
 
 migrate: install
 	$(VENV)/bin/flask --app forum db upgrade
