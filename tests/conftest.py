@@ -47,6 +47,13 @@ TEST_PASSWORD = "correct horse battery staple"
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 
+def pytest_collection_modifyitems(items) -> None:
+    """The suites that start real servers carry the ``load`` marker (``-m "not load"`` leaves them out locally)."""
+    for item in items:
+        if item.nodeid.startswith(("tests/load/", "tests/scaleout/")):
+            item.add_marker(pytest.mark.load)
+
+
 def pytest_xdist_make_scheduler(config, log):
     """Every test in tests/load on one xdist worker, so each database's gunicorn site is built once; the rest
     spread as ``--dist load`` would (xdist 3.8's loadgroup renames test ids, which pytest 9 ignores)."""
@@ -54,7 +61,10 @@ def pytest_xdist_make_scheduler(config, log):
 
     class LoadTestsTogether(LoadScopeScheduling):
         def _split_scope(self, nodeid: str) -> str:
-            return "tests/load" if nodeid.startswith("tests/load/") else nodeid
+            for folder in ("tests/load/", "tests/scaleout/"):
+                if nodeid.startswith(folder):
+                    return folder
+            return nodeid
 
     return LoadTestsTogether(config, log)
 

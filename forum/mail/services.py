@@ -27,6 +27,8 @@ from forum.mail.models import MailStatus, OutboxMessage
 def queue_mail(to: str, subject: str, body: str, user_id: int | None = None,
                headers: dict[str, str] | None = None) -> OutboxMessage:
     """Write the message to the outbox; it is delivered once this transaction commits."""
+    # One line: user text in a subject (a moderator's reason) may hold line breaks, which no mail header may.
+    subject = " ".join(subject.split())
     message = OutboxMessage(
         to_address=to, subject=subject[:300], body=body, user_id=user_id, headers=dict(headers or {}),
         status=MailStatus.PENDING, attempts=0, next_attempt_at=utcnow(),
