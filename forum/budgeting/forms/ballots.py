@@ -60,8 +60,10 @@ class _PointsForm(Form):
         """Proposal id -> points for every input with a number above nought (blank or 0: not chosen)."""
         found = {}
         for name, field in self._fields.items():
-            if name.startswith("points_") and (field.data or "").strip().isdigit():
-                value = int(field.data.strip())
+            raw = (field.data or "").strip()
+            # isascii: str.isdigit() also accepts "²", which int() refuses (a 500 before _whole_number said so).
+            if name.startswith("points_") and raw.isascii() and raw.isdigit():
+                value = int(raw)
                 if value > 0:
                     found[int(name.removeprefix("points_"))] = value
         return found

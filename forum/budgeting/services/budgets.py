@@ -35,6 +35,10 @@ from forum.extensions import db
 
 Money = int | str
 
+#: The most money any amount may be: £1,000,000,000,000. The columns are 64-bit (about 9.2e18 pence); this
+#: leaves room for sums over many thousands of proposals, and refuses a number too big to store (a 500 before).
+MAX_PENCE = 10**14
+
 
 def money_in_pence(value: Money, field: str, what: str) -> int:
     """Pence from a number of pence (int) or money as a person typed it (str); above zero, else a field error."""
@@ -49,6 +53,8 @@ def money_in_pence(value: Money, field: str, what: str) -> int:
             raise ValidationFailed(f"Enter {what} in pounds, like £12,500 or 12500.50", field=field) from None
     if pence <= 0:
         raise ValidationFailed(f"{what.capitalize()} must be more than £0", field=field)
+    if pence > MAX_PENCE:
+        raise ValidationFailed(f"{what.capitalize()} must be £{MAX_PENCE // 100:,} or less", field=field)
     return pence
 
 
