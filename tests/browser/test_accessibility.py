@@ -14,6 +14,7 @@ from flask import Flask
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
+from forum.accounts import registration
 from forum.extensions import db
 from forum.threads import services as thread_services
 from forum.threads.models import Post
@@ -41,6 +42,7 @@ class World:
     staff: str
     staff_handle: str
     long_thread: int
+    confirm_registration: str  # the path of a registration's emailed link
 
 
 @pytest.fixture
@@ -81,7 +83,12 @@ def world(module_app: Flask) -> World:
         thread_services.withdraw_post(posts[2], author)
         withdrawn = thread_services.add_comment(posts[0], author, "A comment I thought better of.")
         thread_services.withdraw_comment(withdrawn, author)
+        links: list[str] = []
+        registration.register("Newt Newcomer", "newt@example.org", "a long and quiet walk in the park",
+                              registration.Links(confirm=lambda token: links.append(f"/register/{token}") or "",
+                                                 sign_in="/login", reset="/reset-password"))
         return World(
+            confirm_registration=links[0],
             group=group.slug, private_group=private.slug, thread=thread.id, edited_post=posts[1].id,
             tag="play areas", author=sign_in_id(author), author_handle=author.handle, admin=sign_in_id(admin),
             resident=sign_in_id(resident), staff=sign_in_id(staff), staff_handle=staff.handle,
@@ -105,6 +112,16 @@ def open_every_details(page: Page) -> None:
 def clear_and_save(page: Page) -> None:
     page.get_by_label("Your post", exact=True).fill("")
     submit_empty("Save changes")(page)
+
+
+def register_someone(page: Page) -> None:
+    for label, value in (("Display name", "Rae Resident"), ("Email address", "rae@example.org"),
+                         ("Password", "a long and quiet walk in the park"),
+                         ("Confirm password", "a long and quiet walk in the park")):
+        page.get_by_label(label, exact=True).fill(value)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Create account", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
 
 
 def submit_empty(button: str, within: str = "main", opening: str | None = None) -> Callable[[Page], None]:
@@ -150,6 +167,8 @@ CASES: dict[str, Case] = {
     "withdraw-post-confirmation": Case(lambda w: f"/posts/{w.edited_post}/withdraw", who="author"),
     "register": Case(lambda w: "/register"),
     "register-errors": Case(lambda w: "/register", then=submit_empty("Create account")),
+    "register-sent": Case(lambda w: "/register", then=register_someone),
+    "register-confirm": Case(lambda w: w.confirm_registration),
     "login": Case(lambda w: "/login"),
     "logout": Case(lambda w: "/logout", who="author"),
     "reset-request": Case(lambda w: "/reset-password"),
