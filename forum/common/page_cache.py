@@ -19,7 +19,9 @@ process's memory by default, or Redis (``PAGE_CACHE_URL``, else ``REDIS_URL``), 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import threading
 from datetime import datetime
 from typing import Any
 
@@ -107,6 +109,9 @@ def _forget(session: Session, transaction: Any) -> None:
     """A whole transaction rolled back changes nothing (a savepoint's end keeps the note: at worst a miss)."""
     if transaction.parent is None:
         session.info.pop(CHANGED, None)
+
+
+VERSION_SQL = "SELECT number FROM content_versions WHERE id = 1"
 
 
 def current_version() -> int:
@@ -202,26 +207,51 @@ class ServeStoredPages:
         self.app, self.wsgi_app = app, wsgi_app
         self.cookie_names = (app.config["SESSION_COOKIE_NAME"], app.config.get("REMEMBER_COOKIE_NAME",
                                                                                "remember_token"))
-        self.engine = None
+        self.local = threading.local()  # one connection of its own per worker thread, kept
 
     def _ours(self, environ: dict) -> bool:
         cookie = environ.get("HTTP_COOKIE", "")
         return any(f"{name}=" in cookie for name in self.cookie_names)
 
-    def _version(self) -> int:
-        if self.engine is None:
+    def _connection(self) -> Any:
+        """This thread's own database connection, outside the pool and in autocommit (each read sees the latest
+        commit and no transaction stays open): one round trip per page, not a checkout, a ping and a query."""
+        connection = getattr(self.local, "connection", None)
+        if connection is None:
             with self.app.app_context():
-                self.engine = db.engine
-        with self.engine.connect() as connection:
-            number = connection.execute(select(ContentVersion.number).where(ContentVersion.id == 1)).scalar()
-        return number or 0
+                proxied = db.engine.raw_connection()
+            proxied.detach()
+            connection = proxied.dbapi_connection
+            if hasattr(connection, "autocommit"):
+                connection.autocommit = True
+            self.local.connection = connection
+        return connection
+
+    def _version(self) -> int | None:
+        """The content version, or None when the database cannot be asked (then Flask answers, and says why)."""
+        try:
+            cursor = self._connection().cursor()
+            try:
+                cursor.execute(VERSION_SQL)
+                row = cursor.fetchone()
+            finally:
+                cursor.close()
+        except Exception:  # noqa: BLE001 - a lost connection: drop it, let the app answer this request
+            connection, self.local.connection = getattr(self.local, "connection", None), None
+            with contextlib.suppress(Exception):
+                connection.close()
+            return None
+        return row[0] if row else 0
 
     def __call__(self, environ: dict, start_response: Any) -> Any:
         if (environ.get("REQUEST_METHOD") not in ("GET", "HEAD") or self._ours(environ)
                 or self.app.config.get("SECRET_KEY") == DEVELOPMENT_SECRET_KEY):
             return self.wsgi_app(environ, start_response)
         store = self.app.extensions[EXTENSION]
-        etag = _etag_for(self._version(), get_current_url(environ))
+        version = self._version()
+        if version is None:
+            return self.wsgi_app(environ, start_response)
+        etag = _etag_for(version, get_current_url(environ))
         if parse_etags(environ.get("HTTP_IF_NONE_MATCH")).contains_weak(etag):
             response = Response(status=304)
         else:
