@@ -245,6 +245,7 @@ def _new_app(uri: str, settings: dict) -> Flask:
 
 
 def _close_engines(app: Flask) -> None:
+    page_cache.close(app)
     with app.app_context():
         for engine in db.engines.values():
             engine.dispose()

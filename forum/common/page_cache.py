@@ -19,16 +19,14 @@ process's memory by default, or Redis (``PAGE_CACHE_URL``, else ``REDIS_URL``), 
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import threading
 from datetime import datetime
 from typing import Any
 
 from cachelib import BaseCache, NullCache, RedisCache, SimpleCache
 from flask import Flask, Response, current_app, g, request, session
 from flask_login import current_user
-from sqlalchemy import BigInteger, event, insert, select, update
+from sqlalchemy import BigInteger, Engine, create_engine, event, insert, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 from werkzeug.http import parse_etags
 from werkzeug.wsgi import get_current_url
@@ -54,6 +52,7 @@ PRIVATE_TABLES = frozenset({
 # session without a sign-in). Anything else (a message waiting, the seed of their proposal order) may show.
 NEUTRAL_SESSION_KEYS = frozenset({"csrf_token", "_permanent", "_fresh"})
 EXTENSION = "forum.page_cache"
+FRONT = "forum.page_cache.front"
 CHANGED = "forum.content_changed"
 
 
@@ -137,6 +136,13 @@ def _make_store(app: Flask) -> BaseCache:
     return SimpleCache(threshold=app.config.get("PAGE_CACHE_ENTRIES", 2000), default_timeout=timeout)
 
 
+def close(app: Flask) -> None:
+    """Close the front's database connections (tests do it with the app's own engines)."""
+    front = app.extensions.get(FRONT)
+    if front is not None:
+        front.dispose()
+
+
 def clear(app: Flask) -> None:
     """Drop every stored page (tests do it when they empty the database, which resets the version)."""
     _store(app).clear()
@@ -207,41 +213,34 @@ class ServeStoredPages:
         self.app, self.wsgi_app = app, wsgi_app
         self.cookie_names = (app.config["SESSION_COOKIE_NAME"], app.config.get("REMEMBER_COOKIE_NAME",
                                                                                "remember_token"))
-        self.local = threading.local()  # one connection of its own per worker thread, kept
+        self.engine: Engine | None = None
 
     def _ours(self, environ: dict) -> bool:
         cookie = environ.get("HTTP_COOKIE", "")
         return any(f"{name}=" in cookie for name in self.cookie_names)
 
-    def _connection(self) -> Any:
-        """This thread's own database connection, outside the pool and in autocommit (each read sees the latest
-        commit and no transaction stays open): one round trip per page, not a checkout, a ping and a query."""
-        connection = getattr(self.local, "connection", None)
-        if connection is None:
+    def _engine(self) -> Engine:
+        """An engine of the front's own on the app's database: autocommit (each read sees the latest commit, no
+        transaction stays open) and no ping before each use (the app's pool pings: a second round trip), so a
+        stored page costs one round trip. A connection that fails is dropped by SQLAlchemy; Flask then answers."""
+        if self.engine is None:
             with self.app.app_context():
-                proxied = db.engine.raw_connection()
-            proxied.detach()
-            connection = proxied.dbapi_connection
-            if hasattr(connection, "autocommit"):
-                connection.autocommit = True
-            self.local.connection = connection
-        return connection
+                url = db.engine.url
+            self.engine = create_engine(url, pool_pre_ping=False, isolation_level="AUTOCOMMIT")
+        return self.engine
+
+    def dispose(self) -> None:
+        if self.engine is not None:
+            self.engine.dispose()
+            self.engine = None
 
     def _version(self) -> int | None:
         """The content version, or None when the database cannot be asked (then Flask answers, and says why)."""
         try:
-            cursor = self._connection().cursor()
-            try:
-                cursor.execute(VERSION_SQL)
-                row = cursor.fetchone()
-            finally:
-                cursor.close()
-        except Exception:  # noqa: BLE001 - a lost connection: drop it, let the app answer this request
-            connection, self.local.connection = getattr(self.local, "connection", None), None
-            with contextlib.suppress(Exception):
-                connection.close()
+            with self._engine().connect() as connection:
+                return connection.exec_driver_sql(VERSION_SQL).scalar() or 0
+        except Exception:  # noqa: BLE001 - the app's own request will meet the same trouble and show it
             return None
-        return row[0] if row else 0
 
     def __call__(self, environ: dict, start_response: Any) -> Any:
         if (environ.get("REQUEST_METHOD") not in ("GET", "HEAD") or self._ours(environ)
@@ -272,4 +271,4 @@ def init_app(app: Flask) -> None:
     app.extensions[EXTENSION] = _make_store(app)
     app.before_request(_serve_known_page)
     app.after_request(_keep_new_page)
-    app.wsgi_app = ServeStoredPages(app, app.wsgi_app)
+    app.wsgi_app = app.extensions[FRONT] = ServeStoredPages(app, app.wsgi_app)

@@ -37,9 +37,11 @@ class Viewer:
     #: How far a signed-in reader had read the thread before this page (``forum.threads.reading``), when asked.
     last_read: int | None = None
 
-    @property
-    def signed_in(self) -> bool:
-        return bool(getattr(self.user, "is_authenticated", False))
+    def __post_init__(self) -> None:
+        # The person behind current_user's proxy, and whether they are signed in, looked up once: a thread page
+        # asks for each post and comment.
+        self.user = getattr(self.user, "_get_current_object", lambda: self.user)()
+        self.signed_in = bool(getattr(self.user, "is_authenticated", False))
 
     def owns(self, item: Post | Comment) -> bool:
         return self.signed_in and item.author_id == self.user.id
