@@ -54,3 +54,23 @@ def test_buttons_without_a_token_are_refused(app, client, world):
         assert client.post(url).status_code == 400, url
     with app.app_context():
         assert s.audit_entries() == []
+
+
+def test_a_bulk_action_with_nothing_ticked_or_no_reason_is_explained_not_a_500(app, client, world):
+    """Issue 14's sweep saw a 500 here (the queue macro imported without context); with a real token each
+    mistake comes back as the queue with an error summary."""
+    import re
+
+    s.sign_in(client, world.sitemod)
+    queue = s.page(client.get("/moderation/"))
+    token = re.search(r'name="csrf_token" value="([^"]+)"', queue).group(1)
+    for data in ({"action": "hide", "reason": "Nothing ticked"},
+                 {"items": f"post-{world.reply_id}", "action": "hide", "reason": ""},
+                 {"items": f"post-{world.reply_id}", "action": "nonsense"}):
+        response = client.post("/moderation/bulk", data={**data, "csrf_token": token})
+        body = s.page(response)
+        assert response.status_code in (200, 400), (data, response.status_code)
+        assert EXPIRED not in body, "the token was not accepted: the test would prove nothing"
+        assert "govuk-error-summary" in body or response.status_code == 400, data
+    with app.app_context():
+        assert s.audit_entries() == [] and s.review_of("post", world.reply_id).open_flags == 1
