@@ -11,7 +11,6 @@ accounts older than ``REGISTRATION_MAX_AGE`` are deleted at the next registratio
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,7 +22,7 @@ from sqlalchemy import delete, select
 
 from forum.accounts import services
 from forum.accounts.models import User
-from forum.common.errors import DomainError, FormRefused, ValidationFailed
+from forum.common.errors import DomainError, FormRefused
 from forum.common.text import normalise_space, slugify
 from forum.common.timefmt import utcnow
 from forum.extensions import db
@@ -53,29 +52,8 @@ def _serializer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=SALT)
 
 
-def _fragment(user: User) -> str:
-    """A digest of the password hash: registering again (a new password) retires the earlier link."""
-    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
-
-
 def _max_age() -> int:
     return current_app.config["REGISTRATION_MAX_AGE"]
-
-
-def _problems(display_name: str, email: str, password: str, pending: User | None) -> list[ValidationFailed]:
-    """What is wrong with the form, the same whether or not the address has an account."""
-    problems = []
-    if not services.DISPLAY_NAME_MIN <= len(display_name) <= services.DISPLAY_NAME_MAX:
-        problems.append(services._name_length_problem())
-    else:
-        problems += services._name_problems(display_name, pending)
-    if "@" not in email or len(email) > services.EMAIL_MAX:
-        problems.append(ValidationFailed("Enter an email address in the correct format, like name@example.com",
-                                         field="email"))
-    problem = services.password_problem(password, display_name, email)
-    if problem:
-        problems.append(ValidationFailed(problem, field="password"))
-    return problems
 
 
 def register(display_name: str, email: str, password: str, links: Links) -> None:
@@ -85,7 +63,7 @@ def register(display_name: str, email: str, password: str, links: Links) -> None
                                           User.created_at < utcnow() - timedelta(seconds=_max_age())))
     existing = db.session.scalar(select(User).where(User.email_key == services.email_key(email)))
     pending = existing if existing is not None and existing.email_confirmed_at is None else None
-    problems = _problems(display_name, email, password, pending)
+    problems = services.account_problems(display_name, email, password, pending)
     if problems:
         raise FormRefused(problems)
     password_hash = services._hash(password)
@@ -104,7 +82,7 @@ def register(display_name: str, email: str, password: str, links: Links) -> None
 
 def _send_link(user: User, links: Links) -> None:
     site, days = current_app.config["SITE_NAME"], max(1, _max_age() // 86400)
-    link = links.confirm(_serializer().dumps({"u": user.id, "h": _fragment(user)}))
+    link = links.confirm(_serializer().dumps({"u": user.id, "h": services._hash_fragment(user)}))
     body = (
         f"Hello {user.display_name},\n\n"
         f"To finish creating your account on {site}, confirm your email address by opening this link within "
@@ -138,7 +116,7 @@ def user_for_link(token: str) -> User:
     user_id = data.get("u") if isinstance(data, dict) else None
     user = db.session.get(User, user_id) if isinstance(user_id, int) else None
     if user is None or user.deleted_at is not None or not hmac.compare_digest(str(data.get("h", "")),
-                                                                              _fragment(user)):
+                                                                              services._hash_fragment(user)):
         raise ConfirmLinkInvalid("That link has been replaced by a newer one, or the account no longer exists.")
     return user
 

@@ -154,11 +154,20 @@ def _email_taken(email: str) -> bool:
     return db.session.scalar(select(User.id).where(User.email_key == email_key(email))) is not None
 
 
-def _identity_problems(display_name: str, email: str) -> list[ValidationFailed]:
-    """Field errors for a display name or email that someone else already uses (or that cannot be used)."""
-    problems = _name_problems(display_name)
-    if _email_taken(email):
-        problems.append(ValidationFailed(EMAIL_TAKEN, field="email"))
+def account_problems(display_name: str, email: str, password: str,
+                     user: User | None = None) -> list[ValidationFailed]:
+    """What is wrong with a new account's name, address and password (a name ``user`` holds is not taken);
+    whether the address already has an account is the caller's to say, or not (registration)."""
+    problems = []
+    if not DISPLAY_NAME_MIN <= len(display_name) <= DISPLAY_NAME_MAX:
+        problems.append(_name_length_problem())
+    problems += _name_problems(display_name, user)
+    if "@" not in email or len(email) > EMAIL_MAX:
+        problems.append(ValidationFailed("Enter an email address in the correct format, like name@example.com",
+                                         field="email"))
+    problem = password_problem(password, display_name, email)
+    if problem:
+        problems.append(ValidationFailed(problem, field="password"))
     return problems
 
 
@@ -168,16 +177,9 @@ def create_user(display_name: str, email: str, password: str, role: str = Role.R
     ``password_hash``: the password already hashed (registration hashes on every path, for even timing)."""
     display_name = normalise_space(display_name)
     email = (email or "").strip()
-    problems = []
-    if not DISPLAY_NAME_MIN <= len(display_name) <= DISPLAY_NAME_MAX:
-        problems.append(_name_length_problem())
-    if "@" not in email or len(email) > EMAIL_MAX:
-        problems.append(ValidationFailed("Enter an email address in the correct format, like name@example.com",
-                                         field="email"))
-    problems += _identity_problems(display_name, email)
-    problem = password_problem(password, display_name, email)
-    if problem:
-        problems.append(ValidationFailed(problem, field="password"))
+    problems = account_problems(display_name, email, password)
+    if _email_taken(email):
+        problems.append(ValidationFailed(EMAIL_TAKEN, field="email"))
     if role not in Role.ALL:
         problems.append(ValidationFailed("Choose a role", field="role"))
     if problems:
