@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from load_tools import ROOT, Person, Server, lua_script, request, sign_in, wrk
-from load_views import ANON, PAGES, TARGETS, count_queries, markdown
+from load_views import ANON, FRESH, PAGES, SIGNED_IN, TARGETS, count_queries, markdown
 
 RESULTS = Path(__file__).resolve().parent / "results"
 POSTGRES = os.environ.get("BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5433/postgres")
@@ -120,6 +120,9 @@ def run_database(kind: str, args: argparse.Namespace, data: Path) -> dict[str, A
     for name in ("REDIS_URL", "MAIL_SERVER", "RATELIMIT_STORAGE_URI", "PAGE_CACHE_URL"):
         os.environ.pop(name, None)
     forum = Server("load_wsgi:app", env, data)
+    # The same forum with PAGE_CACHE_SIGNED_IN off, for the FRESH rows (idle while the other is measured).
+    fresh = [Server("load_wsgi:app", env | {"BENCH_PAGE_CACHE_SIGNED_IN": "off"}, data)] if any(
+        FRESH in page.viewers for page in pages) else []
     rows = []
     try:
         form_page = f"/threads/{manifest['reply_thread']}/reply"
@@ -131,17 +134,18 @@ def run_database(kind: str, args: argparse.Namespace, data: Path) -> dict[str, A
                 row = {"page": page.key, "label": page.label, "viewer": viewer,
                        "target_pct": TARGETS.get((page.key, viewer)), "queries": queries.get((page.key, viewer))}
                 stored = replies_in(url, manifest["reply_thread"]) if page.key == "reply" else None
-                row.update(measure_page(forum, page, viewer, manifest, people, args.duration, warm, stored))
-                if viewer == ANON and page.method == "GET" and not page.conditional:
-                    row["cache"] = Person("probe").send(forum.host, "GET", page.path(manifest))[1].get(
-                        "x-page-cache", "none")
+                server = fresh[0] if viewer == FRESH else forum
+                row.update(measure_page(server, page, viewer, manifest, people, args.duration, warm, stored))
+                if page.method == "GET" and not page.conditional:
+                    prober = Person("probe") if viewer == ANON else people[0]
+                    row["cache"] = prober.send(server.host, "GET", page.path(manifest))[1].get("x-page-cache", "none")
                 rows.append(row)
         # Hello world again after the pages: on a shared machine the ceiling drifts; the ratio uses the mean.
         print(f"[{kind}] hello world again", file=sys.stderr)
         after = measure(hello, "/", args.duration, 0)
     finally:
-        forum.stop()
-        hello.stop()
+        for server in (forum, *fresh, hello):
+            server.stop()
     ceiling = {key: (ceiling[key] + after[key]) / 2 for key in ("rps", "p50_ms", "p99_ms", "cpu_ms")} | {
         "rps_before": ceiling["rps"], "rps_after": after["rps"]}
     for row in rows:
@@ -163,7 +167,7 @@ def measure_page(server: Server, page: Any, viewer: str, manifest: dict[str, Any
             raise RuntimeError(f"{page.key}: a POST by hand answered {status}, not a redirect")
         script = lua_script(people, "POST", path, page.form(manifest), page.unique_field)
         return measure(server, path, seconds, warm, stored, script=script)
-    if viewer == "signed in":
+    if viewer in (SIGNED_IN, FRESH):
         return measure(server, path, seconds, warm, script=lua_script(people, "GET", path))
     if page.conditional:
         _status, headers, _ = Person("anonymous").send(server.host, "GET", path)

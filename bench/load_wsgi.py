@@ -5,6 +5,8 @@ benchmark's clients send back over plain http all the same), with two difference
 - the job queue is a file in the benchmark's folder (``FORUM_JOBS_SQLITE_PATH``), not the instance folder's;
 - the sign-in and posting rate limits are far above what a load run reaches, so that a run measures replies,
   not 429 pages: the limiter still counts every request as in production (its work is measured), it never says no.
+
+``BENCH_PAGE_CACHE_SIGNED_IN=off`` serves signed-in people pages built afresh (the "built afresh" rows).
 """
 
 from __future__ import annotations
@@ -23,5 +25,6 @@ UNREACHED = "1000000 per minute"
 settings: dict[str, Any] = {}
 config.load_environment(settings)
 settings.update(JOBS_SQLITE_PATH=os.environ["FORUM_JOBS_SQLITE_PATH"], RATELIMIT_LOGIN=UNREACHED,
-                RATELIMIT_POSTING=UNREACHED)
+                RATELIMIT_POSTING=UNREACHED,
+                PAGE_CACHE_SIGNED_IN=os.environ.get("BENCH_PAGE_CACHE_SIGNED_IN", "on") == "on")
 app = create_app(settings)

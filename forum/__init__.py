@@ -17,7 +17,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from forum import config as config_module
 from forum.common import csrf as csrf_checks
-from forum.common import errors, page_cache, security, transaction
+from forum.common import errors, own_pages, page_cache, security, transaction
 from forum.common.converters import IdConverter
 from forum.common.money import format_pence
 from forum.common.timefmt import time_element
@@ -91,6 +91,7 @@ def register_extensions(app: Flask) -> None:
     transaction.init_app(app)
     security.init_app(app)
     page_cache.init_app(app)
+    own_pages.init_app(app)
 
 
 def register_templates(app: Flask) -> None:

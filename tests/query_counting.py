@@ -8,13 +8,17 @@ from contextlib import contextmanager
 from flask import Flask
 from sqlalchemy import event
 
+from forum.common import page_cache
 from forum.extensions import db
 
 
 @contextmanager
 def counting_queries(app: Flask) -> Iterator[list[str]]:
-    """Collect every statement sent to the database while the block runs (the client's requests included)."""
+    """Collect every statement sent to the database while the block runs (the client's requests included).
+    The stored pages are dropped first: what is counted is the page built afresh, whose queries must not grow
+    with its content (a stored page costs one query; tests/common/test_page_cache.py and test_own_pages.py)."""
     statements: list[str] = []
+    page_cache.clear(app)
 
     def before_cursor_execute(conn, cursor, statement, parameters, context, executemany):
         statements.append(statement)

@@ -44,8 +44,8 @@ CACHED_ENDPOINTS = frozenset({
 })
 # Tables whose rows no anonymous page shows: writing them leaves the cached pages as they are.
 PRIVATE_TABLES = frozenset({
-    "content_versions", "sign_ins", "thread_reads", "notifications", "notification_preferences", "watches",
-    "bookmarks", "outbox_messages", "audit_entries", "budget_verification_codes",
+    "content_versions", "viewer_versions", "sign_ins", "thread_reads", "notifications", "notification_preferences",
+    "watches", "bookmarks", "outbox_messages", "audit_entries", "budget_verification_codes",
 })
 # What a reader's session may hold and still be given the shared page: a form token (which no cached page
 # contains), Flask's own flag and Flask-Login's "not fresh" mark (its session protection writes it into any
@@ -120,7 +120,8 @@ def current_version() -> int:
 # Serving --------------------------------------------------------------------------------------------------------
 
 
-def _store(app: Flask) -> BaseCache:
+def store(app: Flask) -> BaseCache:
+    """Where pages are kept (own_pages keeps signed-in people's pages there too)."""
     return app.extensions[EXTENSION]
 
 
@@ -145,7 +146,7 @@ def close(app: Flask) -> None:
 
 def clear(app: Flask) -> None:
     """Drop every stored page (tests do it when they empty the database, which resets the version)."""
-    _store(app).clear()
+    store(app).clear()
 
 
 def _applies() -> bool:
@@ -171,7 +172,7 @@ def _serve_known_page() -> Response | None:
     if request.if_none_match.contains_weak(etag):  # a proxy compressing it weakens the tag
         response = Response(status=304)
     else:
-        stored = _store(current_app).get(etag)
+        stored = store(current_app).get(etag)
         if stored is None:
             return None
         body, mimetype = stored
@@ -197,7 +198,7 @@ def _keep_new_page(response: Response) -> Response:
     if session.modified or "csrf_token" in g or response.headers.get("Set-Cookie"):
         return response  # built with something personal in it
     etag = _etag(version)
-    _store(current_app).set(etag, (response.get_data(), response.mimetype))
+    store(current_app).set(etag, (response.get_data(), response.mimetype))
     response.headers["X-Page-Cache"] = "miss"
     return _label(response, etag)
 

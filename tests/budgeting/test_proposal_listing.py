@@ -241,8 +241,9 @@ def test_the_list_query_count_does_not_grow_with_the_proposals(app, client, phas
                        for data in (small, big) for query in ("", filters)}
         counts[who].add(_queries(app, client, f"/budgets/{big.slug}/proposals?page=2"))
         assert len(counts[who]) == 1, (who, counts[who])
-    # 7, the header's moderation link and its unread-notifications count (signed in)
-    assert max(max(c) for c in counts.values()) <= 9, counts
+    # 7, the header's moderation link and its unread-notifications count (signed in), and the content and
+    # viewer versions a signed-in page is stored under (forum/common/own_pages.py)
+    assert max(max(c) for c in counts.values()) <= 10, counts
     print(f"proposal list queries ({phase}, 3 = 90 proposals): {counts}")
 
 
