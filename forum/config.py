@@ -70,6 +70,8 @@ DEFAULTS: dict[str, Any] = {
     # only then are those headers believed. 0 when gunicorn faces the network itself.
     "PROXY_COUNT": 0,
     "PAGE_CACHE_ENABLED": True,
+    # Signed-in people's own pages in the same store (forum/common/own_pages.py); off: built afresh every time.
+    "PAGE_CACHE_SIGNED_IN": True,
     "PAGE_CACHE_URL": None,
     "PAGE_CACHE_SECONDS": 600,
     "PAGE_CACHE_ENTRIES": 2000,

@@ -183,8 +183,8 @@ def _keep_own_page(response: Response) -> Response:
     etag = g.pop("own_page_etag", None)
     if etag is None or response.headers.get("X-Page-Cache") or response.status_code != 200:
         return response
-    if response.direct_passthrough or request_ctx.flashes:
-        return response
+    if response.direct_passthrough or request_ctx.flashes or session.keys() - SIGNED_IN_SESSION_KEYS:
+        return response  # a message shown, or something put in the session that may show (a proposal order)
     db.session.flush()  # the view's pending changes, if any, so that WROTE knows of them
     if g.get(WROTE):
         return response

@@ -13,8 +13,9 @@ outbox, the audit log) leave it alone. So:
   (no message waiting, no seed for the order of proposals), and stored only if building it set no cookie and
   wrote nothing to the session (a form's CSRF token lives there, so a page with a form is never shared).
 
-Signed-in readers get neither (their pages carry their name, unread marks and counts). The store is this
-process's memory by default, or Redis (``PAGE_CACHE_URL``, else ``REDIS_URL``), shared by every host.
+Signed-in readers' pages carry their name, unread marks and counts: each person gets their own copy, kept under
+a second number of theirs as well (``forum.common.own_pages``). The store is this process's memory by default, or
+Redis (``PAGE_CACHE_URL``, else ``REDIS_URL``), shared by every host.
 """
 
 from __future__ import annotations
