@@ -19,7 +19,7 @@ from forum import config as config_module
 from forum.common import csrf as csrf_checks
 from forum.common import errors, own_pages, page_cache, security, transaction
 from forum.common.converters import IdConverter
-from forum.common.money import format_pence
+from forum.common.money import format_pence, format_pence_short, format_share
 from forum.common.timefmt import time_element
 from forum.extensions import csrf, db, limiter, login_manager, migrate
 
@@ -114,6 +114,8 @@ def register_templates(app: Flask) -> None:
     WTFormsHelpers(app)
     app.add_template_filter(time_element, "ago")
     app.add_template_filter(format_pence, "money")
+    app.add_template_filter(format_pence_short, "money_short")
+    app.add_template_filter(format_share, "share")
     app.add_template_global(app.config["SITE_NAME"], "site_name")
 
     def assets(filename: str):
@@ -140,6 +142,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(feeds_bp)
     from forum.account_data.routes import bp as account_data_bp  # download my data, delete my account (issue 11)
     app.register_blueprint(account_data_bp)
+    from forum.places.routes import bp as places_bp  # the count of a place: Total Place (issue 15)
+    app.register_blueprint(places_bp)
     moderation_routes.init_app(app)
     search_routes.init_app(app)
     budgeting_routes.register_links()

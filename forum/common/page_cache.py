@@ -41,7 +41,7 @@ from forum.extensions import db
 CACHED_ENDPOINTS = frozenset({
     "home.index", "groups.list", "threads.group", "threads.show", "threads.profile", "posts.history",
     "tags.list", "tags.show", "search.search", "budgeting.index", "budgeting.areas", "budgeting.show",
-    "budgeting.proposals", "budgeting.proposal", "budgeting.results",
+    "budgeting.proposals", "budgeting.proposal", "budgeting.results", "places.index", "places.area",
 })
 # Tables whose rows no anonymous page shows: writing them leaves the cached pages as they are.
 PRIVATE_TABLES = frozenset({

@@ -15,7 +15,7 @@ from forum.accounts.models import User
 from forum.common import markup
 from forum.common.text import slugify
 from forum.common.timefmt import utcnow
-from forum.demo import activity, budgets, content, moderation, timeline
+from forum.demo import activity, budgets, content, moderation, places, timeline
 from forum.extensions import db
 from forum.groups.models import Group, MemberRole, Membership
 from forum.threads import services as thread_services
@@ -103,6 +103,7 @@ def steps(hash_method: str) -> Iterator[tuple[str, Callable[[], object]]]:
             lambda spec=spec: _make_thread(state["groups"], state["people"], spec))
     yield f"budget: {budgets.VOTING_TITLE} (voting)", moderation.published(budgets.voting_budget)
     yield f"budget: {budgets.FINISHED_TITLE} (counted, in delivery)", moderation.published(budgets.finished_budget)
+    yield "the count of public spending in Northfield and Selly Oak (illustrative)", places.load_count
     yield from moderation.steps(state)
     yield f"{activity.RESIDENT}'s notifications and bookmarks", moderation.published(
         lambda: activity.jo_walkers_forum(state["people"], state["article"]))

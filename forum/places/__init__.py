@@ -1,0 +1,1 @@
+"""Total Place: the count of public spending in a place, beside what residents decide there (issue 15)."""

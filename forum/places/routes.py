@@ -1,0 +1,15 @@
+"""The count of a place's URLs (issue 15)."""
+
+from flask import Blueprint
+
+from forum.places import views
+
+bp = Blueprint("places", __name__, url_prefix="/places")
+
+GET_POST = ["GET", "POST"]
+bp.add_url_rule("/", "index", view_func=views.index)
+bp.add_url_rule("/import", "import_count", view_func=views.import_count, methods=GET_POST)
+bp.add_url_rule("/<slug>/", "area", view_func=views.area)
+bp.add_url_rule("/<slug>/spending.csv", "spending_csv", view_func=views.spending_csv)
+bp.add_url_rule("/<slug>/population.csv", "population_csv", view_func=views.population_csv)
+bp.add_url_rule("/<slug>/count.json", "count_json", view_func=views.count_json)
