@@ -92,6 +92,8 @@ class User(UserMixin, db.Model):
 
     # The token of the sign-in this object was loaded for (``accounts.sign_ins``); a plain attribute, not a column.
     sign_in_token = None
+    # The content and viewer versions read with the sign-in (``forum.common.own_pages``); plain, not columns.
+    page_versions = None
 
     def get_id(self) -> str:
         """What the session cookie (and a remember-me cookie) stores: the id and this browser's sign-in token, so

@@ -18,6 +18,7 @@ from flask import current_app
 from sqlalchemy import delete, select
 
 from forum.accounts.models import SignIn, User
+from forum.common import own_pages
 from forum.common.timefmt import utcnow
 from forum.extensions import db
 
@@ -53,11 +54,12 @@ def load(session_id: str) -> User | None:
     if not token or not user_id.isdigit():
         return None
     row = db.session.execute(
-        select(SignIn, User).join(User, User.id == SignIn.user_id).where(SignIn.token_digest == _digest(token))
+        select(SignIn, User, *own_pages.version_columns(SignIn.user_id))
+        .join(User, User.id == SignIn.user_id).where(SignIn.token_digest == _digest(token))
     ).first()
     if row is None:
         return None
-    sign_in, user = row
+    sign_in, user, content_version, viewer_version = row
     if not hmac.compare_digest(str(user.id), user_id) or user.deleted_at is not None:
         return None
     now = utcnow()
@@ -66,6 +68,7 @@ def load(session_id: str) -> User | None:
     if sign_in.last_seen_at < now - SEEN_EVERY:
         sign_in.last_seen_at = now
     user.sign_in_token = token
+    user.page_versions = (content_version, viewer_version)  # what this person's kept pages are kept under
     return user
 
 

@@ -134,8 +134,19 @@ def _server_error(error: Exception):
     return _render_error(500, None)
 
 
+#: Endpoints that take a larger body than MAX_CONTENT_LENGTH (a file upload), in bytes: ``allow_larger_body``.
+LARGER_BODIES: dict[str, int] = {}
+
+
+def allow_larger_body(endpoint: str, max_bytes: int) -> None:
+    """Let one endpoint take a body up to ``max_bytes`` (every other keeps MAX_CONTENT_LENGTH; beyond: a 413)."""
+    LARGER_BODIES[endpoint] = max_bytes
+
+
 def reject_malformed_requests() -> None:
     """Turn requests no form could have sent (NUL bytes, undecodable text) into a 400, not a 500 later."""
+    if request.endpoint in LARGER_BODIES:  # before anything reads the body
+        request.max_content_length = LARGER_BODIES[request.endpoint]
     try:
         parse_qsl(request.query_string.decode("latin-1"), keep_blank_values=True, errors="strict")
         if request.method in ("POST", "PUT", "PATCH") and request.mimetype == "application/x-www-form-urlencoded":

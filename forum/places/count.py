@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import Integer, func, select
+from sqlalchemy.orm import contains_eager
 
 from forum.budgeting.models import Area, Budget, Pot
 from forum.extensions import db
@@ -190,7 +191,8 @@ def count_for(area: Area, year: int | None = None) -> AreaCount | None:
 def _pots(area: Area, year: int, total: int) -> list[DecidedPot]:
     """The pots of budgets for this area whose year (when voting opens, else when proposals open, else when the
     budget was made) is the count's year."""
-    pots = db.session.scalars(select(Pot).join(Budget).where(Pot.area_id == area.id).order_by(Pot.id)).all()
+    pots = db.session.scalars(select(Pot).join(Budget).options(contains_eager(Pot.budget))
+                              .where(Pot.area_id == area.id).order_by(Pot.id)).all()
     found = []
     for pot in pots:
         budget = pot.budget

@@ -33,6 +33,7 @@ _TABLE = """
 01.8 Transfers between levels of government
 01.9 General public services not elsewhere classified
 02 Defence
+02.1 Military defence
 02.2 Civil defence
 03 Public order and safety
 03.1 Police services

@@ -2,11 +2,14 @@
 
 from flask import Blueprint
 
+from forum.common import errors
 from forum.places import views
 
 bp = Blueprint("places", __name__, url_prefix="/places")
 
 GET_POST = ["GET", "POST"]
+#: A count of a city runs to thousands of lines: the import takes up to 10 MB (every other form: MAX_CONTENT_LENGTH).
+errors.allow_larger_body("places.import_count", 10 * 1024 * 1024)
 bp.add_url_rule("/", "index", view_func=views.index)
 bp.add_url_rule("/import", "import_count", view_func=views.import_count, methods=GET_POST)
 bp.add_url_rule("/<slug>/", "area", view_func=views.area)

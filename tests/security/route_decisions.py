@@ -251,4 +251,11 @@ DECISIONS: dict[str, Decision] = {
     # The author's own proposal, while the budget collects proposals.
     "budgeting.edit_proposal": form(AUTHOR_ONLY),
     "budgeting.withdraw_proposal": form(AUTHOR_ONLY),
+    # --- the count of a place (docs/places.md): public figures and open data; budget staff load them ----------
+    "places.index": page(PUBLIC),
+    "places.area": page(PUBLIC, args=AREA),
+    "places.spending_csv": page(PUBLIC, args=AREA),
+    "places.population_csv": page(PUBLIC, args=AREA),
+    "places.count_json": page(PUBLIC, args=AREA),
+    "places.import_count": form(STAFF),
 }
