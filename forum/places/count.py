@@ -129,7 +129,7 @@ def _finish(slices: dict[str, Slice], total: int, population: int | None) -> lis
     for item in slices.values():
         item.share = share_bp(item.pence, total)
         item.per_head = per_head(item.pence, population)
-        _finish({child.key: child for child in item.children}, total, population)
+        item.children = _finish({child.key: child for child in item.children}, total, population)
     return sorted((s for s in slices.values() if s.pence or s.last_year_pence), key=lambda s: (-s.pence, s.label))
 
 

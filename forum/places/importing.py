@@ -2,7 +2,8 @@
 reason, and nothing kept from a file with any error.
 
 A spending file replaces, for each area and year it has lines for, every line of that area and year: loading a
-corrected file again gives the corrected count, never a double one. A population file sets the population of
+corrected file again gives the corrected count, never a double one. A line already there (same body, purpose and
+description) is updated in place, so the discussions linked to it stay linked. A population file sets the population of
 each area and year it names. Both are checked whole before anything is written.
 """
 
@@ -14,10 +15,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 
 from forum.audit import services as audit
 from forum.budgeting.models import Area
+from forum.common.timefmt import utcnow
 from forum.extensions import db
 from forum.places import purposes
 from forum.places.models import AreaPopulation, BodyKind, Focus, SpendingLine, financial_year
@@ -245,6 +247,34 @@ class Loaded:
     places: list[str]  # "Northfield 2025-26", each area and year the file held
 
 
+def _key(body: str, purpose: str, description: str) -> tuple[str, str, str]:
+    return body.lower(), purpose, description.lower()
+
+
+def _replace_lines(rows: list[dict[str, Any]], pairs: list[tuple[int, int]], actor: Any) -> None:
+    """Each area and year of the file gets exactly the file's lines. A line that was there before (same body,
+    purpose and description) is updated in place, so the threads discussing it stay linked; the others go."""
+    existing: dict[tuple, SpendingLine] = {}
+    for area_id, year in pairs:
+        for line in db.session.scalars(select(SpendingLine).where(SpendingLine.area_id == area_id,
+                                                                 SpendingLine.year == year)):
+            existing[(area_id, year, *_key(line.body, line.purpose, line.description))] = line
+    for row in rows:
+        values = {name: row[name] for name in ("body_kind", "body", "purpose", "description", "amount_pence",
+                                                "focus", "source", "illustrative", "line_number")}
+        line = existing.pop((row["area"].id, row["year"], *_key(row["body"], row["purpose"], row["description"])),
+                            None)
+        if line is None:
+            db.session.add(SpendingLine(area_id=row["area"].id, year=row["year"],
+                                        imported_by_id=getattr(actor, "id", None), **values))
+        else:
+            for name, value in values.items():
+                setattr(line, name, value)
+            line.imported_by_id, line.imported_at = getattr(actor, "id", None), utcnow()
+    for gone in existing.values():
+        db.session.delete(gone)
+
+
 def load(parsed: Parsed, actor: Any) -> Loaded:
     """Write a checked file (``parsed.ok``): spending lines replace their areas' and years' lines."""
     if not parsed.ok:
@@ -252,14 +282,7 @@ def load(parsed: Parsed, actor: Any) -> Loaded:
     pairs = sorted({(row["area"].id, row["year"]): row["area"].name for row in parsed.rows}.items())
     places = [f"{name} {financial_year(year)}" for (_area, year), name in pairs]
     if parsed.kind == SPENDING:
-        for area_id, year in (pair for pair, _ in pairs):
-            db.session.execute(delete(SpendingLine).where(SpendingLine.area_id == area_id, SpendingLine.year == year))
-        db.session.add_all(
-            SpendingLine(area_id=row["area"].id, year=row["year"], body_kind=row["body_kind"], body=row["body"],
-                         purpose=row["purpose"], description=row["description"], amount_pence=row["amount_pence"],
-                         focus=row["focus"], source=row["source"], illustrative=row["illustrative"],
-                         line_number=row["line_number"], imported_by_id=getattr(actor, "id", None))
-            for row in parsed.rows)
+        _replace_lines(parsed.rows, [pair for pair, _ in pairs], actor)
     else:
         for row in parsed.rows:
             db.session.merge(AreaPopulation(area_id=row["area"].id, year=row["year"], population=row["population"],

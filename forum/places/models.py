@@ -15,6 +15,7 @@ from forum.accounts.models import User
 from forum.budgeting.models import Area
 from forum.common.timefmt import utcnow
 from forum.extensions import db
+from forum.threads.models import Thread
 
 
 class BodyKind:
@@ -93,3 +94,17 @@ class AreaPopulation(db.Model):
     source: Mapped[str] = mapped_column(String(500))
 
     __table_args__ = (CheckConstraint("population > 0", name="population_positive"),)
+
+
+class LineThread(db.Model):
+    """A thread that discusses a line of the count ("discuss this", or linked afterwards)."""
+
+    __tablename__ = "spending_line_threads"
+
+    line_id: Mapped[int] = mapped_column(ForeignKey("spending_lines.id", ondelete="CASCADE"), primary_key=True)
+    thread_id: Mapped[int] = mapped_column(ForeignKey("threads.id", ondelete="CASCADE"), primary_key=True,
+                                           index=True)
+    linked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    thread: Mapped[Thread] = relationship(Thread)

@@ -4,6 +4,7 @@ from flask import Blueprint
 
 from forum.common import errors
 from forum.places import views
+from forum.threads import links
 
 bp = Blueprint("places", __name__, url_prefix="/places")
 
@@ -16,3 +17,6 @@ bp.add_url_rule("/<slug>/", "area", view_func=views.area)
 bp.add_url_rule("/<slug>/spending.csv", "spending_csv", view_func=views.spending_csv)
 bp.add_url_rule("/<slug>/population.csv", "population_csv", view_func=views.population_csv)
 bp.add_url_rule("/<slug>/count.json", "count_json", view_func=views.count_json)
+bp.add_url_rule("/lines/<id:line_id>/discuss", "discuss_line", view_func=views.discuss_line, methods=GET_POST)
+bp.add_url_rule("/lines/<id:line_id>/link", "link_line_thread", view_func=views.link_line_thread, methods=GET_POST)
+links.register(views.line_links)  # the thread page shows the figures of the lines a thread discusses

@@ -7,19 +7,27 @@ import io
 import json
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user
+from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from forum.accounts.models import Role
+from forum.budgeting.forms.discussions import DiscussForm, LinkThreadForm
 from forum.budgeting.models import Area
+from forum.budgeting.services import discussions as proposal_discussions
+from forum.budgeting.views.discussions import default_group
+from forum.common.converters import parse_id
 from forum.common.decorators import form_checks_csrf, role_required
+from forum.common.money import format_pence, format_share
 from forum.common.pagination import Page, page_from_request
 from forum.extensions import db
-from forum.places import count, importing, purposes
+from forum.places import count, discussions, importing, purposes
 from forum.places.forms import ImportForm
-from forum.places.models import BodyKind, financial_year
+from forum.places.models import BodyKind, SpendingLine, financial_year
+from forum.threads import links
+from forum.threads.views import posting_limit
 
 LINES_PER_PAGE = 50
+LINE_MARKER = "Public spending"
 staff_required = role_required(*Role.BUDGET_STAFF)
 
 
@@ -65,7 +73,8 @@ def area(slug: str):
 
     return render_template("places/area.html", area=place, counted=counted, lines=lines,
                            pagination=lines.govuk_params(page_url), purposes=purposes.PURPOSES,
-                           body_labels=BodyKind.LABELS)
+                           body_labels=BodyKind.LABELS,
+                           line_threads=discussions.threads_for_lines([line.id for line in items], current_user))
 
 
 @form_checks_csrf
@@ -140,3 +149,70 @@ def _download(body: str, filename: str, mimetype: str) -> Response:
     response = Response(body, mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+# Deliberation tied to money: discussing a line of the count
+
+
+def _line_or_404(line_id: int) -> SpendingLine:
+    line = discussions.line_or_none(line_id)
+    if line is None:
+        abort(404)
+    return line
+
+
+def _line_url(line: SpendingLine) -> str:
+    return url_for("places.area", slug=line.area.slug, year=line.year, _anchor=f"line-{line.id}")
+
+
+@form_checks_csrf
+@posting_limit
+@login_required
+def discuss_line(line_id: int):
+    """Start a thread about a line in a group the person can post in, linked to the line."""
+    line = _line_or_404(line_id)
+    groups = proposal_discussions.postable_groups(current_user)
+    form = DiscussForm()
+    form.group.choices = [(str(g.id), g.name) for g in groups]
+    if request.method == "GET":
+        form.title.data = discussions.discussion_title(line)
+        form.group.data = default_group(form.group.choices, {str(g.id): g.slug for g in groups})
+    elif form.validate_on_submit():
+        thread = discussions.start_discussion(line, current_user, parse_id(form.group.data), form.title.data,
+                                              form.body.data, form.tags.data or "")
+        flash(f"Your discussion of “{line.description}” has started.", "success")
+        return redirect(url_for("threads.show", thread_id=thread.id, slug=thread.slug))
+    if request.method == "POST" and not parse_id(form.group.data) and not form.group.errors:
+        form.add_error("group", proposal_discussions.CHOOSE_A_GROUP)
+    return render_template("places/discuss.html", form=form, line=line, groups=groups, line_url=_line_url(line),
+                           purpose=discussions.purpose_name(line))
+
+
+@form_checks_csrf
+@login_required
+def link_line_thread(line_id: int):
+    """Link an existing thread to a line: its author, or budget staff (any thread they can read)."""
+    line = _line_or_404(line_id)
+    form = LinkThreadForm()
+    if form.validate_on_submit():
+        thread = discussions.link_thread(line, current_user, form.thread.data or "")
+        flash(f"“{thread.title}” is now linked to “{line.description}”.", "success")
+        return redirect(_line_url(line))
+    return render_template("places/link.html", form=form, line=line, line_url=_line_url(line))
+
+
+def line_links(thread_ids: list[int]) -> dict[int, list[links.ThreadLink]]:
+    """The thread page's provider: the figures of each line a thread discusses."""
+    found: dict[int, list[links.ThreadLink]] = {}
+    for thread_id, line, total in discussions.lines_for_threads(thread_ids):
+        facts = (
+            ("Spent by", f"{line.body} ({BodyKind.LABELS.get(line.body_kind, line.body_kind)})"),
+            ("On", f"{discussions.purpose_name(line)} ({line.purpose})"),
+            ("Amount", format_pence(line.amount_pence)),
+            ("Share", f"{format_share(count.share_bp(line.amount_pence, total))} of all public spending in "
+                      f"{line.area.name} in {financial_year(line.year)}"),
+        )
+        found.setdefault(thread_id, []).append(links.ThreadLink(
+            kind="spending line", title=f"{line.description}, {line.area.name} {financial_year(line.year)}",
+            url=_line_url(line), facts=facts, marker=LINE_MARKER))
+    return found

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 from bs4 import BeautifulSoup
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 from werkzeug.routing import Rule
 from werkzeug.routing.exceptions import HTTPException as RoutingException
 
@@ -27,6 +28,8 @@ from forum.groups.models import MemberStatus
 from forum.mail.models import MailStatus, OutboxMessage
 from forum.mail.services import queue_mail
 from forum.notifications.services import unsubscribe_token
+from forum.places import importing
+from forum.places.models import SpendingLine
 from forum.threads import services as thread_services
 from tests import factories
 from tests.budgeting.support import make_budget, set_phase, store_ballot
@@ -75,6 +78,9 @@ def build_world(app: Flask, client: FlaskClient) -> World:
         compute_results(delivered.pot)
         set_phase(delivered.budget, Phase.DELIVERY)
         discussions.link_thread(collecting.proposals[0], admin, str(thread.id))
+        count_file = importing.parse(f"area,year,body_type,body,purpose,description,amount,source\n"
+                                     f"{approval.pot.area.slug},2025-26,nhs,NHS,07.3,Hospital care,1000,ICB\n".encode())
+        importing.load(count_file, admin)
         verified = verification.verify_resident(approval.pot.area, admin, resident.email)
         message = queue_mail(admin.email, "Welcome", "Hello", user_id=admin.id)
         message.status = MailStatus.FAILED  # an admin may send it again
@@ -90,7 +96,7 @@ def build_world(app: Flask, client: FlaskClient) -> World:
                 "pot_id": [collecting.pot.id, approval.pot.id, points.pot.id, delivered.pot.id],
                 "verification_id": [verified.id], "message_id": [message.id],
                 "handle": [resident.handle, author.handle], "name": ["benches", "ponds"],
-                "slug": [thread.slug],
+                "slug": [thread.slug], "line_id": [db.session.scalar(select(SpendingLine.id))],
             },
             tokens={"notifications.unsubscribe": unsubscribe_token(resident.id, "quote"),
                     "accounts.reset_password": accounts.make_reset_token(author),
@@ -139,7 +145,7 @@ def extra_pages(world: World) -> list[str]:
 
 
 def slug_values(rule: Rule, world: World) -> list[str]:
-    if rule.rule.startswith("/budgets/areas"):
+    if rule.rule.startswith("/budgets/areas") or rule.rule.startswith("/places"):
         return world.slugs["areas"]
     if rule.rule.startswith("/budgets"):
         return world.slugs["budgets"]

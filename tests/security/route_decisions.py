@@ -258,4 +258,7 @@ DECISIONS: dict[str, Decision] = {
     "places.population_csv": page(PUBLIC, args=AREA),
     "places.count_json": page(PUBLIC, args=AREA),
     "places.import_count": form(STAFF),
+    # Discussing a line of the count, as a proposal (anyone signed in; the groups and threads rules apply).
+    "places.discuss_line": form(SIGNED_IN),
+    "places.link_line_thread": form(SIGNED_IN),
 }

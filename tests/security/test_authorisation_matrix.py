@@ -34,6 +34,8 @@ from forum.mail.services import queue_mail
 from forum.moderation.services import flags
 from forum.moderation.services.items import load_item
 from forum.notifications import services as notification_services
+from forum.places import importing
+from forum.places.models import SpendingLine
 from forum.threads import services as thread_services
 from forum.threads.models import Bookmark
 from tests import factories
@@ -63,7 +65,7 @@ ARGUMENTS = {"thread_id": "thread_id", "post_id": "post_id", "comment_id": "comm
              "kind": "kind", "action": "action", "user_id": "member_id", "handle": "member_handle",
              "name": "tag", "membership_id": "request_id", "message_id": "message_id",
              "notification_id": "notification_id", "bookmark_id": "bookmark_id", "verification_id": "verification_id",
-             "pot_id": "pot_id", "proposal_id": "proposal_id"}
+             "pot_id": "pot_id", "proposal_id": "proposal_id", "line_id": "line_id"}
 
 
 def argument_key(endpoint: str, argument: str) -> str:
@@ -112,6 +114,9 @@ def build_world(app: Flask) -> World:
         area = collecting.pot.area
         verified = verification.verify_resident(area, people["civil_servant"], member.email, "Council tax bill")
         link_thread(collecting.proposals[0], people["admin"], str(thread.id))
+        count_file = importing.parse(f"area,year,body_type,body,purpose,description,amount,source\n{area.slug},"
+                                     "2025-26,nhs,NHS,07.3,Hospital care,1000,ICB\n".encode())
+        importing.load(count_file, people["civil_servant"])
         transaction.commit()
         values = {
             "group_slug": private.slug, "group_id": private.id, "thread_id": thread.id, "post_id": reply.id,
@@ -122,6 +127,7 @@ def build_world(app: Flask) -> World:
             "verification_id": verified.id, "pot_id": voting.pot.id, "counted_pot_id": counted.pot.id,
             "proposal_id": collecting.ids[0], "funded_proposal_id": counted.ids[0],
             "budget_slug": collecting.budget.slug, "area_slug": area.slug,
+            "line_id": db.session.scalar(select(SpendingLine.id)),
             "reset_token": account_services.make_reset_token(member),
             "email_token": account_services.make_email_token(member, "mo.new@example.org"),
             "unsubscribe_token": notification_services.unsubscribe_token(member.id, "reply_to_thread"),

@@ -52,7 +52,9 @@ def proposal_links(thread_ids: list[int]) -> dict[int, list[links.ThreadLink]]:
     return found
 
 
-def _default_group(choices: list[tuple[str, str]], slugs: dict[str, str]) -> str | None:
+def default_group(choices: list[tuple[str, str]], slugs: dict[str, str]) -> str | None:
+    """The group a "start a discussion" form (of a proposal, or of a line of a place's count) starts on: the
+    deliberation group when the person can post there, else their only group, else none."""
     for value, _ in choices:
         if slugs.get(value) == DEFAULT_GROUP_SLUG:
             return value
@@ -70,7 +72,7 @@ def discuss_proposal(proposal_id: int):
     form.group.choices = [(str(g.id), g.name) for g in groups]
     if request.method == "GET":
         form.title.data = discussions.discussion_title(proposal)
-        form.group.data = _default_group(form.group.choices, {str(g.id): g.slug for g in groups})
+        form.group.data = default_group(form.group.choices, {str(g.id): g.slug for g in groups})
     elif form.validate_on_submit():
         thread = discussions.start_discussion(proposal, current_user, parse_id(form.group.data),
                                               form.title.data, form.body.data, form.tags.data or "")
