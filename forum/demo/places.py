@@ -12,8 +12,14 @@ import csv
 import io
 from typing import Any
 
+from sqlalchemy import select
+
+from forum.budgeting.models import Area
 from forum.common.timefmt import utcnow
+from forum.extensions import db
 from forum.places import count, importing
+from forum.places.models import LineThread, SpendingLine
+from forum.threads.models import Thread
 
 SOURCE = "Illustrative figures for the demo, shaped like HM Treasury's Country and Regional Analysis (not real data)"
 COUNCIL = "Birmingham City Council"
@@ -93,10 +99,28 @@ def csv_files() -> tuple[bytes, bytes]:
     return spending.getvalue().encode(), population.getvalue().encode()
 
 
+# The demo's threads that discuss a line of Northfield's count this year: thread title -> line descriptions.
+DISCUSSED = {
+    "Mapping every pound in Northfield": ["Hospital care for residents", "Family hubs and early help"],
+    "Library opening hours": ["Libraries and community arts"],
+    "Leadership lessons from the Total Place pilots": ["Jobcentre work coaches and employment support"],
+}
+
+
 def load_count() -> None:
-    """Load both files through the staff import (which checks them whole)."""
+    """Load both files through the staff import (which checks them whole), then link the demo's threads about
+    Northfield's spending to the lines they discuss."""
     for data in csv_files():
         parsed = importing.parse(data)
         if not parsed.ok:
             raise RuntimeError(f"the demo's count has problems: {parsed.problems[:3]}")
         importing.load(parsed, None)
+    year = count.year_of(utcnow())
+    for title, descriptions in DISCUSSED.items():
+        thread = db.session.scalar(select(Thread).where(Thread.title == title))
+        lines = db.session.scalars(select(SpendingLine).join(Area).where(
+            Area.name == "Northfield", SpendingLine.year == year, SpendingLine.description.in_(descriptions)))
+        for line in lines:
+            if thread is not None:
+                db.session.add(LineThread(line_id=line.id, thread_id=thread.id, linked_by_id=thread.author_id))
+    db.session.flush()
