@@ -70,6 +70,11 @@ def database_for(kind: str, scale: float, data: Path, fresh: bool) -> tuple[str,
     if not manifest_path.exists():
         subprocess.run([sys.executable, str(ROOT / "bench" / "seed_load.py"), "--database-url", url, "--scale",
                         str(scale), "--manifest", str(manifest_path)], check=True, stdout=subprocess.DEVNULL)
+    else:  # a database seeded by an earlier run: brought up to the code's schema, as a deployment would be
+        env = {**os.environ, "DATABASE_URL": url}
+        env.pop("FORUM_ENV", None)
+        subprocess.run([str(ROOT / ".venv" / "bin" / "flask"), "--app", "forum", "db", "upgrade"], env=env,
+                       cwd=ROOT, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return url, json.loads(manifest_path.read_text())
 
 

@@ -11,7 +11,6 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from forum.accounts.models import Role
-from forum.budgeting.forms.discussions import DiscussForm, LinkThreadForm
 from forum.budgeting.models import Area
 from forum.budgeting.services import discussions as proposal_discussions
 from forum.budgeting.views.discussions import default_group
@@ -24,6 +23,7 @@ from forum.places import count, discussions, importing, purposes
 from forum.places.forms import ImportForm
 from forum.places.models import BodyKind, SpendingLine, financial_year
 from forum.threads import links
+from forum.threads.discussion_forms import DiscussForm, LinkThreadForm
 from forum.threads.views import posting_limit
 
 LINES_PER_PAGE = 50

@@ -6,7 +6,6 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from forum.budgeting.forms.discussions import DiscussForm, LinkThreadForm
 from forum.budgeting.models import PHASE_LABELS, Proposal, ProposalStatus
 from forum.budgeting.services import discussions
 from forum.budgeting.views.common import proposal_or_404, staff_required
@@ -14,6 +13,7 @@ from forum.common.converters import parse_id
 from forum.common.decorators import form_checks_csrf
 from forum.common.money import format_pence
 from forum.threads import links
+from forum.threads.discussion_forms import DiscussForm, LinkThreadForm
 from forum.threads.views import posting_limit
 
 #: The group a discussion goes in when the person can post there (the demo's group for deliberation).

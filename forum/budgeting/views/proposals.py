@@ -8,7 +8,6 @@ from typing import Any
 from flask import Response, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from forum.budgeting.forms.discussions import LinkThreadForm
 from forum.budgeting.forms.proposals import FilterForm, ProposalForm, ReviewForm
 from forum.budgeting.models import PUBLISHED, Budget, Phase, Proposal, ProposalStatus
 from forum.budgeting.services import delivery, discussions, proposal_listing, submissions
@@ -18,6 +17,7 @@ from forum.common.confirm import Confirmation, confirm_page
 from forum.common.decorators import form_checks_csrf
 from forum.common.money import format_pence
 from forum.common.pagination import page_from_request
+from forum.threads.discussion_forms import LinkThreadForm
 from forum.threads.views import posting_limit_with
 
 

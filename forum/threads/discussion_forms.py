@@ -1,15 +1,15 @@
-"""Forms for discussions of proposals: starting a thread already linked to a proposal, linking a thread.
+"""Forms for a thread about something another domain owns (a spending proposal, a line of a place's count):
+starting one already linked to it, in a group the person chooses, and linking an existing thread.
 
 The discussion's title, text and tags are a thread's (``forum.threads.services`` checks them again, with the
 same limits); the form checks their syntax with the same messages."""
 
 from __future__ import annotations
 
-from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextArea, GovTextInput
-from wtforms import StringField, SubmitField, TextAreaField
+from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextArea, GovTextInput
+from wtforms import RadioField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from forum.budgeting.forms.fields import radios
 from forum.common.forms import Form, checked_by, govuk
 from forum.common.markup import MARKDOWN_HINT
 from forum.tags import services as tag_services
@@ -20,8 +20,11 @@ class DiscussForm(Form):
     """The group is one of the groups the person can post in (the view sets ``group.choices``); the service
     checks it again, so a tampered choice gets the same field error as no choice."""
 
-    group = radios("Which group should the discussion be in?", coerce=str, validate_choice=False,
-                   description="Groups you are a member of. Everyone who can read the group can read the discussion.")
+    group = RadioField(
+        "Which group should the discussion be in?", widget=GovRadioInput(), coerce=str, validate_choice=False,
+        description="Groups you are a member of. Everyone who can read the group can read the discussion.",
+        render_kw=govuk(None, fieldset={"legend": {"text": "Which group should the discussion be in?",
+                                                   "classes": "govuk-fieldset__legend--s"}}))
     title = StringField("Title", widget=GovTextInput(), render_kw=govuk(),
                         description="Say what the thread is about in a sentence, up to 200 characters.",
                         validators=[DataRequired(message="Enter a title"),
