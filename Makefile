@@ -24,12 +24,12 @@ run: install
 
 ## Set up and run every test: lint, import layers, the suite on SQLite and PostgreSQL, browser tests in Chromium.
 ## The suite runs in PYTEST_WORKERS processes (pytest-xdist; 2 pays best on 2 cores, 0 runs in this process);
-## PYTEST_ARGS goes last, e.g. make test PYTEST_ARGS="tests/groups -k invite".
+## PYTEST_ARGS goes last, e.g. make test PYTEST_ARGS="tests/groups -k invite"; the 15 slowest tests are listed at the end.
 PYTEST_WORKERS ?= 2
 test: install browser
 	$(VENV)/bin/ruff check forum tests $(wildcard bench)
 	$(VENV)/bin/lint-imports
-	.ci/with-postgres $(VENV)/bin/pytest -p no:cacheprovider -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+	.ci/with-postgres $(VENV)/bin/pytest -p no:cacheprovider -n $(PYTEST_WORKERS) --durations=15 $(PYTEST_ARGS)
 
 ## Debian's Chromium for the browser tests (Playwright cannot download its own here)
 browser:
