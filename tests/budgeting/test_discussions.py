@@ -234,8 +234,13 @@ def test_the_links_come_in_one_query_whatever_the_number_of_threads(app, world):
         link(app, world.proposal_id if n % 2 else world.second_id, thread_id)
     link(app, world.proposal_id, ids[0])
     with app.test_request_context(), counting_queries(app) as statements:
+        links.links_for(ids[:1])
+    one_thread = len(statements)
+    with app.test_request_context(), counting_queries(app) as statements:
         found = links.links_for(ids)
-    assert len(statements) == 1
+    # One query per domain that links threads: the proposals (here), and the lines of a place's count (issue 15).
+    assert len(statements) == one_thread == 2
+    assert sum("budget_proposal_threads" in statement for statement in statements) == 1
     assert sorted(found) == ids[:4]
     assert [lk.title for lk in found[ids[0]]] == ["Project 2", "Project 1"]
     assert found[ids[1]][0].marker == "Spending proposal"
