@@ -113,12 +113,13 @@ def _owners_named(state: Any, column: str) -> set[int] | None:
 def _note_own_statement(state: Any) -> Any:
     if not (state.is_insert or state.is_update or state.is_delete):
         return None
-    _note_request_wrote()
     column = OWNER_COLUMNS.get(getattr(getattr(state.statement, "table", None), "name", ""))
     if column is None:
+        _note_request_wrote()
         return None
     result = state.invoke_statement()
     if getattr(result, "rowcount", -1) != 0:  # an upsert that changed nothing (a reading place kept) is no write
+        _note_request_wrote()
         _note(state.session, _owners_named(state, column))
     return result
 
