@@ -13,7 +13,6 @@ from sqlalchemy import select
 from forum.accounts.models import Role
 from forum.budgeting.models import Area
 from forum.budgeting.services import discussions as proposal_discussions
-from forum.budgeting.views.discussions import default_group
 from forum.common.converters import parse_id
 from forum.common.decorators import form_checks_csrf, role_required
 from forum.common.money import format_pence, format_share
@@ -173,10 +172,9 @@ def discuss_line(line_id: int):
     line = _line_or_404(line_id)
     groups = proposal_discussions.postable_groups(current_user)
     form = DiscussForm()
-    form.group.choices = [(str(g.id), g.name) for g in groups]
+    form.offer(groups)
     if request.method == "GET":
         form.title.data = discussions.discussion_title(line)
-        form.group.data = default_group(form.group.choices, {str(g.id): g.slug for g in groups})
     elif form.validate_on_submit():
         thread = discussions.start_discussion(line, current_user, parse_id(form.group.data), form.title.data,
                                               form.body.data, form.tags.data or "")

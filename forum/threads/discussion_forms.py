@@ -6,6 +6,8 @@ same limits); the form checks their syntax with the same messages."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextArea, GovTextInput
 from wtforms import RadioField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
@@ -14,6 +16,9 @@ from forum.common.forms import Form, checked_by, govuk
 from forum.common.markup import MARKDOWN_HINT
 from forum.tags import services as tag_services
 from forum.threads.services import BODY_MAX, TITLE_MAX
+
+#: The group a discussion starts in when the person can post there (the demo's group for deliberation).
+DEFAULT_GROUP_SLUG = "make-a-bigger-difference"
 
 
 class DiscussForm(Form):
@@ -37,6 +42,14 @@ class DiscussForm(Form):
                        description="Up to 5, separated by commas, for example: budget, parks, transport",
                        validators=[checked_by(tag_services.check_text)])
     submit = SubmitField("Start the discussion", widget=GovSubmitInput())
+
+    def offer(self, groups: list[Any]) -> None:
+        """The groups to choose from; a new form starts on the deliberation group when the person can post
+        there, else on their only group, else on none."""
+        self.group.choices = [(str(group.id), group.name) for group in groups]
+        if not self.is_submitted():
+            chosen = [g for g in groups if g.slug == DEFAULT_GROUP_SLUG] or (groups if len(groups) == 1 else [])
+            self.group.data = str(chosen[0].id) if chosen else None
 
 
 class LinkThreadForm(Form):

@@ -16,8 +16,6 @@ from forum.threads import links
 from forum.threads.discussion_forms import DiscussForm, LinkThreadForm
 from forum.threads.views import posting_limit
 
-#: The group a discussion goes in when the person can post there (the demo's group for deliberation).
-DEFAULT_GROUP_SLUG = "make-a-bigger-difference"
 MARKER = "Spending proposal"
 
 
@@ -52,15 +50,6 @@ def proposal_links(thread_ids: list[int]) -> dict[int, list[links.ThreadLink]]:
     return found
 
 
-def default_group(choices: list[tuple[str, str]], slugs: dict[str, str]) -> str | None:
-    """The group a "start a discussion" form (of a proposal, or of a line of a place's count) starts on: the
-    deliberation group when the person can post there, else their only group, else none."""
-    for value, _ in choices:
-        if slugs.get(value) == DEFAULT_GROUP_SLUG:
-            return value
-    return choices[0][0] if len(choices) == 1 else None
-
-
 @form_checks_csrf
 @posting_limit
 @login_required
@@ -69,10 +58,9 @@ def discuss_proposal(proposal_id: int):
     proposal = proposal_or_404(proposal_id)
     groups = discussions.postable_groups(current_user)
     form = DiscussForm()
-    form.group.choices = [(str(g.id), g.name) for g in groups]
+    form.offer(groups)
     if request.method == "GET":
         form.title.data = discussions.discussion_title(proposal)
-        form.group.data = default_group(form.group.choices, {str(g.id): g.slug for g in groups})
     elif form.validate_on_submit():
         thread = discussions.start_discussion(proposal, current_user, parse_id(form.group.data),
                                               form.title.data, form.body.data, form.tags.data or "")
